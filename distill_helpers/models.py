@@ -1,0 +1,109 @@
+"""Teacher CNN and MLP students. Every model carries the config that rebuilds it (`model.config`)."""
+from __future__ import annotations
+
+import math
+
+import torch
+from torch import nn
+
+__all__ = ["TeacherCNN", "MLP", "build_model", "count_parameters", "teacher_config", "student_config"]
+
+# Per-channel statistics of the training images; kept inside the model so a saved model is self-contained.
+_STATS = {1: ([0.1307], [0.3081]), 3: ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])}
+
+
+class Standardize(nn.Module):
+    """(x - mean) / std per channel, with mean and std saved as buffers."""
+
+    def __init__(self, mean, std):
+        super().__init__()
+        self.register_buffer("mean", torch.tensor(mean, dtype=torch.float32).view(1, -1, 1, 1))
+        self.register_buffer("std", torch.tensor(std, dtype=torch.float32).view(1, -1, 1, 1))
+
+    def forward(self, x):
+        return (x - self.mean) / self.std
+
+
+def _check_input(x: torch.Tensor, shape) -> None:
+    if x.dim() != 4 or tuple(x.shape[1:]) != tuple(shape):
+        raise ValueError(f"model expects images of shape (batch, {', '.join(map(str, shape))}), got "
+                         f"{tuple(x.shape)}; pass a batch as load_dataset returns it (add x[None] for one image)")
+
+
+class TeacherCNN(nn.Module):
+    """Two conv blocks and a dropout head: conv(c1)-pool-conv(c2)-pool-fc(hidden)-dropout-fc(classes)."""
+
+    def __init__(self, in_shape=(1, 28, 28), num_classes=10, channels=(32, 64), hidden=128, dropout=0.3):
+        super().__init__()
+        c, h, w = in_shape
+        c1, c2 = channels
+        self.in_shape = tuple(in_shape)
+        self.config = {"arch": "cnn", "in_shape": list(in_shape), "num_classes": num_classes,
+                       "channels": list(channels), "hidden": hidden, "dropout": dropout}
+        mean, std = _STATS.get(c, ([0.5] * c, [0.5] * c))
+        self.net = nn.Sequential(
+            Standardize(mean, std),
+            nn.Conv2d(c, c1, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Conv2d(c1, c2, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
+            nn.Flatten(),
+            nn.Linear(c2 * (h // 4) * (w // 4), hidden), nn.ReLU(), nn.Dropout(dropout),
+            nn.Linear(hidden, num_classes),
+        )
+
+    def forward(self, x):
+        _check_input(x, self.in_shape)
+        return self.net(x)
+
+
+class MLP(nn.Module):
+    """Fully connected student: flatten, then hidden layers with ReLU (and optional dropout), then logits."""
+
+    def __init__(self, in_shape=(1, 28, 28), num_classes=10, hidden=(800, 800), dropout=0.0):
+        super().__init__()
+        c = in_shape[0]
+        self.in_shape = tuple(in_shape)
+        self.config = {"arch": "mlp", "in_shape": list(in_shape), "num_classes": num_classes,
+                       "hidden": list(hidden), "dropout": dropout}
+        mean, std = _STATS.get(c, ([0.5] * c, [0.5] * c))
+        layers: list[nn.Module] = [Standardize(mean, std), nn.Flatten()]
+        width = math.prod(in_shape)
+        for h in hidden:
+            layers += [nn.Linear(width, h), nn.ReLU()]
+            if dropout:
+                layers.append(nn.Dropout(dropout))
+            width = h
+        layers.append(nn.Linear(width, num_classes))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x):
+        _check_input(x, self.in_shape)
+        return self.net(x)
+
+
+_ARCHS = {"cnn": TeacherCNN, "mlp": MLP}
+
+
+def build_model(config: dict) -> nn.Module:
+    """Build a fresh model from a config dict such as `model.config`."""
+    if not isinstance(config, dict) or config.get("arch") not in _ARCHS:
+        raise ValueError(f"model config needs 'arch' in {sorted(_ARCHS)}, got {config!r}")
+    kwargs = {k: v for k, v in config.items() if k != "arch"}
+    try:
+        return _ARCHS[config["arch"]](**kwargs)
+    except TypeError as e:
+        raise ValueError(f"bad model config {config!r}: {e}") from None
+
+
+def teacher_config(in_shape=(1, 28, 28), num_classes=10, **kw) -> dict:
+    """Config of the default teacher CNN."""
+    return TeacherCNN(in_shape, num_classes, **kw).config
+
+
+def student_config(hidden=(800, 800), in_shape=(1, 28, 28), num_classes=10, dropout=0.0) -> dict:
+    """Config of an MLP student, e.g. hidden=(800, 800) for the paper's 784-800-800-10 or (32,) for 784-32-10."""
+    return MLP(in_shape, num_classes, hidden, dropout).config
+
+
+def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
+    """Number of parameters (buffers such as the normalisation statistics are not counted)."""
+    return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
