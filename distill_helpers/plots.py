@@ -1,0 +1,170 @@
+"""Plot helpers. Each returns the matplotlib figure; none saves files or calls plt.show()."""
+from __future__ import annotations
+
+from typing import Sequence
+
+import matplotlib
+import matplotlib.pyplot as plt
+import torch
+
+from .losses import entropy, softmax_with_temperature
+
+__all__ = ["plot_probabilities", "plot_digits_with_probs", "plot_history", "plot_reliability",
+           "plot_confusion", "plot_heatmap", "plot_entropy_vs_T", "plot_weight_histograms", "show_image"]
+
+TEACHER_COLOR, STUDENT_COLOR = "#1f77b4", "#ff7f0e"
+
+
+def show_image(ax, image: torch.Tensor, title: str | None = None) -> None:
+    """Draw one (C, H, W) image in [0, 1] on `ax` without ticks."""
+    img = image.detach().cpu()
+    if img.shape[0] == 1:
+        ax.imshow(img[0].numpy(), cmap="gray_r", vmin=0, vmax=1)
+    else:
+        ax.imshow(img.permute(1, 2, 0).clamp(0, 1).numpy())
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=9)
+
+
+def plot_probabilities(teacher_probs, student_probs=None, classes: Sequence[str] | None = None,
+                       ax=None, title: str | None = None, log: bool = False):
+    """Teacher and student probabilities as grouped bars, one pair per class."""
+    fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5, 2.6))
+    tp = torch.as_tensor(teacher_probs).detach().cpu().numpy()
+    n = len(tp)
+    xs = torch.arange(n).float().numpy()
+    classes = classes or [str(i) for i in range(n)]
+    w = 0.4 if student_probs is not None else 0.8
+    ax.bar(xs - (w / 2 if student_probs is not None else 0), tp, width=w, color=TEACHER_COLOR, label="teacher")
+    if student_probs is not None:
+        ax.bar(xs + w / 2, torch.as_tensor(student_probs).detach().cpu().numpy(), width=w, color=STUDENT_COLOR,
+               label="student")
+    ax.set_xticks(range(n), classes, fontsize=8)
+    ax.set_ylabel("probability")
+    if log:
+        ax.set_yscale("log")
+        ax.set_ylim(1e-8, 1.5)
+    else:
+        ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8, loc="upper right")
+    if title:
+        ax.set_title(title, fontsize=10)
+    return fig
+
+
+def plot_digits_with_probs(images, teacher_probs, labels, student_probs=None, classes=None, log=False):
+    """One column per example: the image above its probability bars."""
+    k = len(images)
+    fig, axes = plt.subplots(2, k, figsize=(2.6 * k, 4.2), gridspec_kw={"height_ratios": [1, 1.2]},
+                             squeeze=False)
+    for j in range(k):
+        show_image(axes[0, j], images[j], f"label {int(labels[j])}")
+        plot_probabilities(teacher_probs[j], None if student_probs is None else student_probs[j], classes,
+                           ax=axes[1, j], log=log)
+        if j:
+            axes[1, j].set_ylabel("")
+            axes[1, j].get_legend().remove()
+    fig.tight_layout()
+    return fig
+
+
+def plot_history(histories: dict[str, dict], title: str | None = None):
+    """Training loss (left) and test accuracy (right) per epoch, one line per named run."""
+    fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2))
+    for name, h in histories.items():
+        a1.plot(h["epoch"], h["train_loss"], marker=".", label=name)
+        if h.get("test_acc"):
+            a2.plot(h["epoch"], h["test_acc"], marker=".", label=name)
+    a1.set(xlabel="epoch", ylabel="training loss", yscale="log", title="loss (each run's own objective)")
+    a2.set(xlabel="epoch", ylabel="test accuracy", title="test accuracy")
+    a2.legend(fontsize=8)
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    return fig
+
+
+def plot_reliability(bins_by_name: dict[str, dict], title: str = "reliability diagram"):
+    """Accuracy against confidence per bin (from evaluate.calibration_bins); the diagonal is perfect calibration."""
+    fig, ax = plt.subplots(figsize=(4, 4))
+    ax.plot([0, 1], [0, 1], "k--", lw=1, label="perfect")
+    for name, b in bins_by_name.items():
+        pts = [(c, a) for c, a, n in zip(b["confidence"], b["accuracy"], b["count"]) if n > 0]
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
+    ax.set(xlabel="confidence", ylabel="accuracy", xlim=(0, 1.02), ylim=(0, 1.02), title=title)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_confusion(cms: dict[str, torch.Tensor], classes=None):
+    """Confusion matrices side by side, diagonal hidden so the errors stand out."""
+    k = len(cms)
+    fig, axes = plt.subplots(1, k, figsize=(3.6 * k, 3.4), squeeze=False)
+    for ax, (name, cm) in zip(axes[0], cms.items()):
+        off = cm.clone().double()
+        off.fill_diagonal_(float("nan"))
+        im = ax.imshow(off.numpy(), cmap="Reds")
+        n = cm.shape[0]
+        ticks = classes or [str(i) for i in range(n)]
+        ax.set_xticks(range(n), ticks, fontsize=7)
+        ax.set_yticks(range(n), ticks, fontsize=7)
+        ax.set(xlabel="predicted", ylabel="true", title=f"{name}: {int(cm.sum() - cm.trace())} errors")
+        for i in range(n):
+            for j in range(n):
+                if i != j and cm[i, j] > 0:
+                    ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=6)
+        fig.colorbar(im, ax=ax, fraction=0.046)
+    fig.tight_layout()
+    return fig
+
+
+def plot_heatmap(values, row_labels, col_labels, xlabel="", ylabel="", title="", fmt="{:.1f}", cmap="viridis"):
+    """A labelled heatmap with each cell's value written in it."""
+    v = torch.as_tensor(values, dtype=torch.float64)
+    fig, ax = plt.subplots(figsize=(1.1 * len(col_labels) + 2, 0.7 * len(row_labels) + 1.5))
+    im = ax.imshow(v.numpy(), cmap=cmap, aspect="auto")
+    ax.set_xticks(range(len(col_labels)), col_labels)
+    ax.set_yticks(range(len(row_labels)), row_labels)
+    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    for i in range(v.shape[0]):
+        for j in range(v.shape[1]):
+            ax.text(j, i, fmt.format(float(v[i, j])), ha="center", va="center", color="w", fontsize=8)
+    fig.colorbar(im, ax=ax)
+    fig.tight_layout()
+    return fig
+
+
+def plot_entropy_vs_T(logits_by_name: dict[str, torch.Tensor], Ts):
+    """Mean entropy of softmax(logits / T) against T (log axis), with the uniform maximum log(C)."""
+    fig, ax = plt.subplots(figsize=(5, 3))
+    Ts = [float(t) for t in Ts]
+    c = None
+    for name, logits in logits_by_name.items():
+        c = logits.shape[-1]
+        ax.plot(Ts, [entropy(softmax_with_temperature(logits.double(), t)).mean().item() for t in Ts],
+                label=name)
+    ax.axhline(torch.log(torch.tensor(float(c))).item(), color="k", ls="--", lw=1, label="log C (uniform)")
+    ax.set(xscale="log", xlabel="temperature T", ylabel="mean entropy (nats)", title="entropy grows with T")
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    return fig
+
+
+def plot_weight_histograms(models: dict, bins: int = 60):
+    """Histogram of every weight matrix of each model, one panel per model (layers overlaid)."""
+    k = len(models)
+    fig, axes = plt.subplots(1, k, figsize=(4.2 * k, 3), squeeze=False)
+    for ax, (name, model) in zip(axes[0], models.items()):
+        for pname, p in model.named_parameters():
+            if p.dim() > 1:
+                ax.hist(p.detach().flatten().numpy(), bins=bins, histtype="step", density=True,
+                        label=f"{pname.replace('net.', 'layer ').replace('.weight', '')} {tuple(p.shape)}")
+        ax.set(title=f"{name}: weights", xlabel="value", ylabel="density")
+        ax.legend(fontsize=6)
+    fig.tight_layout()
+    return fig
+
+

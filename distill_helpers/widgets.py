@@ -1,0 +1,205 @@
+"""Interactive explorers. The computation is in plain functions (tested without a browser);
+the ipywidgets layer only wires sliders to them and shows a PNG.
+
+Each explorer also carries a static PNG of its first state, so a notebook executed headless
+(nbval, nbconvert, a GitHub preview) still shows a figure where the live widget cannot run.
+"""
+from __future__ import annotations
+
+import base64
+import io
+
+import torch
+from matplotlib.figure import Figure
+
+from .losses import check_alpha, check_temperature, entropy, kd_loss_terms, softmax_with_temperature
+from .plots import STUDENT_COLOR, TEACHER_COLOR, show_image
+
+__all__ = ["temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
+           "LossFigure", "loss_explorer"]
+
+
+# ---------------------------------------------------------------- temperature explorer
+
+def temperature_state(teacher_logits: torch.Tensor, student_logits: torch.Tensor | None, T: float) -> dict:
+    """Probabilities at temperature T and their entropies (nats) for one example's logits."""
+    T = check_temperature(T)
+    out = {"T": T}
+    for name, z in (("teacher", teacher_logits), ("student", student_logits)):
+        if z is None:
+            continue
+        p = softmax_with_temperature(z.detach().double(), T)
+        out[f"{name}_probs"] = p
+        out[f"{name}_entropy"] = entropy(p).item()
+    return out
+
+
+def _png(fig: Figure, dpi: int = 72) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+class TemperatureFigure:
+    """A reusable figure: a digit and its teacher/student bars; update() only moves bar heights."""
+
+    def __init__(self, images, teacher_logits, student_logits=None, classes=None, labels=None):
+        self.images, self.teacher_logits, self.student_logits = images, teacher_logits, student_logits
+        self.labels = labels
+        n = teacher_logits.shape[1]
+        self.classes = classes or [str(i) for i in range(n)]
+        self.fig = Figure(figsize=(7.5, 2.8))
+        self.ax_img = self.fig.add_axes([0.01, 0.12, 0.22, 0.76])
+        self.ax = self.fig.add_axes([0.31, 0.16, 0.66, 0.7])
+        xs = torch.arange(n).float().numpy()
+        w = 0.4
+        self.t_bars = self.ax.bar(xs - w / 2, [0.0] * n, width=w, color=TEACHER_COLOR, label="teacher")
+        self.s_bars = (self.ax.bar(xs + w / 2, [0.0] * n, width=w, color=STUDENT_COLOR, label="student")
+                       if student_logits is not None else None)
+        self.ax.set_xticks(range(n), self.classes, fontsize=8)
+        self.ax.set_ylim(0, 1.05)
+        self.ax.set_ylabel("probability")
+        self.ax.legend(fontsize=8, loc="upper right")
+        self.title = self.ax.set_title("", fontsize=10)
+        self.index = None
+
+    def update(self, index: int, T: float) -> dict:
+        """Redraw for example `index` at temperature T; returns the state that was drawn."""
+        s = self.student_logits[index] if self.student_logits is not None else None
+        state = temperature_state(self.teacher_logits[index], s, T)
+        if index != self.index:
+            self.ax_img.clear()
+            lab = None if self.labels is None else int(self.labels[index])
+            show_image(self.ax_img, self.images[index], f"test digit #{index}" + (f" (label {lab})" if lab is not None else ""))
+            self.index = index
+        for bar, h in zip(self.t_bars, state["teacher_probs"].tolist()):
+            bar.set_height(h)
+        text = f"T = {state['T']:.2f}   entropy: teacher {state['teacher_entropy']:.3f}"
+        if self.s_bars is not None:
+            for bar, h in zip(self.s_bars, state["student_probs"].tolist()):
+                bar.set_height(h)
+            text += f", student {state['student_entropy']:.3f} nats"
+        self.title.set_text(text)
+        state["text"] = text
+        return state
+
+    def png(self, index: int, T: float) -> bytes:
+        """Update and render to PNG bytes (what the widget shows)."""
+        self.update(index, T)
+        return _png(self.fig)
+
+
+class _WithStaticFallback:
+    """Display a widget, with a PNG of its first state in the same output for renderers without widgets."""
+
+    def __init__(self, widget, png: bytes):
+        self.widget, self.png = widget, png
+
+    def _repr_mimebundle_(self, **kwargs):
+        bundle = self.widget._repr_mimebundle_(**kwargs) or {}
+        if isinstance(bundle, tuple):
+            bundle = bundle[0]
+        bundle = dict(bundle)
+        bundle["image/png"] = base64.b64encode(self.png).decode("ascii")
+        return bundle
+
+
+def temperature_explorer(images, teacher_logits, student_logits=None, labels=None, classes=None,
+                         T: float = 1.0, index: int = 0, T_range=(0.5, 20.0)):
+    """A T slider and an example picker redrawing teacher and student probability bars."""
+    import ipywidgets as w
+
+    fig = TemperatureFigure(images, teacher_logits, student_logits, classes, labels)
+    first = fig.png(index, T)
+    image = w.Image(value=first, format="png")
+    readout = w.HTML(value=f"<code class='kd-readout'>{fig.title.get_text()}</code>")
+    slider = w.FloatSlider(value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
+                           continuous_update=True, readout_format=".1f")
+    picker = w.Dropdown(options=[(f"#{i}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
+                                 for i in range(len(images))], value=index, description="example")
+
+    def redraw(_=None):
+        image.value = fig.png(picker.value, slider.value)
+        readout.value = f"<code class='kd-readout'>{fig.title.get_text()}</code>"
+
+    slider.observe(redraw, names="value")
+    picker.observe(redraw, names="value")
+    box = w.VBox([w.HBox([slider, picker]), image, readout])
+    box.add_class("kd-temperature-explorer")
+    return _WithStaticFallback(box, first)
+
+
+# ---------------------------------------------------------------- T / alpha loss explorer
+
+def loss_terms_state(student_logits, teacher_logits, labels, T: float, alpha: float) -> dict:
+    """Weighted soft and hard terms of kd_loss and the norms of their gradients w.r.t. the student logits."""
+    T, alpha = check_temperature(T), check_alpha(alpha)
+    z = student_logits.detach().double().requires_grad_(True)
+    terms = kd_loss_terms(z, teacher_logits.detach().double(), labels, T)
+    out = {"T": T, "alpha": alpha}
+    for name, weight in (("soft", alpha), ("hard", 1.0 - alpha)):
+        term = weight * terms[name]
+        (g,) = torch.autograd.grad(term, z, retain_graph=True)
+        out[f"{name}_term"] = term.item()
+        out[f"{name}_grad_norm"] = g.norm().item()
+    out["total"] = out["soft_term"] + out["hard_term"]
+    return out
+
+
+class LossFigure:
+    """Two bar panels: the weighted loss terms and the sizes of their gradients."""
+
+    def __init__(self, student_logits, teacher_logits, labels):
+        self.args = (student_logits, teacher_logits, labels)
+        self.fig = Figure(figsize=(7.5, 2.8))
+        self.ax1 = self.fig.add_axes([0.08, 0.15, 0.38, 0.68])
+        self.ax2 = self.fig.add_axes([0.58, 0.15, 0.38, 0.68])
+        names = ["alpha*soft", "(1-alpha)*hard"]
+        colors = [TEACHER_COLOR, "#2ca02c"]
+        self.b1 = self.ax1.bar(names, [0, 0], color=colors)
+        self.b2 = self.ax2.bar(names, [0, 0], color=colors)
+        self.ax1.set_title("loss terms", fontsize=10)
+        self.ax2.set_title("gradient norm w.r.t. student logits", fontsize=10)
+        self.title = self.fig.suptitle("", fontsize=10)
+
+    def update(self, T: float, alpha: float) -> dict:
+        state = loss_terms_state(*self.args, T, alpha)
+        for bars, key, ax in ((self.b1, "term", self.ax1), (self.b2, "grad_norm", self.ax2)):
+            vals = [state[f"soft_{key}"], state[f"hard_{key}"]]
+            for bar, v in zip(bars, vals):
+                bar.set_height(v)
+            ax.set_ylim(0, max(max(vals) * 1.15, 1e-6))
+        state["text"] = (f"T = {T:.1f}, alpha = {alpha:.2f}: loss {state['total']:.4f} "
+                         f"(soft {state['soft_term']:.4f}, hard {state['hard_term']:.4f}); "
+                         f"grad norms soft {state['soft_grad_norm']:.4f}, hard {state['hard_grad_norm']:.4f}")
+        self.title.set_text(f"T = {T:.1f}, alpha = {alpha:.2f}")
+        return state
+
+    def png(self, T: float, alpha: float) -> tuple[bytes, str]:
+        state = self.update(T, alpha)
+        return _png(self.fig), state["text"]
+
+
+def loss_explorer(student_logits, teacher_logits, labels, T: float = 4.0, alpha: float = 0.9):
+    """T and alpha sliders showing how the soft and hard terms of kd_loss, and their gradients, change."""
+    import ipywidgets as w
+
+    fig = LossFigure(student_logits, teacher_logits, labels)
+    first, text = fig.png(T, alpha)
+    image = w.Image(value=first, format="png")
+    readout = w.HTML(value=f"<code class='kd-readout'>{text}</code>")
+    t_slider = w.FloatSlider(value=T, min=0.5, max=20, step=0.5, description="T", readout_format=".1f")
+    a_slider = w.FloatSlider(value=alpha, min=0, max=1, step=0.05, description="alpha", readout_format=".2f")
+
+    def redraw(_=None):
+        png, txt = fig.png(t_slider.value, a_slider.value)
+        image.value = png
+        readout.value = f"<code class='kd-readout'>{txt}</code>"
+
+    t_slider.observe(redraw, names="value")
+    a_slider.observe(redraw, names="value")
+    box = w.VBox([w.HBox([t_slider, a_slider]), image, readout])
+    box.add_class("kd-loss-explorer")
+    return _WithStaticFallback(box, first)
+
+

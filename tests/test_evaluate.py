@@ -1,0 +1,66 @@
+"""Evaluation metrics against hand computations."""
+import math
+
+import pytest
+import torch
+
+from distill_helpers import MLP
+from distill_helpers.evaluate import (accuracy, agreement, calibration_bins, confusion_matrix, error_count,
+                                      evaluate_model, expected_calibration_error, file_size, latency, mean_kl,
+                                      model_size_bytes, per_class_accuracy)
+
+
+def test_accuracy_errors_confusion_by_hand():
+    logits = torch.tensor([[2.0, 0, 0], [0, 2.0, 0], [0, 0, 2.0], [2.0, 0, 0]])
+    y = torch.tensor([0, 1, 1, 2])
+    assert accuracy(logits, y) == 0.5
+    assert error_count(logits, y) == 2
+    cm = confusion_matrix(logits, y)
+    assert cm.tolist() == [[1, 0, 0], [0, 1, 1], [1, 0, 0]]
+    assert per_class_accuracy(logits, y).tolist() == [1.0, 0.5, 0.0]
+
+
+def test_agreement_and_mean_kl():
+    t = torch.tensor([[3.0, 0, 0], [0, 3.0, 0]])
+    s = torch.tensor([[1.0, 0, 0], [1.0, 0, 0]])
+    assert agreement(t, s) == 0.5
+    p = torch.softmax(t.double(), 1)
+    q = torch.softmax(s.double(), 1)
+    expected = sum(sum(pi * math.log(pi / qi) for pi, qi in zip(pr, qr)) for pr, qr in zip(p.tolist(), q.tolist())) / 2
+    assert mean_kl(t, s) == pytest.approx(expected, rel=1e-10)
+    assert mean_kl(t, t) == pytest.approx(0.0, abs=1e-12)
+
+
+def test_ece_by_hand():
+    # confidences 0.9 (right), 0.9 (wrong), 0.6 (right): bins (0.8, 0.9] and (0.5, 0.6]
+    def logits_for(conf):  # two classes with softmax max = conf
+        return [math.log(conf / (1 - conf)), 0.0]
+    logits = torch.tensor([logits_for(0.9), logits_for(0.9), logits_for(0.6)], dtype=torch.float64)
+    y = torch.tensor([0, 1, 0])
+    expected = 2 / 3 * abs(0.5 - 0.9) + 1 / 3 * abs(1.0 - 0.6)
+    assert expected_calibration_error(logits, y, n_bins=10) == pytest.approx(expected, rel=1e-6)
+    b = calibration_bins(logits, y, 10)
+    assert sum(b["count"]) == 3 and b["count"][8] == 2 and b["count"][5] == 1
+
+
+def test_perfectly_calibrated_predictions_have_small_ece():
+    g = torch.Generator().manual_seed(0)
+    n = 20000
+    logits = torch.randn(n, 5, generator=g, dtype=torch.float64) * 2
+    probs = torch.softmax(logits, 1)
+    y = torch.multinomial(probs, 1, generator=g).squeeze(1)  # labels drawn from the predicted distribution
+    assert expected_calibration_error(logits, y) < 0.02
+    assert expected_calibration_error(logits * 5, y) > 0.1  # overconfident
+
+
+def test_size_latency_and_summary(tmp_path, small_data):
+    m = MLP(hidden=(16,), num_classes=3)
+    n_bytes = model_size_bytes(m)
+    assert n_bytes > 4 * (784 * 16 + 16 * 3)
+    torch.save(m.state_dict(), tmp_path / "w.pt")
+    # the same bytes up to the archive's internal file name, which torch.save takes from the path
+    assert abs(file_size(tmp_path / "w.pt") - n_bytes) < 1024
+    assert 0 < latency(m, small_data.tensors[0][:1], repeats=3) < 1
+    out = evaluate_model(m, small_data, teacher_logits=torch.zeros(120, 3))
+    assert out["n"] == 120 and out["errors"] == round((1 - out["accuracy"]) * 120)
+    assert 0 <= out["agreement"] <= 1 and out["mean_kl"] >= 0

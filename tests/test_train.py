@@ -1,0 +1,198 @@
+"""Training loops, the frozen teacher, cached-logit alignment, determinism and the model cache."""
+import warnings
+
+import pytest
+import torch
+from torch import nn
+
+from distill_helpers import MLP, TeacherCNN, build_model, distill, get_student, get_teacher, load_model, train_model
+from distill_helpers.train import _cache_path, iterate_batches, predict_logits, random_shift, resolve_device
+
+
+def _fast(**kw):
+    return dict(epochs=2, lr=3e-3, batch_size=16, progress=False, **kw)
+
+
+def test_training_learns_and_returns_plain_history(small_data):
+    torch.manual_seed(0)
+    model = MLP(hidden=(16,), num_classes=3)
+    hist = train_model(model, small_data, small_data, **_fast(seed=0))
+    assert set(hist) >= {"epoch", "train_loss", "train_acc", "test_acc", "time_s"}
+    assert hist["epoch"] == [1, 2] and all(isinstance(v, float) for v in hist["train_loss"])
+    assert hist["test_acc"][-1] > 0.9  # the bands are easy
+
+
+def test_same_seed_same_weights(small_data):
+    def run(seed):
+        torch.manual_seed(123)
+        m = MLP(hidden=(16,), num_classes=3, dropout=0.2)  # dropout: the RNG is seeded too
+        train_model(m, small_data, **_fast(seed=seed))
+        return m.state_dict()
+    a, b, c = run(0), run(0), run(1)
+    assert all(torch.equal(a[k], b[k]) for k in a)
+    assert not all(torch.equal(a[k], c[k]) for k in a)
+
+
+def test_iterate_batches_keeps_rows_aligned():
+    n = 50
+    X = torch.arange(n).float()[:, None] * 10
+    y = torch.arange(n)
+    t = torch.arange(n).float()[:, None] * -1
+    seen = []
+    for xb, yb, tb in iterate_batches(n, 8, torch.Generator().manual_seed(0), X, y, t):
+        assert torch.equal(xb[:, 0], yb.float() * 10) and torch.equal(tb[:, 0], -yb.float())
+        seen += yb.tolist()
+    assert sorted(seen) == list(range(n)) and seen != list(range(n))  # all rows, shuffled
+
+
+class _Recorder(nn.Module):
+    """A teacher whose logits encode its input, to check that each batch gets its own teacher logits."""
+
+    def __init__(self, num_classes=3):
+        super().__init__()
+        self.lin = nn.Linear(784, num_classes)
+        self.config = {"arch": "recorder"}
+
+    def forward(self, x):
+        return self.lin(x.flatten(1))
+
+
+def test_cached_teacher_logits_match_per_batch_teacher(small_data, monkeypatch):
+    # Pitfall 5: if cached logits were misaligned with the shuffled batches, the two runs would differ.
+    torch.manual_seed(0)
+    teacher = _Recorder()
+    pairs = []
+    import distill_helpers.train as tr
+    real = tr.kd_loss
+
+    def spy(logits, tb, yb, T, alpha):
+        pairs.append(tb.detach().clone())
+        return real(logits, tb, yb, T, alpha)
+    monkeypatch.setattr(tr, "kd_loss", spy)
+
+    def run(cache):
+        torch.manual_seed(1)
+        s = MLP(hidden=(8,), num_classes=3)
+        distill(s, teacher, small_data, **_fast(seed=3, T=2.0, alpha=0.7, cache_teacher_logits=cache))
+        return s.state_dict()
+    a = run(True)
+    n_batches = len(pairs)
+    b = run(False)
+    assert len(pairs) == 2 * n_batches
+    for p_cached, p_live in zip(pairs[:n_batches], pairs[n_batches:]):
+        assert torch.allclose(p_cached, p_live, atol=1e-5)
+    assert all(torch.allclose(a[k], b[k], atol=1e-5) for k in a)
+
+
+def test_teacher_is_frozen_and_in_eval_mode(small_data):
+    # Pitfall 4: dropout active or gradients flowing into the teacher.
+    torch.manual_seed(0)
+    teacher = TeacherCNN(num_classes=3, channels=(4, 8), hidden=16, dropout=0.5)
+    train_model(teacher, small_data, **_fast(seed=0))
+    teacher.train()  # a careless caller leaves it in train mode
+    before = {k: v.clone() for k, v in teacher.state_dict().items()}
+    X = small_data.tensors[0]
+    seen_modes = []
+    teacher.register_forward_hook(lambda m, i, o: seen_modes.append((m.training, o.requires_grad)))
+    s = MLP(hidden=(8,), num_classes=3)
+    distill(s, teacher, small_data, **_fast(seed=0, cache_teacher_logits=False))
+    assert seen_modes and all(mode == (False, False) for mode in seen_modes)
+    assert all(torch.equal(before[k], v) for k, v in teacher.state_dict().items())
+    assert all(p.requires_grad for p in teacher.parameters())  # restored afterwards
+    # eval-mode logits are deterministic, train-mode ones are not (dropout)
+    assert torch.equal(predict_logits(teacher, X), predict_logits(teacher, X))
+
+
+def test_distillation_transfers_the_teacher(small_data):
+    # A student distilled with alpha=1 never sees a label, yet learns the teacher's function.
+    torch.manual_seed(0)
+    teacher = MLP(hidden=(32,), num_classes=3)
+    train_model(teacher, small_data, **_fast(seed=0))
+    torch.manual_seed(1)
+    student = MLP(hidden=(8,), num_classes=3)
+    X = small_data.tensors[0]
+    agree = lambda: (predict_logits(student, X).argmax(1) == predict_logits(teacher, X).argmax(1)).float().mean()  # noqa: E731
+    before = agree()
+    distill(student, teacher, (X, torch.zeros(len(X), dtype=torch.long)), T=2.0, alpha=1.0, epochs=4,
+            lr=3e-3, batch_size=16, progress=False)
+    assert agree() > 0.95 > before
+
+
+def test_distill_rejects_bad_arguments(small_data):
+    m = MLP(hidden=(4,), num_classes=3)
+    with pytest.raises(ValueError, match="same model"):
+        distill(m, m, small_data, progress=False)
+    with pytest.raises(ValueError, match="temperature"):
+        distill(m, MLP(hidden=(4,), num_classes=3), small_data, T=0, progress=False)
+    with pytest.raises(ValueError, match="TensorDataset"):
+        train_model(m, [1, 2, 3], progress=False)
+
+
+def test_random_shift_moves_pixels_within_bounds():
+    x = torch.zeros(64, 1, 28, 28)
+    x[:, :, 14, 14] = 1
+    out = random_shift(2)(x, torch.Generator().manual_seed(0))
+    pos = out[:, 0].flatten(1).argmax(1)
+    rows, cols = pos // 28, pos % 28
+    assert ((rows - 14).abs() <= 2).all() and ((cols - 14).abs() <= 2).all()
+    assert len(set(zip(rows.tolist(), cols.tolist()))) > 10
+    assert torch.equal(out.sum((1, 2, 3)), torch.ones(64))
+
+
+def test_cuda_is_only_used_when_available_and_asked():
+    assert resolve_device("cpu").type == "cpu"
+    if not torch.cuda.is_available():
+        with pytest.raises(ValueError, match="no CUDA"):
+            resolve_device("cuda")
+        assert resolve_device("auto").type == "cpu"
+
+
+def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatch):
+    import distill_helpers.data as D
+    import distill_helpers.train as tr
+    monkeypatch.setattr(tr, "load_dataset", lambda name, root: mnist5k)  # do not re-parse the CSV
+    small_arch = TeacherCNN(channels=(2, 4), hidden=8).config
+    calls = []
+    real = tr.train_model
+
+    def counting(*a, **k):
+        calls.append(k["epochs"])
+        return real(*a, **k)
+    monkeypatch.setattr(tr, "train_model", counting)
+    kw = dict(root=tmp_path, arch=small_arch, progress=False, augment_shift=0)
+    t1 = get_teacher(epochs=1, **kw)
+    t2 = get_teacher(epochs=1, **kw)
+    assert calls == [1]  # second call came from the cache
+    x = mnist5k[1].tensors[0][:5]
+    assert torch.equal(t1(x), t2(x))
+    get_teacher(epochs=2, **kw)  # a changed config trains anew
+    assert calls == [1, 2]
+    assert len(list((tmp_path / "cache").glob("teacher-*.pt"))) == 2
+    # corrupt the first entry: warning and retrain
+    cfg = t2.metadata["cache_config"]
+    path = _cache_path(tmp_path, cfg)
+    path.write_bytes(b"garbage")
+    with pytest.warns(UserWarning, match="unreadable"):
+        get_teacher(epochs=1, **kw)
+    assert calls == [1, 2, 1]
+    # a file renamed onto another config's key is detected by the stored config
+    other = _cache_path(tmp_path, {**cfg, "epochs": 2})
+    other.write_bytes(path.read_bytes())
+    with pytest.warns(UserWarning, match="another config"):
+        get_teacher(epochs=2, **kw)
+    assert calls == [1, 2, 1, 2]
+
+
+def test_student_cache_key_includes_teacher_and_T(tmp_path, mnist5k, monkeypatch):
+    import distill_helpers.train as tr
+    monkeypatch.setattr(tr, "load_dataset", lambda name, root: mnist5k)
+    teacher = TeacherCNN(channels=(2, 4), hidden=8)
+    kw = dict(root=tmp_path, hidden=(8,), epochs=1, progress=False, teacher=teacher)
+    get_student("distilled", T=2.0, **kw)
+    get_student("distilled", T=2.0, **kw)
+    get_student("distilled", T=3.0, **kw)
+    get_student("scratch", **kw)
+    assert len(list((tmp_path / "cache").glob("student-distilled-*.pt"))) == 2
+    assert len(list((tmp_path / "cache").glob("student-scratch-*.pt"))) == 1
+    with pytest.raises(ValueError, match="kind"):
+        get_student("ensemble", **kw)
