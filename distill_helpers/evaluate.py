@@ -15,7 +15,7 @@ from .train import _tensors, predict_logits
 
 __all__ = ["predict_logits", "accuracy", "error_count", "confusion_matrix", "per_class_accuracy",
            "agreement", "mean_kl", "calibration_bins", "expected_calibration_error", "model_size_bytes",
-           "file_size", "latency", "evaluate_model", "count_parameters"]
+           "file_size", "latency", "evaluate_model", "count_parameters", "count_macs"]
 
 
 def _preds(logits_or_preds: torch.Tensor) -> torch.Tensor:
@@ -119,3 +119,27 @@ def evaluate_model(model: nn.Module, test, teacher_logits: torch.Tensor | None =
         out["agreement"] = agreement(teacher_logits, logits)
         out["mean_kl"] = mean_kl(teacher_logits, logits)
     return out
+
+
+@torch.no_grad()
+def count_macs(model: nn.Module, input_shape) -> int:
+    """Multiply-accumulates of one forward pass on one input, counted over Linear and Conv2d layers."""
+    total = 0
+
+    def hook(m, inp, out):
+        nonlocal total
+        if isinstance(m, nn.Linear):
+            total += m.in_features * m.out_features
+        elif isinstance(m, nn.Conv2d):
+            k = m.kernel_size[0] * m.kernel_size[1] * (m.in_channels // m.groups)
+            total += out.shape[1] * out.shape[2] * out.shape[3] * k
+    hooks = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
+    was = model.training
+    model.eval()
+    try:
+        model(torch.zeros(1, *input_shape))
+    finally:
+        for h in hooks:
+            h.remove()
+        model.train(was)
+    return total

@@ -220,8 +220,9 @@ def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, di
         except CheckpointError as e:
             warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
     model, history = build_and_train()
-    save_model(model, path, metadata={"cache_config": config, "history": history}, overwrite=True)
-    model.history = history
+    metadata = {"cache_config": json.loads(json.dumps(config)), "history": history}
+    save_model(model, path, metadata=metadata, overwrite=True)
+    model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
     return model.cpu().eval()
 
 

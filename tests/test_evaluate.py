@@ -64,3 +64,12 @@ def test_size_latency_and_summary(tmp_path, small_data):
     out = evaluate_model(m, small_data, teacher_logits=torch.zeros(120, 3))
     assert out["n"] == 120 and out["errors"] == round((1 - out["accuracy"]) * 120)
     assert 0 <= out["agreement"] <= 1 and out["mean_kl"] >= 0
+
+
+def test_count_macs_by_hand():
+    from distill_helpers import TeacherCNN
+    from distill_helpers.evaluate import count_macs
+    assert count_macs(MLP(hidden=(800, 800)), (1, 28, 28)) == 784 * 800 + 800 * 800 + 800 * 10
+    # conv1: 28*28 positions * 32 filters * 9 taps; conv2: 14*14 * 64 * (32*9); fc: 3136*128 + 128*10
+    expected = 28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9 + 3136 * 128 + 128 * 10
+    assert count_macs(TeacherCNN(), (1, 28, 28)) == expected

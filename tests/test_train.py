@@ -191,8 +191,16 @@ def test_student_cache_key_includes_teacher_and_T(tmp_path, mnist5k, monkeypatch
     get_student("distilled", T=2.0, **kw)
     get_student("distilled", T=2.0, **kw)
     get_student("distilled", T=3.0, **kw)
-    get_student("scratch", **kw)
     assert len(list((tmp_path / "cache").glob("student-distilled-*.pt"))) == 2
+    get_student("scratch", **kw)
+    # a freshly trained teacher and the same teacher loaded from the cache give the same student key
+    monkeypatch.setattr(tr, "train_model", lambda *a, **k: {"epoch": []})
+    tkw = dict(root=tmp_path, arch=teacher.config, progress=False, augment_shift=0, epochs=1)
+    fresh, loaded = get_teacher(**tkw), get_teacher(**tkw)
+    assert fresh.metadata["cache_config"] == loaded.metadata["cache_config"]
+    get_student("distilled", **{**kw, "teacher": fresh})
+    get_student("distilled", **{**kw, "teacher": loaded})
+    assert len(list((tmp_path / "cache").glob("student-distilled-*.pt"))) == 3
     assert len(list((tmp_path / "cache").glob("student-scratch-*.pt"))) == 1
     with pytest.raises(ValueError, match="kind"):
         get_student("ensemble", **kw)
