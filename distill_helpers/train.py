@@ -21,7 +21,7 @@ from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 
 __all__ = ["set_seed", "resolve_device", "predict_logits", "iterate_batches", "random_shift",
-           "train_model", "distill", "get_teacher", "get_student", "cached_model", "CACHE_VERSION"]
+           "train_model", "distill", "get_teacher", "get_student", "cached_model", "sweep_T_alpha", "CACHE_VERSION"]
 
 #: Bump when training code changes in a way that makes old cached models stale.
 CACHE_VERSION = 1
@@ -91,11 +91,11 @@ def random_shift(max_shift: int = 2) -> Callable[[torch.Tensor, torch.Generator]
     return shift
 
 
-def _progress(total: int, desc: str, enabled: bool):
+def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
     if not enabled:
         return None
     from tqdm.auto import tqdm
-    return tqdm(total=total, desc=desc, unit="epoch", leave=True)
+    return tqdm(total=total, desc=desc, unit=unit, leave=True)
 
 
 def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callable, extra: tuple,
@@ -161,11 +161,13 @@ def train_model(model: nn.Module, train, test=None, *, epochs: int = 10, lr: flo
 
 def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = 4.0,
             alpha: float = 0.9, epochs: int = 10, lr: float = 1e-3, batch_size: int = 64, seed: int = 0,
-            device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None) -> dict:
+            device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None,
+            teacher_logits: torch.Tensor | None = None) -> dict:
     """Train `student` on kd_loss against a frozen `teacher` (eval mode, no gradients).
 
     Without augmentation the teacher's logits are computed once and shuffled together with the
-    inputs, so an epoch costs about what a plain epoch costs.
+    inputs, so an epoch costs about what a plain epoch costs. Pass `teacher_logits` (the teacher's
+    logits for every training row, in order) to reuse them across several students.
     """
     T, alpha = check_temperature(T), check_alpha(alpha)
     if student is teacher:
@@ -178,7 +180,10 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
         p.requires_grad_(False)
     try:
         if cache_teacher_logits and augment is None:
-            t_logits = predict_logits(teacher, X, device=device)
+            if teacher_logits is not None and teacher_logits.shape[0] != len(X):
+                raise ValueError(f"teacher_logits has {teacher_logits.shape[0]} rows but the training set has "
+                                 f"{len(X)}: pass predict_logits(teacher, X) for the same X, in the same order")
+            t_logits = teacher_logits if teacher_logits is not None else predict_logits(teacher, X, device=device)
             loss = lambda logits, yb, xb, tb: kd_loss(logits, tb, yb, T, alpha)  # noqa: E731
             extra = (t_logits,)
         else:
@@ -275,3 +280,30 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
                            batch_size=batch_size, seed=seed, device=device, progress=progress)
         return model, hist
     return cached_model(config, build_and_train, root, retrain)
+
+
+def sweep_T_alpha(teacher: nn.Module, train, test, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
+                  lr: float = 1e-3, batch_size: int = 64, progress: bool = True) -> dict:
+    """Distil one small student per (T, alpha, seed) and return test errors as nested lists [T][alpha][seed]."""
+    Ts = [check_temperature(t) for t in Ts]
+    alphas = [check_alpha(a) for a in alphas]
+    X_test, y_test = _tensors(test)
+    X, _ = _tensors(train)
+    arch = student_config(tuple(hidden), tuple(X.shape[1:]), int(teacher.config["num_classes"]))
+    errors = [[[0] * len(seeds) for _ in alphas] for _ in Ts]
+    t_logits = predict_logits(teacher, X)  # once for the whole sweep
+    bar = _progress(len(Ts) * len(alphas) * len(seeds), "T x alpha sweep", progress, unit="run")
+    for i, T in enumerate(Ts):
+        for j, alpha in enumerate(alphas):
+            for k, seed in enumerate(seeds):
+                set_seed(seed)
+                student = build_model(arch)
+                distill(student, teacher, train, T=T, alpha=alpha, epochs=epochs, lr=lr, batch_size=batch_size,
+                        seed=seed, progress=False, teacher_logits=t_logits)
+                errors[i][j][k] = int((predict_logits(student, X_test).argmax(1) != y_test).sum())
+                if bar is not None:
+                    bar.update(1)
+    if bar is not None:
+        bar.close()
+    return {"T": Ts, "alpha": alphas, "seeds": list(seeds), "hidden": list(hidden), "epochs": epochs,
+            "errors": errors}
