@@ -98,3 +98,21 @@ def test_plot_helpers_return_figures():
     assert all(isinstance(f, matplotlib.figure.Figure) for f in figs)
     import matplotlib.pyplot as plt
     plt.close("all")
+
+
+def test_blitted_redraw_matches_a_full_redraw():
+    import io
+
+    import numpy as np
+    from PIL import Image
+    g = torch.Generator().manual_seed(1)
+    imgs = torch.rand(2, 1, 28, 28, generator=g)
+    t, s = torch.randn(2, 10, generator=g) * 4, torch.randn(2, 10, generator=g) * 2
+    fig = TemperatureFigure(imgs, t, s)
+    fig.png(0, 1.0)  # draws the background
+    for index, T in ((0, 3.0), (0, 12.0), (1, 2.0)):
+        fast = np.asarray(Image.open(io.BytesIO(fig.png(index, T))).convert("RGB"), dtype=np.int16)
+        full = np.asarray(Image.open(io.BytesIO(fig.png_full(index, T))).convert("RGB"), dtype=np.int16)
+        assert fast.shape == full.shape
+        # identical up to anti-aliasing at a few edges
+        assert (np.abs(fast - full) > 40).mean() < 0.002
