@@ -24,7 +24,7 @@ __all__ = ["set_seed", "resolve_device", "predict_logits", "iterate_batches", "r
            "train_model", "distill", "get_teacher", "get_student", "cached_model", "sweep_T_alpha", "CACHE_VERSION"]
 
 #: Bump when training code changes in a way that makes old cached models stale.
-CACHE_VERSION = 1
+CACHE_VERSION = 2
 
 
 def set_seed(seed: int) -> None:
@@ -57,7 +57,7 @@ def _tensors(data) -> tuple[torch.Tensor, torch.Tensor]:
 
 
 @torch.no_grad()
-def predict_logits(model: nn.Module, X: torch.Tensor, batch_size: int = 1000,
+def predict_logits(model: nn.Module, X: torch.Tensor, batch_size: int = 256,
                    device: str | torch.device = "cpu") -> torch.Tensor:
     """Logits of `model` in eval mode for all of X, on the CPU. The model's mode is restored after."""
     was_training = model.training

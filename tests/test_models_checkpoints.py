@@ -109,3 +109,20 @@ def test_load_is_weights_only(tmp_path):
     torch.save({"format": "distill_helpers.model/1", "config": {}, "state_dict": Evil()}, path)
     with pytest.raises(CheckpointError):
         load_model(path)
+
+
+def test_channels_last_teacher_computes_the_same_function(tmp_path):
+    torch.manual_seed(0)
+    m = TeacherCNN().eval()
+    assert m.net[1].weight.is_contiguous(memory_format=torch.channels_last)
+    x = torch.rand(5, 1, 28, 28)
+    # reference: the same weights in the default layout, through plain functional ops
+    import torch.nn.functional as F
+    n = m.net
+    h = (x - n[0].mean) / n[0].std
+    h = F.max_pool2d(F.relu(F.conv2d(h, n[1].weight.contiguous(), n[1].bias, padding=1)), 2)
+    h = F.max_pool2d(F.relu(F.conv2d(h, n[4].weight.contiguous(), n[4].bias, padding=1)), 2)
+    h = F.linear(F.relu(F.linear(h.flatten(1), n[8].weight, n[8].bias)), n[11].weight, n[11].bias)
+    assert torch.allclose(m(x), h, atol=1e-5)
+    save_model(m, tmp_path / "t.pt")
+    assert torch.allclose(load_model(tmp_path / "t.pt")(x), h, atol=1e-5)

@@ -1,0 +1,198 @@
+"""How fast the series is, as ratios measured within one run on this machine.
+
+    python benchmarks/run.py                   # everything (about 10 minutes on 2 cores)
+    python benchmarks/run.py --json out.json   # also write the figures as JSON
+    python benchmarks/run.py --quick           # skip the notebook series and replicate
+
+Absolute times on shared machines are noisy; compare the ratios. Nothing here is a pass/fail test.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import torch
+import torch.nn.functional as F
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import distill_helpers as dh  # noqa: E402
+from distill_helpers.evaluate import count_macs  # noqa: E402
+from distill_helpers.train import predict_logits  # noqa: E402
+
+
+def median_time(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times)
+
+
+def epochs(train, teacher, repeats: int) -> dict:
+    """Plain epoch, our distillation epoch (cached logits) and the naive DataLoader loop, same student."""
+    X, y = train.tensors
+
+    def plain():
+        dh.set_seed(0)
+        s = dh.MLP(hidden=(800, 800))
+        return dh.train_model(s, train, epochs=1, progress=False)["time_s"][0]
+
+    t_logits = predict_logits(teacher, X)
+
+    def ours():
+        dh.set_seed(0)
+        s = dh.MLP(hidden=(800, 800))
+        return dh.distill(s, teacher, train, epochs=1, progress=False, teacher_logits=t_logits)["time_s"][0]
+
+    def naive():  # the PyTorch tutorial's pattern: DataLoader, teacher forward on every batch
+        dh.set_seed(0)
+        s = dh.MLP(hidden=(800, 800))
+        opt = torch.optim.Adam(s.parameters(), lr=1e-3)
+        loader = torch.utils.data.DataLoader(train, batch_size=64, shuffle=True)
+        teacher.eval()
+        t0 = time.perf_counter()
+        for xb, yb in loader:
+            with torch.no_grad():
+                tb = teacher(xb)
+            z = s(xb)
+            soft = F.kl_div(F.log_softmax(z / 4, 1), F.softmax(tb / 4, 1), reduction="batchmean") * 16
+            loss = 0.9 * soft + 0.1 * F.cross_entropy(z, yb)
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        return time.perf_counter() - t0
+
+    t_pre = median_time(lambda: predict_logits(teacher, X), repeats)
+    p = statistics.median(plain() for _ in range(repeats))
+    o = statistics.median(ours() for _ in range(repeats))
+    n = statistics.median(naive() for _ in range(max(1, repeats - 1)))
+    return {"plain_epoch_s": p, "kd_epoch_s": o, "naive_kd_epoch_s": n, "teacher_logits_once_s": t_pre,
+            "kd_over_plain_epoch": o / p, "kd_over_plain_epoch_incl_teacher_pass": (o + t_pre) / p,
+            "speedup_vs_naive": n / o}
+
+
+def matmul_peak_fraction(train, plain_epoch_s: float) -> dict:
+    n = 2048
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    a @ b
+    t = median_time(lambda: a @ b, 10)
+    peak = 2 * n ** 3 / t / 1e9
+    macs = count_macs(dh.MLP(hidden=(800, 800)), (1, 28, 28))
+    achieved = 3 * 2 * macs * len(train) / plain_epoch_s / 1e9  # forward + backward ~ 3x forward FLOPs
+    return {"matmul_peak_gflops": peak, "student_train_gflops": achieved, "matmul_peak_fraction": achieved / peak}
+
+
+def widget_update_ms(teacher, student, test) -> dict:
+    from distill_helpers.widgets import LossFigure, TemperatureFigure
+    X, y = test.tensors
+    t_logits, s_logits = predict_logits(teacher, X[:256]), predict_logits(student, X[:256])
+    fig = TemperatureFigure(X[:12], t_logits[:12], s_logits[:12], labels=y[:12])
+    fig.png(0, 1.0)
+    temp = [0.0] * 40
+    for i in range(40):
+        t0 = time.perf_counter()
+        fig.png(0, 1.0 + 0.25 * i)
+        temp[i] = time.perf_counter() - t0
+    pick = median_time(lambda: fig.png(int(torch.randint(0, 12, (1,))), 2.0), 10)  # new digit: full redraw
+    lf = LossFigure(s_logits, t_logits, y[:256])
+    lf.png(4.0, 0.9)
+    loss = [0.0] * 20
+    for i in range(20):
+        t0 = time.perf_counter()
+        lf.png(1.0 + i, 0.9)
+        loss[i] = time.perf_counter() - t0
+    return {"widget_update_ms": 1e3 * statistics.median(temp), "widget_digit_change_ms": 1e3 * pick,
+            "loss_widget_update_ms": 1e3 * statistics.median(loss)}
+
+
+def series(cold_root: Path) -> dict:
+    """Execute every notebook with nbclient from a copy of notebooks/ beside an empty data/ (cold), twice."""
+    import nbformat
+    from nbclient import NotebookClient
+    nb_dir = cold_root / "notebooks"
+    shutil.copytree(ROOT / "notebooks", nb_dir, ignore=shutil.ignore_patterns("src", "*.pth"))
+    (cold_root / "data").mkdir()
+    out = {}
+    for phase in ("cold", "warm"):
+        per = {}
+        for path in sorted(nb_dir.glob("[0-9][0-9]_*.ipynb")):
+            nb = nbformat.read(path, as_version=4)
+            t0 = time.perf_counter()
+            NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(nb_dir)}}).execute()
+            per[path.stem] = time.perf_counter() - t0
+            print(f"  {phase:<5}{path.stem:<24}{per[path.stem]:7.1f} s", flush=True)
+        out[f"series_{phase}_s"] = sum(per.values())
+        out[f"series_{phase}_per_notebook_s"] = per
+    return out
+
+
+def replicate_s(tmp: Path) -> dict:
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "distill_helpers", "replicate", "--out", str(tmp / "rep"), "--no-progress",
+                    "--root", str(ROOT / "data")], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    return {"replicate_s": time.perf_counter() - t0}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--json", help="also write the figures to this JSON file")
+    ap.add_argument("--repeats", type=int, default=3, help="repeats per timing (median reported)")
+    ap.add_argument("--quick", action="store_true", help="skip the notebook series and replicate")
+    args = ap.parse_args()
+
+    res = {"machine": {"cpu_count": os.cpu_count(), "torch_threads": torch.get_num_threads(),
+                       "python": platform.python_version(), "torch": torch.__version__,
+                       "processor": platform.processor() or platform.machine()}}
+    train, test = dh.load_dataset("mnist5k", ROOT / "data")
+    teacher = dh.get_teacher(root=ROOT / "data")
+    student = dh.get_student("distilled", root=ROOT / "data", teacher=teacher)
+    print("measuring epochs ...", flush=True)
+    res.update(epochs(train, teacher, args.repeats))
+    res.update(matmul_peak_fraction(train, res["plain_epoch_s"]))
+    print("measuring widgets ...", flush=True)
+    res.update(widget_update_ms(teacher, student, test))
+    if not args.quick:
+        with tempfile.TemporaryDirectory() as tmp:
+            print("executing the series (cold, then warm) ...", flush=True)
+            res.update(series(Path(tmp)))
+            print("running replicate ...", flush=True)
+            res.update(replicate_s(Path(tmp)))
+
+    rows = [("kd_over_plain_epoch", "x", "<= 1.2", res["kd_over_plain_epoch"]),
+            ("  incl. the one-off teacher pass", "x", "", res["kd_over_plain_epoch_incl_teacher_pass"]),
+            ("speedup_vs_naive", "x faster", "", res["speedup_vs_naive"]),
+            ("matmul_peak_fraction", "", "", res["matmul_peak_fraction"]),
+            ("  student training GFLOP/s", "", "", res["student_train_gflops"]),
+            ("  matmul peak GFLOP/s", "", "", res["matmul_peak_gflops"]),
+            ("widget_update_ms (T slider)", "ms", "<= 100", res["widget_update_ms"]),
+            ("  new digit picked", "ms", "", res["widget_digit_change_ms"]),
+            ("  T/alpha loss widget", "ms", "<= 100", res["loss_widget_update_ms"])]
+    if not args.quick:
+        rows += [("series_cold_s", "s", "<= 300", res["series_cold_s"]),
+                 ("series_warm_s", "s", "each <= 60", res["series_warm_s"]),
+                 ("  slowest warm notebook", "s", "<= 60", max(res["series_warm_per_notebook_s"].values())),
+                 ("replicate_s", "s", "", res["replicate_s"])]
+    print(f"\n{'figure':<34}{'value':>10}  {'unit':<9}{'target':<10}")
+    for name, unit, target, value in rows:
+        print(f"{name:<34}{value:>10.3f}  {unit:<9}{target:<10}")
+    print(f"\nmachine: {res['machine']}")
+    if args.json:
+        Path(args.json).write_text(json.dumps(res, indent=2))
+        print(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
