@@ -112,7 +112,7 @@ def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callabl
     # Cosine decay to zero: the last epoch is stable, so it can be reported as is (no best-epoch picking).
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / max(steps, 1))))
     X_test, y_test = _tensors(test) if test is not None else (None, None)
-    history = {"epoch": [], "train_loss": [], "train_acc": [], "test_acc": [], "time_s": []}
+    history = {"epoch": [], "train_loss": [], "train_acc": [], "test_acc": [], "test_loss": [], "time_s": []}
     bar = _progress(epochs, desc, progress)
     for epoch in range(1, epochs + 1):
         model.train()
@@ -136,8 +136,9 @@ def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callabl
         history["train_acc"].append(correct / max(seen, 1))
         history["time_s"].append(time.perf_counter() - t0)
         if X_test is not None:
-            pred = predict_logits(model, X_test, device=device).argmax(1)
-            history["test_acc"].append((pred == y_test).float().mean().item())
+            test_logits = predict_logits(model, X_test, device=device)
+            history["test_acc"].append((test_logits.argmax(1) == y_test).float().mean().item())
+            history["test_loss"].append(F.cross_entropy(test_logits, y_test).item())  # shows overfitting
         if bar is not None:
             post = {"loss": f"{history['train_loss'][-1]:.4f}"}
             if history["test_acc"]:

@@ -59,6 +59,7 @@ BLOG_ERRORS = {
     "03": ["4.1", "composition", "frozen", "direction"],
     "04": ["several", "ensemble", "Variable", "save_interval", "TensorFlow", "frozen"],
     "05": ["keeping accuracy", "narrow the gap", "section 7"],
+    "06": ["section 8", "data-free", "model extraction"],
 }
 
 
