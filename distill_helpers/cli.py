@@ -127,8 +127,13 @@ def _print_table(rows: dict, n_test: int) -> None:
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)
-    if args.command == "replicate":
-        replicate(args)
+    try:
+        if args.command == "replicate":
+            replicate(args)
+    except (FileNotFoundError, ValueError, RuntimeError, ImportError) as e:
+        # a missing dataset, a bad hyperparameter, no CUDA: one clear line, not a traceback
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import io
+import math
 
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -140,29 +141,37 @@ class _WithStaticFallback:
         return bundle
 
 
+def _explorer(controls: list, render, css_class: str) -> _WithStaticFallback:
+    """Wire `controls` to `render() -> (png, text)`: an image and a text readout redrawn on every change."""
+    import ipywidgets as w
+
+    first, text = render()
+    image = w.Image(value=first, format="png")
+    readout = w.HTML(value=f"<code class='kd-readout'>{text}</code>")
+
+    def redraw(_=None):
+        image.value, txt = render()
+        readout.value = f"<code class='kd-readout'>{txt}</code>"
+
+    for control in controls:
+        control.observe(redraw, names="value")
+    box = w.VBox([w.HBox(controls), image, readout])
+    box.add_class(css_class)
+    return _WithStaticFallback(box, first)
+
+
 def temperature_explorer(images, teacher_logits, student_logits=None, labels=None, classes=None,
                          T: float = 1.0, index: int = 0, T_range=(0.5, 20.0)):
     """A T slider and an example picker redrawing teacher and student probability bars."""
     import ipywidgets as w
 
     fig = TemperatureFigure(images, teacher_logits, student_logits, classes, labels)
-    first = fig.png(index, T)
-    image = w.Image(value=first, format="png")
-    readout = w.HTML(value=f"<code class='kd-readout'>{fig.title.get_text()}</code>")
     slider = w.FloatSlider(value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
                            continuous_update=True, readout_format=".1f")
     picker = w.Dropdown(options=[(f"#{i}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
                                  for i in range(len(images))], value=index, description="example")
-
-    def redraw(_=None):
-        image.value = fig.png(picker.value, slider.value)
-        readout.value = f"<code class='kd-readout'>{fig.title.get_text()}</code>"
-
-    slider.observe(redraw, names="value")
-    picker.observe(redraw, names="value")
-    box = w.VBox([w.HBox([slider, picker]), image, readout])
-    box.add_class("kd-temperature-explorer")
-    return _WithStaticFallback(box, first)
+    return _explorer([slider, picker], lambda: (fig.png(picker.value, slider.value), fig.title.get_text()),
+                     "kd-temperature-explorer")
 
 
 # ---------------------------------------------------------------- T / alpha loss explorer
@@ -183,11 +192,16 @@ def loss_terms_state(student_logits, teacher_logits, labels, T: float, alpha: fl
 
 
 class LossFigure:
-    """Two bar panels: the weighted loss terms and the sizes of their gradients."""
+    """Two bar panels: the weighted loss terms and the sizes of their gradients.
+
+    The y-limits move in powers of two, so most slider steps only redraw the bars (blitting) and a
+    full redraw happens only when a limit changes.
+    """
 
     def __init__(self, student_logits, teacher_logits, labels):
         self.args = (student_logits, teacher_logits, labels)
-        self.fig = Figure(figsize=(7.5, 2.8))
+        self.fig = Figure(figsize=(7.5, 2.8), dpi=72)
+        self.canvas = FigureCanvasAgg(self.fig)
         self.ax1 = self.fig.add_axes([0.08, 0.15, 0.38, 0.68])
         self.ax2 = self.fig.add_axes([0.58, 0.15, 0.38, 0.68])
         names = ["alpha*soft", "(1-alpha)*hard"]
@@ -197,14 +211,27 @@ class LossFigure:
         self.ax1.set_title("loss terms", fontsize=10)
         self.ax2.set_title("gradient norm w.r.t. student logits", fontsize=10)
         self.title = self.fig.suptitle("", fontsize=10)
+        self._moving = [*self.b1, *self.b2, self.title]
+        for artist in self._moving:
+            artist.set_animated(True)
+        self._background, self._limits = None, None
+
+    @staticmethod
+    def _limit(values) -> float:
+        top = max(max(values) * 1.15, 1e-6)
+        return 2.0 ** math.ceil(math.log2(top))
 
     def update(self, T: float, alpha: float) -> dict:
         state = loss_terms_state(*self.args, T, alpha)
+        limits = []
         for bars, key, ax in ((self.b1, "term", self.ax1), (self.b2, "grad_norm", self.ax2)):
             vals = [state[f"soft_{key}"], state[f"hard_{key}"]]
             for bar, v in zip(bars, vals):
                 bar.set_height(v)
-            ax.set_ylim(0, max(max(vals) * 1.15, 1e-6))
+            limits.append(self._limit(vals))
+            ax.set_ylim(0, limits[-1])
+        if limits != self._limits:
+            self._background, self._limits = None, limits
         state["text"] = (f"T = {T:.1f}, alpha = {alpha:.2f}: loss {state['total']:.4f} "
                          f"(soft {state['soft_term']:.4f}, hard {state['hard_term']:.4f}); "
                          f"grad norms soft {state['soft_grad_norm']:.4f}, hard {state['hard_grad_norm']:.4f}")
@@ -212,8 +239,16 @@ class LossFigure:
         return state
 
     def png(self, T: float, alpha: float) -> tuple[bytes, str]:
+        """Update and render; returns PNG bytes and the readout text."""
         state = self.update(T, alpha)
-        return _png(self.fig), state["text"]
+        if self._background is None:
+            self.canvas.draw()
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self._moving:
+            self.fig.draw_artist(artist)
+        return _encode_canvas(self.canvas), state["text"]
 
 
 def loss_explorer(student_logits, teacher_logits, labels, T: float = 4.0, alpha: float = 0.9):
@@ -221,21 +256,6 @@ def loss_explorer(student_logits, teacher_logits, labels, T: float = 4.0, alpha:
     import ipywidgets as w
 
     fig = LossFigure(student_logits, teacher_logits, labels)
-    first, text = fig.png(T, alpha)
-    image = w.Image(value=first, format="png")
-    readout = w.HTML(value=f"<code class='kd-readout'>{text}</code>")
     t_slider = w.FloatSlider(value=T, min=0.5, max=20, step=0.5, description="T", readout_format=".1f")
     a_slider = w.FloatSlider(value=alpha, min=0, max=1, step=0.05, description="alpha", readout_format=".2f")
-
-    def redraw(_=None):
-        png, txt = fig.png(t_slider.value, a_slider.value)
-        image.value = png
-        readout.value = f"<code class='kd-readout'>{txt}</code>"
-
-    t_slider.observe(redraw, names="value")
-    a_slider.observe(redraw, names="value")
-    box = w.VBox([w.HBox([t_slider, a_slider]), image, readout])
-    box.add_class("kd-loss-explorer")
-    return _WithStaticFallback(box, first)
-
-
+    return _explorer([t_slider, a_slider], lambda: fig.png(t_slider.value, a_slider.value), "kd-loss-explorer")

@@ -116,3 +116,25 @@ def test_blitted_redraw_matches_a_full_redraw():
         assert fast.shape == full.shape
         # identical up to anti-aliasing at a few edges
         assert (np.abs(fast - full) > 40).mean() < 0.002
+
+
+def test_loss_figure_blitting_matches_a_fresh_figure():
+    import io
+
+    import numpy as np
+    from PIL import Image
+    g = torch.Generator().manual_seed(2)
+    s, t = torch.randn(16, 10, generator=g), torch.randn(16, 10, generator=g) * 3
+    y = torch.randint(0, 10, (16,), generator=g)
+    reused = LossFigure(s, t, y)
+    for T, alpha in ((4.0, 0.9), (4.5, 0.9), (12.0, 0.3), (12.5, 0.35)):
+        png, text = reused.png(T, alpha)
+        fresh, fresh_text = LossFigure(s, t, y).png(T, alpha)  # drawn from scratch
+        a = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=np.int16)
+        b = np.asarray(Image.open(io.BytesIO(fresh)).convert("RGB"), dtype=np.int16)
+        assert text == fresh_text and (np.abs(a - b) > 40).mean() < 0.002
+    # bar heights are the state's values, limits are powers of two above them
+    st = reused.update(3.0, 0.5)
+    assert reused.b1[0].get_height() == pytest.approx(st["soft_term"])
+    lim = reused.ax1.get_ylim()[1]
+    assert lim >= max(st["soft_term"], st["hard_term"]) and math.log2(lim) == int(math.log2(lim))
