@@ -173,6 +173,9 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
     T, alpha = check_temperature(T), check_alpha(alpha)
     if student is teacher:
         raise ValueError("student and teacher are the same model: distillation needs a separate student")
+    if teacher_logits is not None and (augment is not None or not cache_teacher_logits):
+        raise ValueError("teacher_logits can only be reused without augmentation and with "
+                         "cache_teacher_logits=True: augmented inputs need the teacher run on every batch")
     X, y = _tensors(train)
     device = resolve_device(device)
     teacher.to(device).eval()

@@ -23,7 +23,7 @@ def test_help_explains_every_option():
 
 def test_replicate_small_run_writes_loadable_models(tmp_path, capsys, mnist5k, monkeypatch):
     out = tmp_path / "run"
-    args = ["replicate", "--out", str(out), "--seeds", "2", "--teacher-epochs", "1", "--epochs", "1",
+    args = ["replicate", "--out", str(out), "--seeds", "2", "--teacher-epochs", "1", "--epochs", "2",
             "--hidden", "16", "--no-progress", "--root", str(ROOT / "data")]
     assert main(args) == 0
     printed = capsys.readouterr().out
@@ -33,7 +33,11 @@ def test_replicate_small_run_writes_loadable_models(tmp_path, capsys, mnist5k, m
     assert len(res["runs"]["student_distilled"]) == 2 and len(res["runs"]["teacher"]) == 1
     r = res["runs"]["student_scratch"][0]
     assert r["errors"] == round((1 - r["accuracy"]) * r["n"])
-    assert len(r["history"]["test_acc"]) == 1  # the last epoch is what is reported
+    # pitfall 8: every seed is reported, and each figure is the LAST epoch's model, not the best epoch's
+    for rr in res["runs"]["student_scratch"] + res["runs"]["student_distilled"]:
+        assert len(rr["history"]["test_acc"]) == 2
+        assert rr["accuracy"] == pytest.approx(rr["history"]["test_acc"][-1], abs=1e-6)
+    assert [rr["seed"] for rr in res["runs"]["student_distilled"]] == [0, 1]
     for name in ("teacher", "student_scratch", "student_distilled"):
         m = load_model(out / f"{name}.pt")
         assert not m.training

@@ -126,6 +126,11 @@ def test_distill_rejects_bad_arguments(small_data):
         distill(m, MLP(hidden=(4,), num_classes=3), small_data, T=0, progress=False)
     with pytest.raises(ValueError, match="TensorDataset"):
         train_model(m, [1, 2, 3], progress=False)
+    t = MLP(hidden=(4,), num_classes=3)
+    with pytest.raises(ValueError, match="rows"):
+        distill(m, t, small_data, teacher_logits=torch.zeros(5, 3), progress=False)
+    with pytest.raises(ValueError, match="augment"):
+        distill(m, t, small_data, teacher_logits=torch.zeros(120, 3), augment=random_shift(1), progress=False)
 
 
 def test_random_shift_moves_pixels_within_bounds():
