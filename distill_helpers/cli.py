@@ -12,10 +12,9 @@ from pathlib import Path
 import torch
 
 from .checkpoints import save_model
-from .data import DATASETS, dataset_info, load_dataset
+from .data import DATASETS, load_dataset
 from .evaluate import evaluate_model, predict_logits
-from .models import build_model, student_config, teacher_config
-from .train import distill, random_shift, resolve_device, set_seed, train_model
+from .train import get_student, get_teacher, resolve_device
 
 PAPER = {"teacher": 67, "student_scratch": 146, "student_distilled": 74}  # errors on 10k MNIST test digits
 
@@ -62,39 +61,31 @@ def replicate(args) -> dict:
     if args.seeds < 1:
         raise SystemExit("error: --seeds must be at least 1")
     device = resolve_device(args.device)
-    info = dataset_info(args.dataset)
     train, test = load_dataset(args.dataset, args.root)
     progress = not args.no_progress
     print(f"dataset {args.dataset}: {len(train)} train / {len(test)} test, device {device}", flush=True)
 
+    # The same recipes the notebooks use (get_teacher / get_student), always retrained here; the fresh
+    # models also refresh the cache under --root.
     t0 = time.perf_counter()
-    set_seed(0)
-    teacher = build_model(teacher_config(info["shape"], info["num_classes"]))
-    teacher_hist = train_model(teacher, train, test, epochs=args.teacher_epochs, lr=args.lr,
-                               batch_size=args.batch_size, seed=0, device=device, progress=progress,
-                               augment=random_shift(2))
-    teacher.cpu()
+    teacher = get_teacher(args.dataset, args.root, epochs=args.teacher_epochs, lr=args.lr,
+                          batch_size=args.batch_size, device=device, progress=progress, retrain=True)
+    teacher_hist = teacher.history
     rows = {"teacher": [{**evaluate_model(teacher, test), "train_s": time.perf_counter() - t0, "seed": 0}]}
     t_logits = predict_logits(teacher, test.tensors[0])
-    arch = student_config(tuple(args.hidden), info["shape"], info["num_classes"])
     rows["student_scratch"], rows["student_distilled"] = [], []
     models = {}
     for seed in range(args.seeds):
-        for kind in ("student_scratch", "student_distilled"):
-            set_seed(seed)
-            student = build_model(arch)
+        for kind in ("scratch", "distilled"):
             t0 = time.perf_counter()
-            common = dict(epochs=args.epochs, lr=args.lr, batch_size=args.batch_size, seed=seed,
-                          device=device, progress=progress)
-            if kind == "student_scratch":
-                hist = train_model(student, train, test, **common)
-            else:
-                hist = distill(student, teacher, train, test, T=args.T, alpha=args.alpha, **common)
-            student.cpu()
-            rows[kind].append({**evaluate_model(student, test, t_logits), "train_s": time.perf_counter() - t0,
-                               "seed": seed, "history": hist})
+            student = get_student(kind, args.dataset, args.root, hidden=tuple(args.hidden), T=args.T,
+                                  alpha=args.alpha, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
+                                  seed=seed, teacher=teacher, device=device, progress=progress, retrain=True)
+            rows[f"student_{kind}"].append({**evaluate_model(student, test, t_logits),
+                                            "train_s": time.perf_counter() - t0, "seed": seed,
+                                            "history": student.history})
             if seed == 0:
-                models[kind] = student
+                models[f"student_{kind}"] = student
     out.mkdir(parents=True, exist_ok=True)
     meta = {"dataset": args.dataset, "T": args.T, "alpha": args.alpha}
     save_model(teacher, out / "teacher.pt", {**meta, "history": teacher_hist}, overwrite=args.overwrite)
