@@ -14,7 +14,7 @@ from .models import count_parameters
 from .train import _tensors, predict_logits
 
 __all__ = ["predict_logits", "accuracy", "error_count", "confusion_matrix", "per_class_accuracy",
-           "agreement", "mean_kl", "calibration_bins", "expected_calibration_error", "model_size_bytes",
+           "agreement", "wrong_class_rank_correlation", "mean_kl", "calibration_bins", "expected_calibration_error", "model_size_bytes",
            "file_size", "latency", "evaluate_model", "count_parameters", "count_macs"]
 
 
@@ -51,6 +51,29 @@ def per_class_accuracy(logits: torch.Tensor, y: torch.Tensor, num_classes: int |
 def agreement(teacher_logits: torch.Tensor, student_logits: torch.Tensor) -> float:
     """Top-1 agreement: fraction of examples where student and teacher predict the same class."""
     return (_preds(teacher_logits) == _preds(student_logits)).float().mean().item()
+
+
+def wrong_class_rank_correlation(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
+                                 labels: torch.Tensor) -> torch.Tensor:
+    """Per example, Spearman's rank correlation between student and teacher over the N - 1 wrong classes.
+
+    1 means the student orders the wrong classes exactly as the teacher does, 0 no relation, -1 reversed.
+    Ranks by logit (the order is the same at every temperature); rho = 1 - 6 sum d^2 / (n (n^2 - 1)).
+    """
+    if student_logits.shape != teacher_logits.shape or student_logits.dim() != 2:
+        raise ValueError(f"student_logits {tuple(student_logits.shape)} and teacher_logits "
+                         f"{tuple(teacher_logits.shape)} must both have shape (batch, classes)")
+    b, n = student_logits.shape
+    if n < 3:
+        raise ValueError(f"need at least 3 classes for a ranking of the wrong ones, got {n}")
+    keep = torch.ones(b, n, dtype=torch.bool)
+    keep[torch.arange(b), labels] = False
+
+    def ranks(z):
+        return z[keep].reshape(b, n - 1).argsort(1).argsort(1).double()
+    d = ranks(student_logits) - ranks(teacher_logits)
+    m = n - 1
+    return 1 - 6 * d.pow(2).sum(1) / (m * (m * m - 1))
 
 
 def mean_kl(teacher_logits: torch.Tensor, student_logits: torch.Tensor, T: float = 1.0) -> float:

@@ -54,9 +54,10 @@ def _encode_canvas(canvas: FigureCanvasAgg) -> bytes:
 class TemperatureFigure:
     """A reusable figure: a digit and its teacher/student bars; update() only moves bar heights."""
 
-    def __init__(self, images, teacher_logits, student_logits=None, classes=None, labels=None):
+    def __init__(self, images, teacher_logits, student_logits=None, classes=None, labels=None, ids=None):
         self.images, self.teacher_logits, self.student_logits = images, teacher_logits, student_logits
         self.labels = labels
+        self.ids = [int(i) for i in ids] if ids is not None else list(range(len(images)))  # dataset indices
         n = teacher_logits.shape[1]
         self.classes = classes or [str(i) for i in range(n)]
         self.fig = Figure(figsize=(7.5, 2.8), dpi=72)
@@ -88,7 +89,8 @@ class TemperatureFigure:
         if index != self.index:
             self.ax_img.clear()
             lab = None if self.labels is None else int(self.labels[index])
-            show_image(self.ax_img, self.images[index], f"test digit #{index}" + (f" (label {lab})" if lab is not None else ""))
+            show_image(self.ax_img, self.images[index],
+                       f"digit #{self.ids[index]}" + (f" (label {lab})" if lab is not None else ""))
             self.index = index
             self._background = None
         for bar, h in zip(self.t_bars, state["teacher_probs"].tolist()):
@@ -161,14 +163,17 @@ def _explorer(controls: list, render, css_class: str) -> _WithStaticFallback:
 
 
 def temperature_explorer(images, teacher_logits, student_logits=None, labels=None, classes=None,
-                         T: float = 1.0, index: int = 0, T_range=(0.5, 20.0)):
-    """A T slider and an example picker redrawing teacher and student probability bars."""
+                         T: float = 1.0, index: int = 0, T_range=(0.5, 20.0), ids=None):
+    """A T slider and an example picker redrawing teacher and student probability bars.
+
+    `ids` are the examples' indices in their dataset (shown in the picker and the title); default 0, 1, ...
+    """
     import ipywidgets as w
 
-    fig = TemperatureFigure(images, teacher_logits, student_logits, classes, labels)
+    fig = TemperatureFigure(images, teacher_logits, student_logits, classes, labels, ids)
     slider = w.FloatSlider(value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
                            continuous_update=True, readout_format=".1f")
-    picker = w.Dropdown(options=[(f"#{i}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
+    picker = w.Dropdown(options=[(f"#{fig.ids[i]}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
                                  for i in range(len(images))], value=index, description="example")
     return _explorer([slider, picker], lambda: (fig.png(picker.value, slider.value), fig.title.get_text()),
                      "kd-temperature-explorer")
