@@ -89,7 +89,7 @@ def _teacher_hints(teacher: nn.Module, X: torch.Tensor, batch_size: int = 256):
     return logits, torch.cat(feats)
 
 
-def distill_with_hint(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = 4.0,
+def distill_with_hint(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float = 4.0,
                       alpha: float = 0.9, beta: float = 1.0, epochs: int = 10, lr: float = 1e-3,
                       batch_size: int = 64, seed: int = 0, progress: bool = True) -> dict:
     """kd_loss plus beta * MSE(regressor(student's last hidden layer), teacher's penultimate features).
@@ -113,7 +113,7 @@ def distill_with_hint(student: nn.Module, teacher: nn.Module, train, test=None, 
     torch.manual_seed(seed)  # the regressor's initialisation
     wrapper.regressor.reset_parameters()
     hist = {"hint_mse_start": _hint_mse(wrapper, X, t_feats)}
-    hist.update(_fit(wrapper, X, y, loss, (t_logits, t_feats), test, epochs, lr, batch_size, seed, "cpu", progress,
+    hist.update(_fit(wrapper, X, y, loss, (t_logits, t_feats), val, epochs, lr, batch_size, seed, "cpu", progress,
                      f"distill+hint T={T:g}"))
     hist["hint_mse_end"] = _hint_mse(wrapper, X, t_feats)
     student.eval()

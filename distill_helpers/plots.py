@@ -85,14 +85,14 @@ def plot_digits_with_probs(images, teacher_probs, labels, student_probs=None, cl
 
 
 def plot_history(histories: dict[str, dict], title: str | None = None):
-    """Training loss (left) and test accuracy (right) per epoch, one line per named run."""
+    """Training loss (left) and validation accuracy (right) per epoch, one line per named run."""
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2))
     for name, h in histories.items():
         a1.plot(h["epoch"], h["train_loss"], marker=".", label=name)
-        if h.get("test_acc"):
-            a2.plot(h["epoch"], h["test_acc"], marker=".", label=name)
+        if h.get("val_acc"):
+            a2.plot(h["epoch"], h["val_acc"], marker=".", label=name)
     a1.set(xlabel="epoch", ylabel="training loss", yscale="log", title="loss (each run's own objective)")
-    a2.set(xlabel="epoch", ylabel="test accuracy", title="test accuracy")
+    a2.set(xlabel="epoch", ylabel="validation accuracy", title="validation accuracy")
     a2.legend(fontsize=8)
     if title:
         fig.suptitle(title)

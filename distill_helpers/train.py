@@ -16,7 +16,7 @@ from torch import nn
 from torch.utils.data import TensorDataset
 
 from .checkpoints import CheckpointError, load_model, save_model
-from .data import load_dataset, dataset_info
+from .data import HeldOutTest, dataset_info, load_splits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 
@@ -98,8 +98,15 @@ def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
     return tqdm(total=total, desc=desc, unit=unit, leave=True)
 
 
+def _check_val(val) -> None:
+    if isinstance(val, HeldOutTest):
+        raise ValueError("the test split was passed as the validation set: choices made while watching it "
+                         "(epochs, T, alpha, ...) would be tuned on the test set. Pass the validation split "
+                         "from load_splits() and score the test set once, after training")
+
+
 def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callable, extra: tuple,
-         test, epochs: int, lr: float, batch_size: int, seed: int, device, progress: bool, desc: str,
+         val, epochs: int, lr: float, batch_size: int, seed: int, device, progress: bool, desc: str,
          augment=None) -> dict:
     if epochs < 0 or batch_size < 1 or not lr > 0:
         raise ValueError(f"need epochs >= 0, batch_size >= 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
@@ -111,8 +118,9 @@ def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callabl
     steps = epochs * -(-len(X) // batch_size)
     # Cosine decay to zero: the last epoch is stable, so it can be reported as is (no best-epoch picking).
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / max(steps, 1))))
-    X_test, y_test = _tensors(test) if test is not None else (None, None)
-    history = {"epoch": [], "train_loss": [], "train_acc": [], "test_acc": [], "test_loss": [], "time_s": []}
+    _check_val(val)
+    X_val, y_val = _tensors(val) if val is not None else (None, None)
+    history = {"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [], "time_s": []}
     bar = _progress(epochs, desc, progress)
     for epoch in range(1, epochs + 1):
         model.train()
@@ -135,14 +143,14 @@ def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callabl
         history["train_loss"].append(loss_sum / max(seen, 1))
         history["train_acc"].append(correct / max(seen, 1))
         history["time_s"].append(time.perf_counter() - t0)
-        if X_test is not None:
-            test_logits = predict_logits(model, X_test, device=device)
-            history["test_acc"].append((test_logits.argmax(1) == y_test).float().mean().item())
-            history["test_loss"].append(F.cross_entropy(test_logits, y_test).item())  # shows overfitting
+        if X_val is not None:
+            val_logits = predict_logits(model, X_val, device=device)
+            history["val_acc"].append((val_logits.argmax(1) == y_val).float().mean().item())
+            history["val_loss"].append(F.cross_entropy(val_logits, y_val).item())  # shows overfitting
         if bar is not None:
             post = {"loss": f"{history['train_loss'][-1]:.4f}"}
-            if history["test_acc"]:
-                post["test_acc"] = f"{history['test_acc'][-1]:.4f}"
+            if history["val_acc"]:
+                post["val_acc"] = f"{history['val_acc'][-1]:.4f}"
             bar.set_postfix(post)
             bar.update(1)
     if bar is not None:
@@ -151,16 +159,20 @@ def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callabl
     return history
 
 
-def train_model(model: nn.Module, train, test=None, *, epochs: int = 10, lr: float = 1e-3,
+def train_model(model: nn.Module, train, val=None, *, epochs: int = 10, lr: float = 1e-3,
                 batch_size: int = 64, seed: int = 0, device="cpu", progress: bool = True,
                 augment=None) -> dict:
-    """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists)."""
+    """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists).
+
+    With a validation set `val`, the history also holds its accuracy and loss after every epoch (`val_acc`,
+    `val_loss`). The test split is refused here: score it once, after training.
+    """
     X, y = _tensors(train)
-    return _fit(model, X, y, lambda logits, yb, xb: F.cross_entropy(logits, yb), (), test, epochs, lr,
+    return _fit(model, X, y, lambda logits, yb, xb: F.cross_entropy(logits, yb), (), val, epochs, lr,
                 batch_size, seed, device, progress, "train", augment)
 
 
-def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = 4.0,
+def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float = 4.0,
             alpha: float = 0.9, epochs: int = 10, lr: float = 1e-3, batch_size: int = 64, seed: int = 0,
             device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None,
             teacher_logits: torch.Tensor | None = None) -> dict:
@@ -168,7 +180,8 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
 
     Without augmentation the teacher's logits are computed once and shuffled together with the
     inputs, so an epoch costs about what a plain epoch costs. Pass `teacher_logits` (the teacher's
-    logits for every training row, in order) to reuse them across several students.
+    logits for every training row, in order) to reuse them across several students. With a validation
+    set `val`, the history logs its accuracy and loss after every epoch; the test split is refused.
     """
     T, alpha = check_temperature(T), check_alpha(alpha)
     if student is teacher:
@@ -196,7 +209,7 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
                     tb = teacher(xb)
                 return kd_loss(logits, tb, yb, T, alpha)
             extra = ()
-        return _fit(student, X, y, loss, extra, test, epochs, lr, batch_size, seed, device, progress,
+        return _fit(student, X, y, loss, extra, val, epochs, lr, batch_size, seed, device, progress,
                     f"distill T={T:g}", augment)
     finally:
         for p, f in zip(teacher.parameters(), flags):
@@ -241,14 +254,14 @@ def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = 12, lr: 
     """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar)."""
     info = dataset_info(dataset)
     arch = arch or teacher_config(info["shape"], info["num_classes"])
-    config = {"role": "teacher", "dataset": dataset, "split": "default", "arch": arch, "epochs": epochs,
+    config = {"role": "teacher", "dataset": dataset, "split": "train-val-v1", "arch": arch, "epochs": epochs,
               "lr": lr, "batch_size": batch_size, "seed": seed, "augment_shift": augment_shift}
 
     def build_and_train():
-        train, test = load_dataset(dataset, root)
+        train, val, _ = load_splits(dataset, root)
         set_seed(seed)
         model = build_model(arch)
-        hist = train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+        hist = train_model(model, train, val, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
                            device=device, progress=progress,
                            augment=random_shift(augment_shift) if augment_shift else None)
         return model, hist
@@ -264,7 +277,7 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
         raise ValueError(f"kind must be 'scratch' or 'distilled', got {kind!r}")
     info = dataset_info(dataset)
     arch = student_config(tuple(hidden), info["shape"], info["num_classes"])
-    config = {"role": f"student-{kind}", "dataset": dataset, "split": "default", "arch": arch,
+    config = {"role": f"student-{kind}", "dataset": dataset, "split": "train-val-v1", "arch": arch,
               "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed}
     if kind == "distilled":
         teacher = teacher if teacher is not None else get_teacher(dataset, root, device=device,
@@ -273,25 +286,26 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
                       teacher=getattr(teacher, "metadata", {}).get("cache_config", teacher.config))
 
     def build_and_train():
-        train, test = load_dataset(dataset, root)
+        train, val, _ = load_splits(dataset, root)
         set_seed(seed)
         model = build_model(arch)
         if kind == "scratch":
-            hist = train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size,
+            hist = train_model(model, train, val, epochs=epochs, lr=lr, batch_size=batch_size,
                                seed=seed, device=device, progress=progress)
         else:
-            hist = distill(model, teacher, train, test, T=T, alpha=alpha, epochs=epochs, lr=lr,
+            hist = distill(model, teacher, train, val, T=T, alpha=alpha, epochs=epochs, lr=lr,
                            batch_size=batch_size, seed=seed, device=device, progress=progress)
         return model, hist
     return cached_model(config, build_and_train, root, retrain)
 
 
-def sweep_T_alpha(teacher: nn.Module, train, test, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
+def sweep_T_alpha(teacher: nn.Module, train, val, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
                   lr: float = 1e-3, batch_size: int = 64, progress: bool = True) -> dict:
-    """Distil one small student per (T, alpha, seed) and return test errors as nested lists [T][alpha][seed]."""
+    """Distil one small student per (T, alpha, seed) and return validation errors as nested lists [T][alpha][seed]."""
     Ts = [check_temperature(t) for t in Ts]
     alphas = [check_alpha(a) for a in alphas]
-    X_test, y_test = _tensors(test)
+    _check_val(val)
+    X_val, y_val = _tensors(val)
     X, _ = _tensors(train)
     arch = student_config(tuple(hidden), tuple(X.shape[1:]), int(teacher.config["num_classes"]))
     errors = [[[0] * len(seeds) for _ in alphas] for _ in Ts]
@@ -304,7 +318,7 @@ def sweep_T_alpha(teacher: nn.Module, train, test, Ts, alphas, seeds=(0,), hidde
                 student = build_model(arch)
                 distill(student, teacher, train, T=T, alpha=alpha, epochs=epochs, lr=lr, batch_size=batch_size,
                         seed=seed, progress=False, teacher_logits=t_logits)
-                errors[i][j][k] = int((predict_logits(student, X_test).argmax(1) != y_test).sum())
+                errors[i][j][k] = int((predict_logits(student, X_val).argmax(1) != y_val).sum())
                 if bar is not None:
                     bar.update(1)
     if bar is not None:

@@ -17,9 +17,9 @@ def test_training_learns_and_returns_plain_history(small_data):
     torch.manual_seed(0)
     model = MLP(hidden=(16,), num_classes=3)
     hist = train_model(model, small_data, small_data, **_fast(seed=0))
-    assert set(hist) >= {"epoch", "train_loss", "train_acc", "test_acc", "time_s"}
+    assert set(hist) >= {"epoch", "train_loss", "train_acc", "val_acc", "val_loss", "time_s"}
     assert hist["epoch"] == [1, 2] and all(isinstance(v, float) for v in hist["train_loss"])
-    assert hist["test_acc"][-1] > 0.9  # the bands are easy
+    assert hist["val_acc"][-1] > 0.9  # the bands are easy
 
 
 def test_same_seed_same_weights(small_data):
@@ -155,7 +155,8 @@ def test_cuda_is_only_used_when_available_and_asked():
 def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatch):
     import distill_helpers.data as D
     import distill_helpers.train as tr
-    monkeypatch.setattr(tr, "load_dataset", lambda name, root: mnist5k)  # do not re-parse the CSV
+    splits = D.load_splits("mnist5k", "data")
+    monkeypatch.setattr(tr, "load_splits", lambda name, root: splits)  # do not re-parse the CSV
     small_arch = TeacherCNN(channels=(2, 4), hidden=8).config
     calls = []
     real = tr.train_model
@@ -189,8 +190,10 @@ def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatc
 
 
 def test_student_cache_key_includes_teacher_and_T(tmp_path, mnist5k, monkeypatch):
+    import distill_helpers.data as D
     import distill_helpers.train as tr
-    monkeypatch.setattr(tr, "load_dataset", lambda name, root: mnist5k)
+    splits = D.load_splits("mnist5k", "data")
+    monkeypatch.setattr(tr, "load_splits", lambda name, root: splits)
     teacher = TeacherCNN(channels=(2, 4), hidden=8)
     kw = dict(root=tmp_path, hidden=(8,), epochs=1, progress=False, teacher=teacher)
     get_student("distilled", T=2.0, **kw)

@@ -87,7 +87,7 @@ def test_plot_helpers_return_figures():
     figs = [
         plots.plot_probabilities(torch.softmax(logits[0], 0), torch.softmax(logits[1], 0)),
         plots.plot_digits_with_probs(torch.rand(2, 1, 28, 28), torch.softmax(logits[:2], 1), y[:2]),
-        plots.plot_history({"a": {"epoch": [1, 2], "train_loss": [1.0, 0.5], "test_acc": [0.5, 0.7]}}),
+        plots.plot_history({"a": {"epoch": [1, 2], "train_loss": [1.0, 0.5], "val_acc": [0.5, 0.7]}}),
         plots.plot_reliability({"a": calibration_bins(logits, y)}),
         plots.plot_confusion({"a": confusion_matrix(logits, y, 10)}),
         plots.plot_heatmap([[1, 2], [3, 4]], ["r1", "r2"], ["c1", "c2"]),
