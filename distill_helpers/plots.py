@@ -177,7 +177,7 @@ def plot_weight_histograms(models: dict, bins: int = 60):
                 ax.hist(p.detach().flatten().numpy(), bins=bins, histtype="step", density=True,
                         label=f"{pname.replace('net.', 'layer ').replace('.weight', '')} {tuple(p.shape)}")
         ax.set(title=f"{name}: weights", xlabel="value", ylabel="density")
-        ax.legend(fontsize=6)
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 
