@@ -53,7 +53,7 @@ def agreement(teacher_logits: torch.Tensor, student_logits: torch.Tensor) -> flo
     return (_preds(teacher_logits) == _preds(student_logits)).float().mean().item()
 
 
-def wrong_class_rank_correlation(student_logits: torch.Tensor, teacher_logits: torch.Tensor,
+def wrong_class_rank_correlation(*, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
                                  labels: torch.Tensor) -> torch.Tensor:
     """Per example, Spearman's rank correlation between student and teacher over the N - 1 wrong classes.
 

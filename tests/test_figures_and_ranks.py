@@ -36,17 +36,20 @@ def test_temperature_figure_titles_use_dataset_indices():
 def test_rank_correlation_by_hand_and_against_scipy():
     # 4 classes, label 0: wrong classes 1, 2, 3
     t = torch.tensor([[9.0, 3.0, 2.0, 1.0]])
-    assert wrong_class_rank_correlation(torch.tensor([[0.0, 5.0, 4.0, 3.0]]), t, torch.tensor([0])).item() == 1.0
-    assert wrong_class_rank_correlation(torch.tensor([[0.0, 3.0, 4.0, 5.0]]), t, torch.tensor([0])).item() == -1.0
+
+    def rc(z, v, y=torch.tensor([0])):
+        return wrong_class_rank_correlation(student_logits=z, teacher_logits=v, labels=y)
+    assert rc(torch.tensor([[0.0, 5.0, 4.0, 3.0]]), t).item() == 1.0
+    assert rc(torch.tensor([[0.0, 3.0, 4.0, 5.0]]), t).item() == -1.0
     # one swap of neighbours among 3: d = (1, -1, 0), rho = 1 - 6*2/(3*8) = 0.5
-    assert wrong_class_rank_correlation(torch.tensor([[0.0, 4.0, 5.0, 3.0]]), t, torch.tensor([0])).item() == 0.5
+    assert rc(torch.tensor([[0.0, 4.0, 5.0, 3.0]]), t).item() == 0.5
     stats = pytest.importorskip("scipy.stats")
     g = torch.Generator().manual_seed(1)
     z, v = torch.randn(20, 10, generator=g), torch.randn(20, 10, generator=g)
     y = torch.randint(0, 10, (20,), generator=g)
-    rho = wrong_class_rank_correlation(z, v, y)
+    rho = rc(z, v, y)
     for i in range(20):
         keep = [c for c in range(10) if c != int(y[i])]
         assert rho[i].item() == pytest.approx(stats.spearmanr(z[i, keep], v[i, keep]).statistic, abs=1e-12)
     with pytest.raises(ValueError, match="shape"):
-        wrong_class_rank_correlation(z, v[:3], y)
+        rc(z, v[:3], y)
