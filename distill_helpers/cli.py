@@ -44,6 +44,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--batch-size", type=int, default=64, help="mini-batch size")
     r.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    pr = sub.add_parser("prepare", help="train and cache every model the notebooks load (run once before class)",
+                        description="Trains every model the notebooks load by recipe (teacher and students) "
+                                    "that is not cached yet under ROOT/cache, and lists what is cached. After "
+                                    "it the notebooks load them in seconds.")
+    pr.add_argument("--root", default="data", help="cache root; the notebooks use the repository's data/")
+    pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
     return p
 
 
@@ -121,6 +127,9 @@ def main(argv=None) -> int:
     try:
         if args.command == "replicate":
             replicate(args)
+        elif args.command == "prepare":
+            from .prepare import prepare
+            prepare(args.root, progress=not args.no_progress)
     except (FileNotFoundError, ValueError, RuntimeError, ImportError) as e:
         # a missing dataset, a bad hyperparameter, no CUDA: one clear line, not a traceback
         print(f"error: {e}", file=sys.stderr)
