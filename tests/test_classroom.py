@@ -30,15 +30,16 @@ SOURCES = sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.nb.txt"))
 WITH_EXERCISES = [s for s in SOURCES if bn.exercise_cells(s)]
 CLASSROOM = ROOT / "classroom"
 
-# One mistake a learner plausibly makes, per notebook: (exercise number, code for its answer cell).
+# Notebooks whose checks are old style (not in the exercise registry yet): one mistake a learner plausibly
+# makes, per notebook, as (exercise key, code for its answer cell). Registered exercises bring their own.
 WRONG = {
-    "01": (1, "answer_1 = 784 * 800 + 800 * 800 + 800 * 10  # weights only, biases forgotten"),
-    "02": (1, "def my_softmax_T(z, T):\n    e = torch.exp(z / T)  # no max shift: overflows\n"
-              "    return e / e.sum(-1, keepdim=True)"),
-    "03": (1, "answer_1 = 0.5 * math.log2(0.5 / 0.25) + 0.25 * math.log2(0.25 / 0.5)  # bits, not nats"),
-    "04": (1, "answer_1 = 4000 // 64  # the last, partial batch forgotten"),
-    "05": (3, "answer_3 = True  # one seed taken at its word"),
-    "06": (1, "answer_1 = (before[2], before[1])  # errors instead of correct answers"),
+    "01": ("01.1", "answer_1 = 784 * 800 + 800 * 800 + 800 * 10  # weights only, biases forgotten"),
+    "02": ("02.1", "def my_softmax_T(z, T):\n    e = torch.exp(z / T)  # no max shift: overflows\n"
+                   "    return e / e.sum(-1, keepdim=True)"),
+    "03": ("03.1", "answer_1 = 0.5 * math.log2(0.5 / 0.25) + 0.25 * math.log2(0.25 / 0.5)  # bits, not nats"),
+    "04": ("04.1", "answer_1 = 4000 // 64  # the last, partial batch forgotten"),
+    "05": ("05.3", "answer_3 = True  # one seed taken at its word"),
+    "06": ("06.1", "answer_1 = (before[2], before[1])  # errors instead of correct answers"),
 }
 
 
@@ -120,14 +121,20 @@ def test_committed_metadata_in_sync(src):
 
 @pytest.mark.parametrize("src", WITH_EXERCISES, ids=_name)
 def test_classroom_edition_committed_and_in_sync(src):
-    missing = [t.split("\n", 1)[0] for t in bn.exercise_cells(src) if bn.split_solution(t) is None]
-    assert not missing, (f"{src.name}: exercise cells {missing} need a solution block "
-                         f"('{bn.BEGIN}' ... '{bn.END}' after the placeholder, see tools/build_notebooks.py)")
+    built = bn.build_classroom(src)  # raises SourceError, naming the fix, for an exercise without a solution
     path = CLASSROOM / "source" / _name(src) / f"{_name(src)}.ipynb"
     assert path.exists(), f"build it with: python tools/build_notebooks.py --metadata-only {src.name[:2]}"
-    committed, built = nbformat.read(path, as_version=4), bn.build_classroom(src)
+    committed = nbformat.read(path, as_version=4)
     assert [(c.source, c.metadata) for c in committed.cells] == [(c.source, c.metadata) for c in built.cells], \
         f"refresh with: python tools/build_notebooks.py --metadata-only {src.name[:2]}"
+    # the same cells as the self-study edition, less the folded solutions, with each exercise split in two
+    self_study = bn.build(src)
+    keys = [k for k, _ in bn.exercise_cells(src)]
+    assert len([c for c in built.cells if c.metadata["nbgrader"]["solution"]]) == len(keys)
+    assert sum(c.metadata["nbgrader"].get("points", 0) for c in built.cells) == len(keys)
+    only_folded = [c for c in self_study.cells if bn.FOLDED_SOLUTIONS.match(c.source)
+                   and not re.sub(r"^\s*<details>.*?</details>\s*", "", c.source, flags=re.DOTALL).strip()]
+    assert len(built.cells) == len(self_study.cells) + len(keys) - len(only_folded)
 
 
 def test_checker_raises_only_under_nbgrader(monkeypatch, capsys):
@@ -196,7 +203,8 @@ def _solution_lines(source_nb) -> list[str]:
 
 def _folded_solution_lines(src: Path) -> list[str]:
     cells = [t for k, t, _ in bn.parse_cells(src.read_text()) if k == "md" and bn.FOLDED_SOLUTIONS.match(t)]
-    return [ln.strip() for t in cells for ln in t.split("\n") if len(ln.strip()) >= 25]
+    folded = [t.split("</details>")[0] for t in cells]
+    return [ln.strip() for t in folded for ln in t.split("\n") if len(ln.strip()) >= 25]
 
 
 def _score(course: Path, name: str, student: str) -> tuple[float, float]:
@@ -206,8 +214,56 @@ def _score(course: Path, name: str, student: str) -> tuple[float, float]:
         return sub.score, sub.max_score
 
 
+DEMO = """%% md
+# 99 · A two-exercise demo
+%% code
+import torch
+from distill_helpers.exercises import check
+x = torch.arange(4.0)
+%% md
+## Exercises
+**1.** The sum of `x`.
+%% code
+answer_1 = None  # a number
+### BEGIN SOLUTION
+answer_1 = x.sum().item()
+### END SOLUTION
+check("exercise 1: sum", answer_1, 6.0);
+%% md
+**2.** True or false: `x` has four entries.
+%% code
+answer_2 = None  # True or False
+### BEGIN SOLUTION
+answer_2 = len(x) == 4
+### END SOLUTION
+check("exercise 2", answer_2, True);
+%% md
+<details><summary>Solutions (try first!)</summary>
+
+1. Add them up: `x.sum()` gives the total.
+2. `len(x) == 4` holds.
+</details>
+"""
+
+
+def test_nbgrader_pipeline_on_a_small_notebook(tmp_path, monkeypatch):
+    """The whole pipeline in seconds, on a notebook that needs no trained model."""
+    pytest.importorskip("nbgrader", reason="nbgrader is pinned in requirements.txt: pip install -r requirements.txt")
+    src = tmp_path / "99_demo.nb.txt"
+    src.write_text(DEMO)
+    course = tmp_path / "course"
+    (course / "source" / "99_demo").mkdir(parents=True)
+    shutil.copy(CLASSROOM / "nbgrader_config.py", course / "nbgrader_config.py")
+    nbformat.write(bn.build_classroom(src), course / "source" / "99_demo" / "99_demo.ipynb")
+    _release_and_grade(course, src, monkeypatch, ("99.1", "answer_1 = x.mean().item()  # the mean, not the sum"))
+
+
 @pytest.mark.parametrize("src", WITH_EXERCISES, ids=_name)
 def test_nbgrader_release_and_autograde(course, src, monkeypatch):
+    _release_and_grade(course, src, monkeypatch, _wrong_answer(src))
+
+
+def _release_and_grade(course: Path, src: Path, monkeypatch, wrong_answer: tuple[str, str]):
     name = _name(src)
     _nbgrader(course, "generate_assignment", name, "--force")
     source_nb = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
@@ -238,13 +294,12 @@ def test_nbgrader_release_and_autograde(course, src, monkeypatch):
         assert "not answered yet" in said, f"check cell said {said!r}"
 
     # 3. autograde: the source scores full marks, the untouched release zero, one wrong answer one point less
-    exercise, wrong_code = WRONG.get(name[:2], (1, None))
     wrong = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
-    answers = [c for c in wrong.cells if c.metadata.get("nbgrader", {}).get("solution")]
-    if wrong_code is None:  # a notebook added later without an entry in WRONG: a generic wrong value
-        placeholders = re.findall(r"^(\w+) = None", answers[exercise - 1].source, re.MULTILINE)
-        wrong_code = "\n".join(f"{p} = 123456.789" for p in placeholders)
-    answers[exercise - 1].source = wrong_code
+    answers = {c.metadata["nbgrader"]["grade_id"]: c for c in wrong.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    key, wrong_code = wrong_answer
+    cell = answers[f"{name}_exercise_{key.replace('.', '_')}_answer"]
+    cell.source = wrong_code
     for student, nb in (("instructor", source_nb), ("blank", release), ("wrong", wrong)):
         dest = course / "submitted" / student / name / f"{name}.ipynb"
         dest.parent.mkdir(parents=True, exist_ok=True)
@@ -255,5 +310,23 @@ def test_nbgrader_release_and_autograde(course, src, monkeypatch):
     assert _score(course, name, "blank") == (0, max_score)
     assert _score(course, name, "wrong") == (max_score - 1, max_score)
     graded = json.loads((course / "autograded" / "wrong" / name / f"{name}.ipynb").read_text())
-    assert any(f"exercise {exercise}" in json.dumps(c.get("outputs", [])) for c in graded["cells"]
-               if c.get("metadata", {}).get("nbgrader", {}).get("grade"))
+    failed = [c for c in graded["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+              and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert len(failed) == 1 and f"{key.replace('.', '_')}_check" in failed[0]["metadata"]["nbgrader"]["grade_id"]
+
+
+def _wrong_answer(src: Path) -> tuple[str, str]:
+    """(key, answer-cell code) of a plausible mistake: the registry's first one, else WRONG."""
+    from distill_helpers.exercises import all_exercises
+    registered = all_exercises()
+    for key, text in bn.exercise_cells(src):
+        if key in registered and re.search(rf"check\(\s*[\"']{re.escape(key)}[\"']", text):
+            ex, var = registered[key], bn.PLACEHOLDER.match(text).group(1)
+            mistake = next(iter(ex.wrong))
+            ctx = bn._registry_solution(text, key, var).split(".solution(", 1)[1][:-1]
+            return key, (f"from distill_helpers.exercises import get as _exercise\n"
+                         f"{var} = _exercise({key!r}).wrong[{mistake!r}]({ctx})  # {mistake}")
+    if src.name[:2] in WRONG:
+        return WRONG[src.name[:2]]
+    pytest.fail(f"{src.name}: register its exercises (with plausible mistakes) in distill_helpers.exercises, "
+                f"or add one to WRONG in {Path(__file__).name}")

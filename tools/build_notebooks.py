@@ -3,13 +3,21 @@
 Source format: cells separated by lines '%% md' or '%% code'. A separator may name the cell's slide type
 ('%% md slide', '%% code fragment', ...); without one, the builder derives it (see `slide_type`).
 
-An exercise is a code cell holding a solution block:
+An exercise is a code cell that starts with its placeholder(s) and calls the checker:
 
-    answer_1 = None  # your number here          <- placeholder the learner replaces
-    ### BEGIN SOLUTION
-    answer_1 = 784 * 800 + 800 + ...             <- the instructor's answer
-    ### END SOLUTION
-    check("exercise 1: ...", answer_1, ...)      <- the check
+    answer_2 = None  # a number between 0 and 1                 <- the learner replaces it
+    check("01.2", answer_2, t_probs=t_probs, y_test=y_test)    <- registered in distill_helpers.exercises
+
+The classroom edition's solution for it comes from, in this order:
+1. a solution block written in the cell, after the placeholder (nbgrader's own markers):
+       ### BEGIN SOLUTION
+       answer_2 = ...
+       ### END SOLUTION
+   (the self-study edition drops the block);
+2. the exercise registry, for a check("NN.k", ...) call: `answer_2 = get("NN.k").solution(<the call's
+   context>)`, with the notebook's folded solution for k as a comment above it;
+3. LEGACY_SOLUTIONS below, for old-style checks (check("exercise k: ...", answer, reference)) of notebooks
+   whose exercises are not registered yet.
 
 Two editions come out of one source:
 - notebooks/NN_name.ipynb (self-study): the solution block is removed, the folded <details> solutions
@@ -29,6 +37,7 @@ Usage:
 """
 from __future__ import annotations
 
+import ast
 import re
 import sys
 import time
@@ -154,18 +163,125 @@ def _classroom_data_root(text: str) -> str:
                                    f"{m.group(1)}){m.group(3)}", text)
 
 
+# Old-style exercise cells (reference computed in the cell) of notebooks whose exercises are not in the
+# registry yet: the instructor's solution, keyed "NN.k". Remove an entry once its notebook calls
+# check("NN.k", ...) (the registry's solution is used then).
+LEGACY_SOLUTIONS = {
+    "01.1": "answer_1 = 784 * 800 + 800 + 800 * 800 + 800 + 800 * 10 + 10",
+    "01.2": "_w = t_probs.clone()\n_w[torch.arange(len(y_test)), y_test] = 0  # the true class does not count\n"
+            "answer_2 = (_w > 0.01).any(1).float().mean().item()",
+    "01.3": "answer_3 = False  # distillation compresses; it does not explain",
+    "02.1": "def my_softmax_T(z, T):\n    e = torch.exp((z - z.max(-1, keepdim=True).values) / T)  # no overflow\n"
+            "    return e / e.sum(-1, keepdim=True)",
+    "02.2": "answer_2 = dh.entropy(dh.soft_targets(t_logits[i], 4.0)).item()",
+    "02.3": "answer_3 = 1.0\nwhile dh.softmax_with_temperature(t_logits[i], answer_3).max() >= 0.5:\n"
+            "    answer_3 = round(answer_3 + 0.1, 1)",
+    "03.1": "answer_1 = 0.5 * math.log(0.5 / 0.25) + 0.25 * math.log(0.25 / 0.5) + 0.25 * math.log(0.25 / 0.25)",
+    "03.2": "def my_kd_loss(z, v, y, T, alpha):\n"
+            "    soft = F.kl_div(F.log_softmax(z / T, 1), F.log_softmax(v / T, 1), reduction=\"batchmean\", "
+            "log_target=True)\n    return alpha * T**2 * soft + (1 - alpha) * F.cross_entropy(z, y)",
+    "03.3": "def _soft_grad_norm(T):\n    z = z0.clone().requires_grad_(True)\n"
+            "    dh.kl_divergence(z, v0, T).backward()  # no T² factor here\n    return z.grad.norm().item()\n"
+            "answer_3 = _soft_grad_norm(2) / _soft_grad_norm(20)",
+    "04.1": "answer_1 = (4000 + 64 - 1) // 64  # the last, partial batch is a step too",
+    "04.2": "answer_2 = \"teacher\"",
+    "04.3": "answer_3 = (predict_logits(teacher, X_test).argmax(1) == predict_logits(distilled, X_test).argmax(1))"
+            ".float().mean().item()",
+    "05.1": "answer_1 = 100 * (146 - 74) / (146 - 67)",
+    "05.2": "answer_2 = expected_calibration_error(predict_logits(d0, X_test) / 1.5, y_test, 10)",
+    "05.3": "answer_3 = False  # compare the difference with the seed-to-seed spread first",
+    "06.1": "answer_1 = (before[2], before[2] - before[1])",
+    "06.2": "answer_2 = choose_bias_shift(predict_logits(no3, X_test), y_test, 3)",
+    "06.3": "answer_3 = bool(diff > spread)",
+}
+
+PLACEHOLDER = re.compile(r"^(\w+) = None\b")
+CHECK_CALL = re.compile(r"^\s*check(?:_function)?\(\s*[\"'](?:(\d\d\.\d+)|exercise (\d+)\b)", re.MULTILINE)
+
+
+def exercise_key(text: str, prefix: str) -> str | None:
+    """'NN.k' for a code cell that checks an exercise (new or old style), else None."""
+    m = CHECK_CALL.search(text)
+    if not m:
+        return None
+    return m.group(1) or f"{prefix}.{m.group(2)}"
+
+
+def _folded_solutions(cells) -> dict[int, str]:
+    """Item k of the notebook's folded <details> solutions, as text."""
+    items: dict[int, str] = {}
+    for kind, text, _ in cells:
+        if kind == "md" and FOLDED_SOLUTIONS.match(text):
+            k = None
+            for ln in text.split("\n"):
+                if ln.strip().startswith("</details"):
+                    break
+                m = re.match(r"^(\d+)\.\s+(.*)", ln)
+                if m:
+                    k = int(m.group(1))
+                    items[k] = m.group(2)
+                elif k is not None and ln.strip():
+                    items[k] += " " + ln.strip()
+    return items
+
+
+def _registry_solution(text: str, key: str, var: str) -> str | None:
+    """`var = get(key).solution(<context of the check call>)` if the cell calls check(key, ...)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check" and node.args
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value == key):
+            ctx = ", ".join(f"{kw.arg}={ast.get_source_segment(text, kw.value)}" for kw in node.keywords
+                            if kw.arg not in ("rtol", "atol"))
+            return (f"from distill_helpers.exercises import get as _exercise\n"
+                    f"{var} = _exercise({key!r}).solution({ctx})")
+    return None
+
+
+def exercise_parts(text: str, key: str, folded: dict[int, str]) -> tuple[str, str, str]:
+    """(answer cell with its solution block, check cell, solution) for the exercise cell `text`."""
+    parts = split_solution(text)
+    if parts is not None:
+        return parts
+    lines = text.split("\n")
+    n = 0
+    while n < len(lines) and PLACEHOLDER.match(lines[n]):
+        n += 1
+    if n == 0:
+        raise SourceError(f"exercise {key}: the cell must start with its placeholder ('answer_1 = None'):\n{text}")
+    var = PLACEHOLDER.match(lines[0]).group(1)
+    solution = _registry_solution(text, key, var) or LEGACY_SOLUTIONS.get(key)
+    if solution is None:
+        raise SourceError(f"exercise {key} has no solution: register it in distill_helpers/exercises/nb"
+                          f"{key[:2]}.py and call check({key!r}, ...), or write a '{BEGIN}' block in the cell")
+    k = int(key.split(".")[1])
+    if k in folded:
+        solution = f"# {folded[k]}\n{solution}"
+    answer = "\n".join(lines[:n] + [BEGIN, solution, END])
+    return answer, "\n".join(lines[n:]).strip("\n"), solution
+
+
 def build_classroom(src_path: Path) -> nbformat.NotebookNode:
     """The nbgrader source edition: solution cells, graded check cells (1 point each), all else read-only."""
     name = src_path.name.replace(".nb.txt", "")
     nb = nbformat.v4.new_notebook()
     nb.metadata = _notebook_metadata()
-    exercise, n_cells = 0, 0
-    for kind, text, explicit in parse_cells(src_path.read_text()):
+    cells = parse_cells(src_path.read_text())
+    folded = _folded_solutions(cells)
+    n_cells = 0
+    for kind, text, explicit in cells:
         if kind == "md" and FOLDED_SOLUTIONS.match(text):
-            continue  # the answers stay with the instructor
-        parts = split_solution(text) if kind == "code" else None
+            # the answers stay with the instructor (as comments in the solution cells); what follows the
+            # folded block in the same cell (further reading) stays
+            text = re.sub(r"^\s*<details>.*?</details>\s*", "", text, flags=re.DOTALL)
+            if not text.strip():
+                continue
+        key = exercise_key(text, name[:2]) if kind == "code" else None
         slide = {"slide_type": slide_type(kind, text, explicit)}
-        if parts is None:
+        if key is None:
             if kind == "code":
                 text = _classroom_data_root(text)
             cell = nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
@@ -173,14 +289,13 @@ def build_classroom(src_path: Path) -> nbformat.NotebookNode:
             cell.metadata["slideshow"] = slide
             nb.cells.append(cell)
         else:
-            exercise += 1
-            answer, check, _ = parts
+            answer, check, _ = exercise_parts(text, key, folded)
+            gid = f"{name}_exercise_{key.replace('.', '_')}"
             a = nbformat.v4.new_code_cell(answer)
-            a.metadata["nbgrader"] = _nbgrader(f"{name}_exercise_{exercise}_answer", solution=True)
+            a.metadata["nbgrader"] = _nbgrader(f"{gid}_answer", solution=True)
             a.metadata["slideshow"] = slide
             c = nbformat.v4.new_code_cell(check)
-            c.metadata["nbgrader"] = _nbgrader(f"{name}_exercise_{exercise}_check", grade=True, locked=True,
-                                               points=1)
+            c.metadata["nbgrader"] = _nbgrader(f"{gid}_check", grade=True, locked=True, points=1)
             c.metadata["slideshow"] = {"slide_type": "-"}
             nb.cells += [a, c]
         n_cells += 1
@@ -189,23 +304,24 @@ def build_classroom(src_path: Path) -> nbformat.NotebookNode:
     return nb
 
 
-def exercise_cells(src_path: Path) -> list[str]:
-    """The code cells of a source that call the exercise checker (with or without a solution block)."""
-    return [text for kind, text, _ in parse_cells(src_path.read_text())
-            if kind == "code" and re.search(r"^\s*check(_function)?\(\s*[\"']exercise", text, re.MULTILINE)]
+def exercise_cells(src_path: Path) -> list[tuple[str, str]]:
+    """(key, cell text) for each code cell of a source that checks an exercise."""
+    prefix = src_path.name[:2]
+    return [(exercise_key(text, prefix), text) for kind, text, _ in parse_cells(src_path.read_text())
+            if kind == "code" and exercise_key(text, prefix)]
 
 
 def write_classroom(src_path: Path) -> Path | None:
-    """Write classroom/source/<name>/<name>.ipynb; None (with a message) if an exercise lacks its solution."""
+    """Write classroom/source/<name>/<name>.ipynb; None (with the reason) if an exercise has no solution."""
     name = src_path.name.replace(".nb.txt", "")
-    missing = [t.split("\n", 1)[0] for t in exercise_cells(src_path) if split_solution(t) is None]
-    if missing:
-        print(f"{name}: classroom edition NOT written: exercise cell(s) without a '{BEGIN}' block: {missing}",
-              file=sys.stderr)
+    try:
+        nb = build_classroom(src_path)
+    except SourceError as e:
+        print(f"{name}: classroom edition NOT written: {e}", file=sys.stderr)
         return None
     out = CLASSROOM_DIR / name / f"{name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
-    _write_atomic(build_classroom(src_path), out)
+    _write_atomic(nb, out)
     return out
 
 
