@@ -15,13 +15,15 @@ import contextlib
 import errno
 import os
 import re
+import shutil
 import socket
 import tempfile
 import time
 from pathlib import Path
 from typing import Callable, IO
 
-__all__ = ["atomic_write", "atomic_write_text", "clean_stale_temp_files", "file_lock", "current_umask"]
+__all__ = ["atomic_write", "atomic_write_text", "clean_stale_temp_files", "staging_dir", "file_lock",
+           "current_umask"]
 
 _HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:32] or "host"
 # A temp file older than this is stale even when its pid is alive again (pids are reused).
@@ -71,7 +73,10 @@ def clean_stale_temp_files(path: str | os.PathLike) -> list[Path]:
             old = now - entry.stat(follow_symlinks=False).st_mtime > STALE_AFTER_S
             dead = m["host"] == _HOST and not _pid_alive(int(m["pid"]))
             if old or dead:
-                os.unlink(entry.path)
+                if entry.is_dir(follow_symlinks=False):  # a staging folder (see staging_dir)
+                    shutil.rmtree(entry.path)
+                else:
+                    os.unlink(entry.path)
                 removed.append(Path(entry.path))
         except OSError:  # vanished meanwhile or not ours to delete: leave it
             pass
@@ -117,6 +122,15 @@ def atomic_write(path: str | os.PathLike, write: Callable[[IO[bytes]], None], ov
             os.unlink(tmp)
         raise
     return path
+
+
+def staging_dir(path: str | os.PathLike) -> Path:
+    """Create an empty temporary folder beside `path` (same file system, so it can be renamed onto it),
+    named like the temp files above, so a later call cleans it up if its creator died."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    clean_stale_temp_files(path)
+    return Path(tempfile.mkdtemp(prefix=_temp_prefix(path), suffix=".tmp", dir=path.parent))
 
 
 def atomic_write_text(path: str | os.PathLike, text: str, overwrite: bool = True) -> Path:
