@@ -150,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--batch-size", type=int, default=64, help="mini-batch size")
     r.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    pr = sub.add_parser("prepare", help="train and cache every model the notebooks load (run once before class)",
+                        description="Trains every model the notebooks load by recipe (teacher and students) "
+                                    "that is not cached yet under ROOT/cache, and lists what is cached. After "
+                                    "it the notebooks load them in seconds.")
+    pr.add_argument("--root", default="data", help="cache root; the notebooks use the repository's data/")
+    pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
     return p
 
 
@@ -261,10 +267,18 @@ def _print_table(rows: dict, n_test: int) -> None:
               f"{rs[0]['params']:>11,}{statistics.mean(secs):>10.1f}{PAPER[kind]:>18}")
 
 
-COMMANDS = {"replicate": replicate}
+def _prepare(args):
+    from .prepare import prepare  # the notebooks' models, listed in distill_helpers/prepare.py
+    validate_args(args)
+    prepare(args.root, progress=not args.no_progress)
+
+
+COMMANDS = {"replicate": replicate, "prepare": _prepare}
 #: what an interrupted command leaves behind, said in the one line printed on Ctrl-C
 INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its results only when complete); "
-                            "run the same command again to start over"}
+                            "run the same command again to start over",
+               "prepare": "the models finished so far are cached under {root}/cache; run the same command again "
+                          "to train the rest"}
 
 
 def main(argv=None) -> int:

@@ -234,6 +234,8 @@ def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, di
             model = _load_cache_entry(path, wanted)
             if model is not None:
                 return model
+        from .prepare import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+        refuse_training(f"{config.get('role', 'model')} ({path.name})", root)
         model, history = build_and_train()
         metadata = {"cache_config": wanted, "history": history}
         try:
