@@ -16,6 +16,7 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import TensorDataset
 
+from .checks import check_dataset, check_training_settings
 from .checkpoints import CheckpointError, load_model, save_model, weights_are_finite
 from .data import load_dataset, dataset_info
 from .losses import check_alpha, check_temperature, kd_loss
@@ -103,8 +104,8 @@ def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
 def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callable, extra: tuple,
          test, epochs: int, lr: float, batch_size: int, seed: int, device, progress: bool, desc: str,
          augment=None) -> dict:
-    if epochs < 0 or batch_size < 1 or not lr > 0:
-        raise ValueError(f"need epochs >= 0, batch_size >= 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
+    epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
+    check_dataset(X, y, model)
     device = resolve_device(device)
     model.to(device)
     torch.manual_seed(seed)  # dropout masks
@@ -114,6 +115,8 @@ def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callabl
     # Cosine decay to zero: the last epoch is stable, so it can be reported as is (no best-epoch picking).
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / max(steps, 1))))
     X_test, y_test = _tensors(test) if test is not None else (None, None)
+    if test is not None:
+        check_dataset(X_test, y_test, model, "test set")
     history = {"epoch": [], "train_loss": [], "train_acc": [], "test_acc": [], "test_loss": [], "time_s": []}
     bar = _progress(epochs, desc, progress)
     for epoch in range(1, epochs + 1):
@@ -179,6 +182,7 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
         raise ValueError("teacher_logits can only be reused without augmentation and with "
                          "cache_teacher_logits=True: augmented inputs need the teacher run on every batch")
     X, y = _tensors(train)
+    check_dataset(X, y, student)  # before the teacher sees the data
     device = resolve_device(device)
     teacher.to(device).eval()
     flags = [p.requires_grad for p in teacher.parameters()]
