@@ -68,8 +68,9 @@ def test_a_run_and_save_still_finds_every_widget_state(name):
 def test_running_the_cell_again_replaces_the_widgets_under_the_same_ids():
     make = _explorers()["02_temperature.ipynb"]
     first = make()
+    first_ids = _tree_ids(first.widget)
     second = make()
-    assert _tree_ids(second.widget) == _tree_ids(first.widget)
+    assert _tree_ids(second.widget) == first_ids
     assert first.widget.comm is None and second.widget.comm is not None  # the old ones were closed
     assert temperature_explorer(torch.rand(1, 1, 28, 28), torch.randn(1, 10), key="another").widget.model_id \
         != second.widget.model_id  # a second explorer shown at once takes its own key
