@@ -108,6 +108,8 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
             warnings.warn(f"grid cache {path.name} was made for another config; retraining")
         except Exception as e:  # a damaged file is retrained, never trusted
             warnings.warn(f"grid cache {path.name} is unreadable ({type(e).__name__}); retraining")
+    from .prepare import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+    refuse_training(f"grid of {len(settings) * len(seeds)} students ({path.name if path else 'not cached'})", root)
     if teacher_logits is None and teacher is not None and any(s["alpha"] > 0 for s in settings):
         from .train import predict_logits
         teacher_logits = predict_logits(teacher, X)
