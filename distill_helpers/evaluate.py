@@ -14,8 +14,8 @@ from .models import count_parameters
 from .train import _tensors, predict_logits
 
 __all__ = ["predict_logits", "accuracy", "error_count", "confusion_matrix", "per_class_accuracy",
-           "agreement", "wrong_class_rank_correlation", "mean_kl", "calibration_bins", "expected_calibration_error", "model_size_bytes",
-           "file_size", "latency", "evaluate_model", "count_parameters", "count_macs"]
+           "agreement", "wrong_class_rank_correlation", "mean_kl", "calibration_bins", "expected_calibration_error",
+           "model_size_bytes", "file_size", "latency", "latency_stats", "evaluate_model", "count_parameters", "count_macs"]
 
 
 def _preds(logits_or_preds: torch.Tensor) -> torch.Tensor:
@@ -127,19 +127,32 @@ def file_size(path: str | os.PathLike) -> int:
 
 
 @torch.no_grad()
-def latency(model: nn.Module, X: torch.Tensor, repeats: int = 20, warmup: int = 3) -> float:
-    """Median seconds of one forward pass on X in eval mode (X is one batch; use X[:1] for one image)."""
+def latency_stats(model: nn.Module, X: torch.Tensor, repeats: int = 50, warmup: int = 5) -> dict:
+    """Seconds of one forward pass on X in eval mode: {"min", "median"} over `repeats` runs after `warmup`.
+
+    On a shared or busy machine, other processes only ever add time, so the minimum is the most
+    repeatable estimate of what the model itself costs; the median shows what a user typically waits.
+    """
+    if repeats < 1 or warmup < 0:
+        raise ValueError(f"need repeats >= 1 and warmup >= 0, got {repeats} and {warmup}")
     was = model.training
     model.eval()
-    for _ in range(warmup):
-        model(X)
-    times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        model(X)
-        times.append(time.perf_counter() - t0)
-    model.train(was)
-    return statistics.median(times)
+    try:
+        for _ in range(warmup):
+            model(X)
+        times = []
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            model(X)
+            times.append(time.perf_counter() - t0)
+    finally:
+        model.train(was)
+    return {"min": min(times), "median": statistics.median(times), "repeats": repeats}
+
+
+def latency(model: nn.Module, X: torch.Tensor, repeats: int = 20, warmup: int = 3) -> float:
+    """Median seconds of one forward pass on X in eval mode (X is one batch; use X[:1] for one image)."""
+    return latency_stats(model, X, repeats, warmup)["median"]
 
 
 def evaluate_model(model: nn.Module, test, teacher_logits: torch.Tensor | None = None) -> dict:

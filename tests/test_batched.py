@@ -97,3 +97,31 @@ def test_bad_input_is_refused_with_a_clear_message(small_data, teacher):
         StackedMLP([MLP(hidden=(4,), num_classes=3), MLP(hidden=(5,), num_classes=3)])
     with pytest.raises(ValueError, match="dropout"):
         StackedMLP([MLP(hidden=(4,), num_classes=3, dropout=0.1)])
+
+
+def test_grid_trains_each_cell_like_distill_and_caches(small_data, teacher, tmp_path):
+    from distill_helpers.experiments import train_grid
+    settings = [{"T": 1.0, "alpha": 0.0}, {"T": 4.0, "alpha": 0.9, "lr": 3e-3}]
+    kw = dict(settings=settings, seeds=[0, 1], hidden=(6,), epochs=2, batch_size=16, root=tmp_path, chunk=3,
+              progress=False)
+    grid = train_grid(teacher, small_data, small_data, **kw)
+    X, y = small_data.tensors
+    # cell (T=4, alpha=0.9, lr=3e-3), seed 1, rebuilt with distill(): same validation errors and weights
+    set_seed(1)
+    alone = MLP(hidden=(6,), num_classes=3)
+    h = distill(alone, teacher, small_data, small_data, T=4.0, alpha=0.9, lr=3e-3, epochs=2, batch_size=16, seed=1,
+                progress=False)
+    r = grid.row(T=4.0, alpha=0.9)
+    assert r == 1 and _max_diff(grid.students[r][1], alone) < 1e-4
+    assert grid.val_acc[r, 1].tolist() == pytest.approx(h["val_acc"], abs=1e-9)
+    assert grid.val_errors[r, 1].item() == int((predict_logits(alone, X).argmax(1) != y).sum())
+    assert torch.equal(grid.errors(X, y, [r])[0], grid.val_errors[r])  # here val is the training data
+    # the second call loads from the cache: same weights, no training
+    again = train_grid(teacher, small_data, small_data, **kw)
+    assert _max_diff(again.students[1][1], grid.students[1][1]) == 0.0
+    assert torch.equal(again.val_acc, grid.val_acc)
+    assert len(list(tmp_path.glob("cache/grid-*.pt"))) == 1
+    with pytest.raises(ValueError, match="validation split"):
+        train_grid(teacher, small_data, HeldOutTest(*small_data.tensors), **kw)
+    with pytest.raises(KeyError, match="no setting"):
+        grid.row(T=2.0)

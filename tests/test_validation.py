@@ -112,10 +112,23 @@ def _names(node) -> set[str]:
     return {n.id for n in ast.walk(node) if isinstance(n, ast.Name)}
 
 
+def _bound(t) -> set[str]:
+    """Names an assignment target binds or mutates: x, (x, y), *x, and the container of x[i] or x.a (not i)."""
+    if isinstance(t, ast.Name):
+        return {t.id}
+    if isinstance(t, (ast.Tuple, ast.List)):
+        return set().union(*(_bound(e) for e in t.elts)) if t.elts else set()
+    if isinstance(t, ast.Starred):
+        return _bound(t.value)
+    if isinstance(t, (ast.Subscript, ast.Attribute)):
+        return _bound(t.value)
+    return set()
+
+
 def _targets(node) -> set[str]:
     out = set()
     for t in node.targets if isinstance(node, ast.Assign) else [node.target]:
-        out |= {n.id for n in ast.walk(t) if isinstance(n, ast.Name)}
+        out |= _bound(t)
     return out
 
 
@@ -144,8 +157,15 @@ def scan_for_test_selection(cells: list[str]) -> list[str]:
                         bad = {t for t in _targets(node) if "best" in t.lower()}
                         if bad:
                             problems.append(f"cell {i}: {sorted(bad)} assigned from test-set values")
-                elif isinstance(node, (ast.For, ast.comprehension)) and _names(node.iter) & tainted:
-                    tainted |= _names(node.target)
+                    elif isinstance(node, ast.Assign):  # a plain name rebound to clean values is clean again
+                        tainted -= {t.id for t in node.targets if isinstance(t, ast.Name)} - TEST_NAMES
+                elif isinstance(node, (ast.For, ast.comprehension)):
+                    if _names(node.iter) & tainted:
+                        tainted |= _bound(node.target)
+                    else:
+                        tainted -= _bound(node.target) - TEST_NAMES
+                elif isinstance(node, (ast.FunctionDef, ast.Lambda)):  # parameters are fresh local names
+                    tainted -= {a.arg for a in node.args.args + node.args.kwonlyargs} - TEST_NAMES
             for node in ast.walk(stmt):
                 if isinstance(node, ast.Call):
                     name = _call_name(node)
