@@ -174,7 +174,7 @@ def plot_heatmap(values, row_labels, col_labels, xlabel="", ylabel="", title="",
 
 
 def plot_entropy_vs_T(logits_by_name: dict[str, torch.Tensor], Ts):
-    """Mean entropy of softmax(logits / T) against T (log axis), with the uniform maximum log(C)."""
+    """Mean entropy of softmax(logits / T) against T (log axis), with the uniform maximum log(N), N classes."""
     fig, ax = plt.subplots(figsize=(5, 3))
     Ts = [float(t) for t in Ts]
     c = None
@@ -182,7 +182,7 @@ def plot_entropy_vs_T(logits_by_name: dict[str, torch.Tensor], Ts):
         c = logits.shape[-1]
         ax.plot(Ts, [entropy(softmax_with_temperature(logits.double(), t)).mean().item() for t in Ts],
                 label=name)
-    ax.axhline(torch.log(torch.tensor(float(c))).item(), color="k", ls="--", lw=1, label="log C (uniform)")
+    ax.axhline(torch.log(torch.tensor(float(c))).item(), color="k", ls="--", lw=1, label="log N (uniform, N classes)")
     ax.set(xscale="log", xlabel="temperature T", ylabel="mean entropy (nats)", title="entropy grows with T")
     ax.legend(fontsize=8)
     fig.tight_layout()
