@@ -7,8 +7,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .data import as_tensors
+from .evaluate import predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
-from .train import _fit, _tensors, predict_logits
+from .models import eval_mode, last_linear
+from .train import fit
 
 __all__ = ["without_class", "stratified_subset", "shift_class_bias", "choose_bias_shift", "class_errors",
            "HintStudent", "distill_with_hint"]
@@ -16,14 +19,14 @@ __all__ = ["without_class", "stratified_subset", "shift_class_bias", "choose_bia
 
 def without_class(data, cls: int) -> tuple[torch.Tensor, torch.Tensor]:
     """(X, y) with every example of class `cls` removed: the paper's transfer set without a digit."""
-    X, y = _tensors(data)
+    X, y = as_tensors(data)
     keep = y != cls
     return X[keep], y[keep]
 
 
 def stratified_subset(data, per_class: int) -> tuple[torch.Tensor, torch.Tensor]:
     """The first `per_class` examples of every class, in dataset order (fixed, no randomness)."""
-    X, y = _tensors(data)
+    X, y = as_tensors(data)
     idx = []
     for c in torch.unique(y).tolist():
         found = torch.nonzero(y == c).flatten()
@@ -37,7 +40,7 @@ def stratified_subset(data, per_class: int) -> tuple[torch.Tensor, torch.Tensor]
 def shift_class_bias(model: nn.Module, cls: int, delta: float) -> nn.Module:
     """A copy of `model` whose output bias for class `cls` is raised by `delta` (the paper's bias correction)."""
     out = copy.deepcopy(model)
-    last = [m for m in out.modules() if isinstance(m, nn.Linear)][-1]
+    last = last_linear(out)
     with torch.no_grad():
         last.bias[cls] += delta
     return out
@@ -68,10 +71,10 @@ class HintStudent(nn.Module):
     def __init__(self, student: nn.Module, hint_dim: int):
         super().__init__()
         self.student = student
-        linears = [m for m in student.modules() if isinstance(m, nn.Linear)]
-        self.regressor = nn.Linear(linears[-1].in_features, hint_dim)
+        head = last_linear(student)
+        self.regressor = nn.Linear(head.in_features, hint_dim)
         self.hidden = None
-        linears[-1].register_forward_pre_hook(lambda m, inp: setattr(self, "hidden", inp[0]))
+        head.register_forward_pre_hook(lambda m, inp: setattr(self, "hidden", inp[0]))
 
     def forward(self, x):
         return self.student(x)
@@ -79,9 +82,8 @@ class HintStudent(nn.Module):
 
 def _teacher_hints(teacher: nn.Module, X: torch.Tensor, batch_size: int = 256):
     """The teacher's logits and the input of its last linear layer (its penultimate features)."""
-    last = [m for m in teacher.modules() if isinstance(m, nn.Linear)][-1]
     feats = []
-    h = last.register_forward_pre_hook(lambda m, inp: feats.append(inp[0].detach()))
+    h = last_linear(teacher).register_forward_pre_hook(lambda m, inp: feats.append(inp[0].detach()))
     try:
         logits = predict_logits(teacher, X, batch_size=batch_size)
     finally:
@@ -101,20 +103,21 @@ def distill_with_hint(student: nn.Module, teacher: nn.Module, train, test=None, 
     T, alpha = check_temperature(T), check_alpha(alpha)
     if beta < 0:
         raise ValueError(f"beta (the weight of the hint term) must be >= 0, got {beta}")
-    X, y = _tensors(train)
+    X, _ = as_tensors(train)
     teacher.eval()
     t_logits, t_feats = _teacher_hints(teacher, X)
     wrapper = HintStudent(student, t_feats.shape[1])
 
-    def loss(logits, yb, xb, tb, fb):
-        hint = F.mse_loss(wrapper.regressor(wrapper.hidden), fb)
-        return kd_loss(logits, tb, yb, T, alpha) + beta * hint
+    def loss_fn(logits, batch):
+        hint = F.mse_loss(wrapper.regressor(wrapper.hidden), t_feats[batch.index])
+        return kd_loss(logits, t_logits[batch.index], batch.y, T, alpha) + beta * hint
 
     torch.manual_seed(seed)  # the regressor's initialisation
     wrapper.regressor.reset_parameters()
     hist = {"hint_mse_start": _hint_mse(wrapper, X, t_feats)}
-    hist.update(_fit(wrapper, X, y, loss, (t_logits, t_feats), test, epochs, lr, batch_size, seed, "cpu", progress,
-                     f"distill+hint T={T:g}"))
+    hist.update(fit(wrapper, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+                    eval_data=None if test is None else {"test": test}, progress=progress,
+                    desc=f"distill+hint T={T:g}"))
     hist["hint_mse_end"] = _hint_mse(wrapper, X, t_feats)
     student.eval()
     return hist
@@ -123,11 +126,9 @@ def distill_with_hint(student: nn.Module, teacher: nn.Module, train, test=None, 
 @torch.no_grad()
 def _hint_mse(wrapper: HintStudent, X: torch.Tensor, t_feats: torch.Tensor) -> float:
     """How well the regressor predicts the teacher's features from the student's, over all of X."""
-    was = wrapper.training
-    wrapper.eval()
     total = 0.0
-    for i in range(0, len(X), 256):
-        wrapper(X[i:i + 256])
-        total += F.mse_loss(wrapper.regressor(wrapper.hidden), t_feats[i:i + 256], reduction="sum").item()
-    wrapper.train(was)
+    with eval_mode(wrapper):
+        for i in range(0, len(X), 256):
+            wrapper(X[i:i + 256])
+            total += F.mse_loss(wrapper.regressor(wrapper.hidden), t_feats[i:i + 256], reduction="sum").item()
     return total / t_feats.numel()

@@ -81,7 +81,7 @@ def replicate(args) -> dict:
             student = get_student(kind, args.dataset, args.root, hidden=tuple(args.hidden), T=args.T,
                                   alpha=args.alpha, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
                                   seed=seed, teacher=teacher, device=device, progress=progress, retrain=True)
-            rows[f"student_{kind}"].append({**evaluate_model(student, test, t_logits),
+            rows[f"student_{kind}"].append({**evaluate_model(student, test, teacher_logits=t_logits),
                                             "train_s": time.perf_counter() - t0, "seed": seed,
                                             "history": student.history})
             if seed == 0:

@@ -8,7 +8,7 @@ from pathlib import Path
 import torch
 from torch.utils.data import TensorDataset
 
-__all__ = ["DATASETS", "load_dataset", "dataset_info", "atomic_torch_save"]
+__all__ = ["DATASETS", "load_dataset", "dataset_info", "as_tensors", "atomic_torch_save"]
 
 #: name -> (torchvision class name, image shape, class names)
 DATASETS = {
@@ -32,6 +32,16 @@ def dataset_info(name: str) -> dict:
     _check_name(name)
     _, shape, classes = DATASETS[name]
     return {"name": name, "shape": shape, "num_classes": len(classes), "classes": list(classes)}
+
+
+def as_tensors(data) -> tuple[torch.Tensor, torch.Tensor]:
+    """(X, y) from a TensorDataset as load_dataset returns it, or from a tuple/list (X, y) of tensors."""
+    if isinstance(data, TensorDataset):
+        return data.tensors[0], data.tensors[1]
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return data[0], data[1]
+    raise ValueError("data must be a TensorDataset from load_dataset or a tuple (X, y) of tensors, got "
+                     f"{type(data).__name__}")
 
 
 def _check_name(name: str) -> None:

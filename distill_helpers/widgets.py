@@ -23,11 +23,12 @@ __all__ = ["temperature_state", "TemperatureFigure", "temperature_explorer", "lo
 
 # ---------------------------------------------------------------- temperature explorer
 
-def temperature_state(teacher_logits: torch.Tensor, student_logits: torch.Tensor | None, T: float) -> dict:
+def temperature_state(*, student_logits: torch.Tensor | None = None, teacher_logits: torch.Tensor,
+                      T: float) -> dict:
     """Probabilities at temperature T and their entropies (nats) for one example's logits."""
     T = check_temperature(T)
     out = {"T": T}
-    for name, z in (("teacher", teacher_logits), ("student", student_logits)):
+    for name, z in (("student", student_logits), ("teacher", teacher_logits)):
         if z is None:
             continue
         p = softmax_with_temperature(z.detach().double(), T)
@@ -54,8 +55,8 @@ def _encode_canvas(canvas: FigureCanvasAgg) -> bytes:
 class TemperatureFigure:
     """A reusable figure: a digit and its teacher/student bars; update() only moves bar heights."""
 
-    def __init__(self, images, teacher_logits, student_logits=None, classes=None, labels=None):
-        self.images, self.teacher_logits, self.student_logits = images, teacher_logits, student_logits
+    def __init__(self, images, *, student_logits=None, teacher_logits, classes=None, labels=None):
+        self.images, self.student_logits, self.teacher_logits = images, student_logits, teacher_logits
         self.labels = labels
         n = teacher_logits.shape[1]
         self.classes = classes or [str(i) for i in range(n)]
@@ -84,7 +85,7 @@ class TemperatureFigure:
     def update(self, index: int, T: float) -> dict:
         """Redraw for example `index` at temperature T; returns the state that was drawn."""
         s = self.student_logits[index] if self.student_logits is not None else None
-        state = temperature_state(self.teacher_logits[index], s, T)
+        state = temperature_state(student_logits=s, teacher_logits=self.teacher_logits[index], T=T)
         if index != self.index:
             self.ax_img.clear()
             lab = None if self.labels is None else int(self.labels[index])
@@ -160,12 +161,13 @@ def _explorer(controls: list, render, css_class: str) -> _WithStaticFallback:
     return _WithStaticFallback(box, first)
 
 
-def temperature_explorer(images, teacher_logits, student_logits=None, labels=None, classes=None,
+def temperature_explorer(images, *, student_logits=None, teacher_logits, labels=None, classes=None,
                          T: float = 1.0, index: int = 0, T_range=(0.5, 20.0)):
     """A T slider and an example picker redrawing teacher and student probability bars."""
     import ipywidgets as w
 
-    fig = TemperatureFigure(images, teacher_logits, student_logits, classes, labels)
+    fig = TemperatureFigure(images, student_logits=student_logits, teacher_logits=teacher_logits, classes=classes,
+                            labels=labels)
     slider = w.FloatSlider(value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
                            continuous_update=True, readout_format=".1f")
     picker = w.Dropdown(options=[(f"#{i}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
@@ -176,7 +178,7 @@ def temperature_explorer(images, teacher_logits, student_logits=None, labels=Non
 
 # ---------------------------------------------------------------- T / alpha loss explorer
 
-def loss_terms_state(student_logits, teacher_logits, labels, T: float, alpha: float) -> dict:
+def loss_terms_state(*, student_logits, teacher_logits, labels, T: float, alpha: float) -> dict:
     """Weighted soft and hard terms of kd_loss and the norms of their gradients w.r.t. the student logits."""
     T, alpha = check_temperature(T), check_alpha(alpha)
     z = student_logits.detach().double().requires_grad_(True)
@@ -198,8 +200,8 @@ class LossFigure:
     full redraw happens only when a limit changes.
     """
 
-    def __init__(self, student_logits, teacher_logits, labels):
-        self.args = (student_logits, teacher_logits, labels)
+    def __init__(self, *, student_logits, teacher_logits, labels):
+        self.logits = {"student_logits": student_logits, "teacher_logits": teacher_logits, "labels": labels}
         self.fig = Figure(figsize=(7.5, 2.8), dpi=72)
         self.canvas = FigureCanvasAgg(self.fig)
         self.ax1 = self.fig.add_axes([0.08, 0.15, 0.38, 0.68])
@@ -222,7 +224,7 @@ class LossFigure:
         return 2.0 ** math.ceil(math.log2(top))
 
     def update(self, T: float, alpha: float) -> dict:
-        state = loss_terms_state(*self.args, T, alpha)
+        state = loss_terms_state(**self.logits, T=T, alpha=alpha)
         limits = []
         for bars, key, ax in ((self.b1, "term", self.ax1), (self.b2, "grad_norm", self.ax2)):
             vals = [state[f"soft_{key}"], state[f"hard_{key}"]]
@@ -251,11 +253,11 @@ class LossFigure:
         return _encode_canvas(self.canvas), state["text"]
 
 
-def loss_explorer(student_logits, teacher_logits, labels, T: float = 4.0, alpha: float = 0.9):
+def loss_explorer(*, student_logits, teacher_logits, labels, T: float = 4.0, alpha: float = 0.9):
     """T and alpha sliders showing how the soft and hard terms of kd_loss, and their gradients, change."""
     import ipywidgets as w
 
-    fig = LossFigure(student_logits, teacher_logits, labels)
+    fig = LossFigure(student_logits=student_logits, teacher_logits=teacher_logits, labels=labels)
     t_slider = w.FloatSlider(value=T, min=0.5, max=20, step=0.5, description="T", readout_format=".1f")
     a_slider = w.FloatSlider(value=alpha, min=0, max=1, step=0.05, description="alpha", readout_format=".2f")
     return _explorer([t_slider, a_slider], lambda: fig.png(t_slider.value, a_slider.value), "kd-loss-explorer")

@@ -6,7 +6,7 @@ import torch.nn.functional as F
 from distill_helpers import MLP, train_model
 from distill_helpers.beyond import (HintStudent, choose_bias_shift, class_errors, distill_with_hint, shift_class_bias,
                                     stratified_subset, without_class)
-from distill_helpers.train import predict_logits
+from distill_helpers.evaluate import predict_logits
 
 
 def test_without_class_and_stratified_subset(small_data):
