@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .data import atomic_torch_save
+from .files import atomic_torch_save
 from .models import build_model
 
 __all__ = ["CheckpointError", "save_model", "load_model", "load_checkpoint", "FORMAT"]

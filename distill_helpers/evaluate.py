@@ -13,9 +13,9 @@ from .data import as_tensors
 from .losses import kl_divergence, softmax_with_temperature
 from .models import count_parameters, eval_mode
 
-__all__ = ["predict_logits", "accuracy", "error_count", "eval_metrics", "confusion_matrix", "agreement", "mean_kl",
-           "calibration_bins", "expected_calibration_error", "model_size_bytes", "latency", "evaluate_model",
-           "count_parameters", "count_macs"]
+__all__ = ["predict_logits", "accuracy", "error_count", "eval_metrics", "class_errors", "choose_bias_shift",
+           "confusion_matrix", "agreement", "mean_kl", "calibration_bins", "expected_calibration_error",
+           "model_size_bytes", "latency", "evaluate_model", "count_parameters", "count_macs"]
 
 
 @torch.no_grad()
@@ -48,6 +48,24 @@ def error_count(logits: torch.Tensor, y: torch.Tensor) -> int:
 def eval_metrics(logits: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
     """{"acc": accuracy, "loss": mean cross-entropy} of logits against labels (what a training history logs)."""
     return {"acc": accuracy(logits, y), "loss": F.cross_entropy(logits.float(), y).item()}
+
+
+def class_errors(logits: torch.Tensor, y: torch.Tensor, cls: int) -> tuple[int, int, int]:
+    """(errors overall, errors on examples of class `cls`, number of examples of class `cls`)."""
+    mask = y == cls
+    return error_count(logits, y), error_count(logits[mask], y[mask]), int(mask.sum())
+
+
+def choose_bias_shift(logits: torch.Tensor, y: torch.Tensor, cls: int, deltas=None) -> float:
+    """The bias shift for class `cls` that maximises accuracy on (logits, y); ties go to the smallest shift.
+
+    Pass logits of TRAINING (or validation) data: choosing the shift on the test set would make the
+    test result a lie.
+    """
+    deltas = [d / 10 for d in range(0, 151)] if deltas is None else list(deltas)
+    onehot = F.one_hot(torch.tensor(cls), logits.shape[1]).to(logits.dtype)
+    accs = [accuracy(logits + d * onehot, y) for d in deltas]
+    return deltas[accs.index(max(accs))]
 
 
 def confusion_matrix(logits: torch.Tensor, y: torch.Tensor, num_classes: int | None = None) -> torch.Tensor:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import contextlib
+import copy
 import math
 from typing import Iterator
 
@@ -9,7 +10,7 @@ import torch
 from torch import nn
 
 __all__ = ["TeacherCNN", "MLP", "build_model", "count_parameters", "teacher_config", "student_config", "eval_mode",
-           "last_linear"]
+           "last_linear", "shift_class_bias"]
 
 # Per-channel statistics of the training images; kept inside the model so a saved model is self-contained.
 _STATS = {1: ([0.1307], [0.3081]), 3: ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])}
@@ -132,3 +133,11 @@ def last_linear(model: nn.Module) -> nn.Linear:
     if not linears:
         raise ValueError(f"{type(model).__name__} has no nn.Linear layer: it needs a linear classifier head")
     return linears[-1]
+
+
+def shift_class_bias(model: nn.Module, cls: int, delta: float) -> nn.Module:
+    """A copy of `model` whose output bias for class `cls` is raised by `delta` (the paper's bias correction)."""
+    out = copy.deepcopy(model)
+    with torch.no_grad():
+        last_linear(out).bias[cls] += delta
+    return out

@@ -20,6 +20,7 @@ from .data import as_tensors, dataset_info, load_dataset
 from .evaluate import error_count, eval_metrics, predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
+from .recipes import RECIPES
 
 __all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
@@ -205,8 +206,8 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     return history
 
 
-def train_model(model: nn.Module, train, test=None, *, epochs: int = 10, lr: float = 1e-3,
-                batch_size: int = 64, seed: int = 0, device="cpu", progress: bool = True,
+def train_model(model: nn.Module, train, test=None, *, epochs: int = RECIPES.student.epochs,
+                lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0, device="cpu", progress: bool = True,
                 augment=None) -> dict:
     """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists)."""
     return fit(model, train, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
@@ -214,8 +215,9 @@ def train_model(model: nn.Module, train, test=None, *, epochs: int = 10, lr: flo
                progress=progress, desc="train")
 
 
-def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = 4.0,
-            alpha: float = 0.9, epochs: int = 10, lr: float = 1e-3, batch_size: int = 64, seed: int = 0,
+def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = RECIPES.distill.T,
+            alpha: float = RECIPES.distill.alpha, epochs: int = RECIPES.student.epochs,
+            lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0,
             device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None,
             teacher_logits: torch.Tensor | None = None) -> dict:
     """Train `student` on kd_loss against a frozen `teacher` (eval mode, no gradients).
@@ -291,8 +293,19 @@ def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, di
     return model.cpu().eval()
 
 
-def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = 12, lr: float = 1e-3,
-                batch_size: int = 64, seed: int = 0, arch: dict | None = None, augment_shift: int = 2,
+def _fresh_model_trainer(dataset: str, root, arch: dict, seed: int, train_fn: Callable) -> Callable:
+    """build_and_train for cached_model: load the dataset, seed, build `arch`, run train_fn(model, train, test)."""
+    def build_and_train():
+        train, test = load_dataset(dataset, root)
+        set_seed(seed)
+        model = build_model(arch)
+        return model, train_fn(model, train, test)
+    return build_and_train
+
+
+def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = RECIPES.teacher.epochs,
+                lr: float = RECIPES.teacher.lr, batch_size: int = RECIPES.teacher.batch_size, seed: int = 0,
+                arch: dict | None = None, augment_shift: int = RECIPES.teacher.augment_shift,
                 device="cpu", progress: bool = True, retrain: bool = False) -> nn.Module:
     """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar)."""
     info = dataset_info(dataset)
@@ -300,20 +313,17 @@ def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = 12, lr: 
     config = {"role": "teacher", "dataset": dataset, "split": "default", "arch": arch, "epochs": epochs,
               "lr": lr, "batch_size": batch_size, "seed": seed, "augment_shift": augment_shift}
 
-    def build_and_train():
-        train, test = load_dataset(dataset, root)
-        set_seed(seed)
-        model = build_model(arch)
-        hist = train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+    def train_fn(model, train, test):
+        return train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
                            device=device, progress=progress,
                            augment=random_shift(augment_shift) if augment_shift else None)
-        return model, hist
-    return cached_model(config, build_and_train, root, retrain)
+    return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
 
 
 def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", *,
-                hidden=(800, 800), T: float = 4.0, alpha: float = 0.9, epochs: int = 20, lr: float = 1e-3,
-                batch_size: int = 64, seed: int = 0, teacher: nn.Module | None = None, device="cpu",
+                hidden=RECIPES.student.hidden, T: float = RECIPES.distill.T, alpha: float = RECIPES.distill.alpha,
+                epochs: int = RECIPES.student.epochs, lr: float = RECIPES.student.lr,
+                batch_size: int = RECIPES.student.batch_size, seed: int = 0, teacher: nn.Module | None = None, device="cpu",
                 progress: bool = True, retrain: bool = False) -> nn.Module:
     """An MLP student trained from scratch (kind='scratch') or distilled from the default teacher, cached."""
     if kind not in ("scratch", "distilled"):
@@ -328,22 +338,17 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
         config.update(T=check_temperature(T), alpha=check_alpha(alpha),
                       teacher=getattr(teacher, "metadata", {}).get("cache_config", teacher.config))
 
-    def build_and_train():
-        train, test = load_dataset(dataset, root)
-        set_seed(seed)
-        model = build_model(arch)
+    def train_fn(model, train, test):
+        kw = dict(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device, progress=progress)
         if kind == "scratch":
-            hist = train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size,
-                               seed=seed, device=device, progress=progress)
-        else:
-            hist = distill(model, teacher, train, test, T=T, alpha=alpha, epochs=epochs, lr=lr,
-                           batch_size=batch_size, seed=seed, device=device, progress=progress)
-        return model, hist
-    return cached_model(config, build_and_train, root, retrain)
+            return train_model(model, train, test, **kw)
+        return distill(model, teacher, train, test, T=T, alpha=alpha, **kw)
+    return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
 
 
 def sweep_T_alpha(teacher: nn.Module, train, test, *, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
-                  lr: float = 1e-3, batch_size: int = 64, progress: bool = True) -> dict:
+                  lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size,
+                  progress: bool = True) -> dict:
     """Distil one small student per (T, alpha, seed) and return test errors as nested lists [T][alpha][seed]."""
     Ts = [check_temperature(t) for t in Ts]
     alphas = [check_alpha(a) for a in alphas]

@@ -16,8 +16,9 @@ from matplotlib.figure import Figure
 
 from .losses import check_alpha, check_temperature, entropy, kd_loss_terms, softmax_with_temperature
 from .plots import STUDENT_COLOR, TEACHER_COLOR, show_image
+from .recipes import RECIPES
 
-__all__ = ["temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
+__all__ = ["BlittedFigure", "temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
            "LossFigure", "loss_explorer"]
 
 
@@ -37,12 +38,6 @@ def temperature_state(*, student_logits: torch.Tensor | None = None, teacher_log
     return out
 
 
-def _png(fig: Figure, dpi: int = 72) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
-
-
 def _encode_canvas(canvas: FigureCanvasAgg) -> bytes:
     from PIL import Image
     w, h = canvas.get_width_height(physical=True)
@@ -52,7 +47,42 @@ def _encode_canvas(canvas: FigureCanvasAgg) -> bytes:
     return buf.getvalue()
 
 
-class TemperatureFigure:
+class BlittedFigure:
+    """A figure redrawn by blitting: everything but `moving` is drawn once into a background; render()
+    restores it and draws only the moving artists on top (about 10x faster than a full redraw).
+
+    Subclasses build `self.fig` and call `start_blitting(artists)`; they call `invalidate()` when something
+    outside the moving artists changes (a new digit, new axis limits).
+    """
+
+    def __init__(self, figsize=(7.5, 2.8), dpi: int = 72):
+        self.fig = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.moving: list = []
+        self._background = None
+
+    def start_blitting(self, moving: list) -> None:
+        self.moving = list(moving)
+        for artist in self.moving:
+            artist.set_animated(True)
+        self._background = None
+
+    def invalidate(self) -> None:
+        self._background = None
+
+    def render(self) -> bytes:
+        """PNG bytes of the current state."""
+        if self._background is None:
+            self.canvas.draw()  # everything except the animated artists
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.fig.draw_artist(artist)
+        return _encode_canvas(self.canvas)
+
+
+class TemperatureFigure(BlittedFigure):
     """A reusable figure: a digit and its teacher/student bars; update() only moves bar heights."""
 
     def __init__(self, images, *, student_logits=None, teacher_logits, classes=None, labels=None):
@@ -60,8 +90,7 @@ class TemperatureFigure:
         self.labels = labels
         n = teacher_logits.shape[1]
         self.classes = classes or [str(i) for i in range(n)]
-        self.fig = Figure(figsize=(7.5, 2.8), dpi=72)
-        self.canvas = FigureCanvasAgg(self.fig)
+        super().__init__()
         self.ax_img = self.fig.add_axes([0.01, 0.12, 0.22, 0.76])
         self.ax = self.fig.add_axes([0.31, 0.16, 0.66, 0.7])
         xs = torch.arange(n).float().numpy()
@@ -75,12 +104,8 @@ class TemperatureFigure:
         self.legend = self.ax.legend(fontsize=8, loc="upper right")
         self.title = self.ax.set_title("", fontsize=10)
         self.index = None
-        # Blitting: the axes, ticks and digit are drawn once into a background; a new T redraws only
-        # the bars and the title on top of it (about 10x faster than a full redraw).
-        self._moving = [*self.t_bars, *(self.s_bars or []), self.legend, self.title]  # legend over bars
-        for artist in self._moving:
-            artist.set_animated(True)
-        self._background = None
+        # the axes, ticks and digit are the background; a new T redraws the bars, the legend over them, the title
+        self.start_blitting([*self.t_bars, *(self.s_bars or []), self.legend, self.title])
 
     def update(self, index: int, T: float) -> dict:
         """Redraw for example `index` at temperature T; returns the state that was drawn."""
@@ -91,7 +116,7 @@ class TemperatureFigure:
             lab = None if self.labels is None else int(self.labels[index])
             show_image(self.ax_img, self.images[index], f"test digit #{index}" + (f" (label {lab})" if lab is not None else ""))
             self.index = index
-            self._background = None
+            self.invalidate()
         for bar, h in zip(self.t_bars, state["teacher_probs"].tolist()):
             bar.set_height(h)
         text = f"T = {state['T']:.2f}   entropy: teacher {state['teacher_entropy']:.3f}"
@@ -106,25 +131,7 @@ class TemperatureFigure:
     def png(self, index: int, T: float) -> bytes:
         """Update and render to PNG bytes (what the widget shows)."""
         self.update(index, T)
-        if self._background is None:
-            self.canvas.draw()  # everything except the animated bars and title
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in self._moving:
-            self.fig.draw_artist(artist)
-        return _encode_canvas(self.canvas)
-
-    def png_full(self, index: int, T: float) -> bytes:
-        """The same picture through a plain full redraw (the reference the fast path is tested against)."""
-        self.update(index, T)
-        for artist in self._moving:
-            artist.set_animated(False)
-        try:
-            return _png(self.fig)
-        finally:
-            for artist in self._moving:
-                artist.set_animated(True)
+        return self.render()
 
 
 class _WithStaticFallback:
@@ -193,7 +200,7 @@ def loss_terms_state(*, student_logits, teacher_logits, labels, T: float, alpha:
     return out
 
 
-class LossFigure:
+class LossFigure(BlittedFigure):
     """Two bar panels: the weighted loss terms and the sizes of their gradients.
 
     The y-limits move in powers of two, so most slider steps only redraw the bars (blitting) and a
@@ -202,8 +209,7 @@ class LossFigure:
 
     def __init__(self, *, student_logits, teacher_logits, labels):
         self.logits = {"student_logits": student_logits, "teacher_logits": teacher_logits, "labels": labels}
-        self.fig = Figure(figsize=(7.5, 2.8), dpi=72)
-        self.canvas = FigureCanvasAgg(self.fig)
+        super().__init__()
         self.ax1 = self.fig.add_axes([0.08, 0.15, 0.38, 0.68])
         self.ax2 = self.fig.add_axes([0.58, 0.15, 0.38, 0.68])
         names = ["alpha*soft", "(1-alpha)*hard"]
@@ -213,10 +219,8 @@ class LossFigure:
         self.ax1.set_title("loss terms", fontsize=10)
         self.ax2.set_title("gradient norm w.r.t. student logits", fontsize=10)
         self.title = self.fig.suptitle("", fontsize=10)
-        self._moving = [*self.b1, *self.b2, self.title]
-        for artist in self._moving:
-            artist.set_animated(True)
-        self._background, self._limits = None, None
+        self.start_blitting([*self.b1, *self.b2, self.title])
+        self._limits = None
 
     @staticmethod
     def _limit(values) -> float:
@@ -233,7 +237,8 @@ class LossFigure:
             limits.append(self._limit(vals))
             ax.set_ylim(0, limits[-1])
         if limits != self._limits:
-            self._background, self._limits = None, limits
+            self._limits = limits
+            self.invalidate()
         state["text"] = (f"T = {T:.1f}, alpha = {alpha:.2f}: loss {state['total']:.4f} "
                          f"(soft {state['soft_term']:.4f}, hard {state['hard_term']:.4f}); "
                          f"grad norms soft {state['soft_grad_norm']:.4f}, hard {state['hard_grad_norm']:.4f}")
@@ -243,17 +248,11 @@ class LossFigure:
     def png(self, T: float, alpha: float) -> tuple[bytes, str]:
         """Update and render; returns PNG bytes and the readout text."""
         state = self.update(T, alpha)
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in self._moving:
-            self.fig.draw_artist(artist)
-        return _encode_canvas(self.canvas), state["text"]
+        return self.render(), state["text"]
 
 
-def loss_explorer(*, student_logits, teacher_logits, labels, T: float = 4.0, alpha: float = 0.9):
+def loss_explorer(*, student_logits, teacher_logits, labels, T: float = RECIPES.distill.T,
+                  alpha: float = RECIPES.distill.alpha):
     """T and alpha sliders showing how the soft and hard terms of kd_loss, and their gradients, change."""
     import ipywidgets as w
 

@@ -1,11 +1,9 @@
 """Training loops, the frozen teacher, cached-logit alignment, determinism and the model cache."""
-import warnings
-
 import pytest
 import torch
 from torch import nn
 
-from distill_helpers import MLP, TeacherCNN, build_model, distill, get_student, get_teacher, load_model, train_model
+from distill_helpers import MLP, TeacherCNN, distill, get_student, get_teacher, train_model
 from distill_helpers.evaluate import predict_logits
 from distill_helpers.train import _cache_path, iterate_batches, random_shift, resolve_device
 
@@ -154,7 +152,6 @@ def test_cuda_is_only_used_when_available_and_asked():
 
 
 def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatch):
-    import distill_helpers.data as D
     import distill_helpers.train as tr
     monkeypatch.setattr(tr, "load_dataset", lambda name, root: mnist5k)  # do not re-parse the CSV
     small_arch = TeacherCNN(channels=(2, 4), hidden=8).config
@@ -275,3 +272,22 @@ def test_eval_mode_restores_the_mode_even_on_error():
     with pytest.raises(RuntimeError), eval_mode(m):
         raise RuntimeError("boom")
     assert m.training
+
+
+def test_fit_with_a_kd_loss_fn_is_distill(small_data):
+    # The README's recipe for a custom loss (cached teacher logits looked up by batch.index) and distill()
+    # are two formulations of the same training: the weights must come out identical.
+    from distill_helpers import fit, kd_loss
+    torch.manual_seed(0)
+    teacher = MLP(hidden=(12,), num_classes=3)
+    train_model(teacher, small_data, **_fast(seed=0))
+    t_logits = predict_logits(teacher, small_data.tensors[0])
+
+    def student():
+        torch.manual_seed(5)
+        return MLP(hidden=(8,), num_classes=3)
+    a, b = student(), student()
+    distill(a, teacher, small_data, **_fast(seed=2, T=3.0, alpha=0.6))
+    fit(b, small_data, loss_fn=lambda logits, batch: kd_loss(logits, t_logits[batch.index], batch.y, 3.0, 0.6),
+        **_fast(seed=2))
+    assert all(torch.equal(a.state_dict()[k], b.state_dict()[k]) for k in a.state_dict())
