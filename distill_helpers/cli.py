@@ -158,6 +158,12 @@ def _parser() -> argparse.ArgumentParser:
                         f"{RECIPES.teacher.batch_size}, students {RECIPES.student.batch_size})")
     r.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    pr = sub.add_parser("prepare", help="train and cache every model the notebooks load (run once before class)",
+                        description="Trains every model the notebooks load by recipe (teacher and students) "
+                                    "that is not cached yet under ROOT/cache, and lists what is cached. After "
+                                    "it the notebooks load them in seconds.")
+    pr.add_argument("--root", default="data", help="cache root; the notebooks use the repository's data/")
+    pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
     return p
 
 
@@ -271,7 +277,12 @@ def _print_table(rows: dict, n_test: int) -> None:
               f"{rs[0]['params']:>11,}{statistics.mean(secs):>10.1f}{PAPER_MNIST_ERRORS[kind]:>18}")
 
 
-COMMANDS = {"replicate": replicate}
+def _prepare(args):
+    from .prepare import prepare  # the notebooks' models, listed in distill_helpers/prepare.py
+    prepare(args.root, progress=not args.no_progress)
+
+
+COMMANDS = {"replicate": replicate, "prepare": _prepare}
 #: what an interrupted command leaves behind, said in the one line printed on Ctrl-C
 INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its results only when complete); "
                             "run the same command again to start over"}
