@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import os
 import json
 import random
 import time
@@ -269,6 +270,18 @@ def _cache_path(root, config: dict) -> Path:
     return Path(root) / "cache" / f"{config.get('role', 'model')}-{key}.pt"
 
 
+#: With this environment variable set to "1", the model cache refuses to train (see prepare.py).
+NO_TRAINING_ENV = "DISTILL_NO_TRAINING"
+
+
+def refuse_training(what: str, root) -> None:
+    """Raise if DISTILL_NO_TRAINING=1: called by the model cache just before it would train `what`."""
+    if os.environ.get(NO_TRAINING_ENV) == "1":
+        raise RuntimeError(f"{what} is not in the cache under {root} and {NO_TRAINING_ENV}=1 forbids "
+                           f"training; run `python -m distill_helpers prepare --root {root}` first, "
+                           f"or unset {NO_TRAINING_ENV}")
+
+
 def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, dict]], root="data",
                  retrain: bool = False) -> nn.Module:
     """Load the model trained for exactly `config` from root/cache, or train, save and return it.
@@ -286,8 +299,8 @@ def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, di
             warnings.warn(f"cache entry {path.name} was made for another config; retraining")
         except CheckpointError as e:
             warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
-    from .prepare import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
-    refuse_training(f"{config.get('role', 'model')} ({path.name})", root)
+    refuse_training(  # DISTILL_NO_TRAINING=1: a prepared room (prepare.py) trains nothing
+        f"{config.get('role', 'model')} ({path.name})", root)
     model, history = build_and_train()
     metadata = {"cache_config": json.loads(json.dumps(config)), "history": history}
     save_model(model, path, metadata=metadata, overwrite=True)
