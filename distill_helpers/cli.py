@@ -44,6 +44,9 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--batch-size", type=int, default=64, help="mini-batch size")
     r.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
+                       description="Check this environment for the series; every problem is printed with its fix.")
+    d.add_argument("--root", default="data", help="dataset and model-cache root folder")
     return p
 
 
@@ -121,6 +124,9 @@ def main(argv=None) -> int:
     try:
         if args.command == "replicate":
             replicate(args)
+        elif args.command == "doctor":
+            from .doctor import doctor
+            return doctor(args.root)
     except (FileNotFoundError, ValueError, RuntimeError, ImportError) as e:
         # a missing dataset, a bad hyperparameter, no CUDA: one clear line, not a traceback
         print(f"error: {e}", file=sys.stderr)

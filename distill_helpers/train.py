@@ -17,6 +17,7 @@ from torch.utils.data import TensorDataset
 
 from .checkpoints import CheckpointError, load_model, save_model
 from .data import load_dataset, dataset_info
+from .devices import resolve_device
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 
@@ -36,16 +37,6 @@ def set_seed(seed: int) -> None:
         np.random.seed(seed)
     except ImportError:  # pragma: no cover
         pass
-
-
-def resolve_device(device: str | torch.device | None = "cpu") -> torch.device:
-    """'cpu' (default), 'cuda' (must be available) or 'auto' (cuda if available)."""
-    if device is None or device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(device)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' was asked for but no CUDA GPU is available; use device='cpu'")
-    return device
 
 
 def _tensors(data) -> tuple[torch.Tensor, torch.Tensor]:
@@ -77,16 +68,21 @@ def iterate_batches(n: int, batch_size: int, generator: torch.Generator, *tensor
 
 
 def random_shift(max_shift: int = 2) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor]:
-    """Augmentation: translate each image by up to `max_shift` pixels (the paper jittered inputs by 2 px)."""
+    """Augmentation: translate each image by up to `max_shift` pixels (the paper jittered inputs by 2 px).
+
+    The shifts are drawn with `generator` on its own device (a CPU generator gives the same shifts for the
+    same seed on every device) and every index tensor is then built on the batch's device.
+    """
     def shift(X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
         B, C, H, W = X.shape
         s = max_shift
         padded = F.pad(X, (s, s, s, s))
-        dy = torch.randint(0, 2 * s + 1, (B,), generator=generator)
-        dx = torch.randint(0, 2 * s + 1, (B,), generator=generator)
-        rows = (dy[:, None] + torch.arange(H))[:, :, None]  # (B, H, 1)
-        cols = (dx[:, None] + torch.arange(W))[:, None, :]  # (B, 1, W)
-        out = padded[torch.arange(B)[:, None, None], :, rows, cols]  # (B, H, W, C)
+        gdev = generator.device
+        dy = torch.randint(0, 2 * s + 1, (B,), generator=generator, device=gdev).to(X.device)
+        dx = torch.randint(0, 2 * s + 1, (B,), generator=generator, device=gdev).to(X.device)
+        rows = (dy[:, None] + torch.arange(H, device=X.device))[:, :, None]  # (B, H, 1)
+        cols = (dx[:, None] + torch.arange(W, device=X.device))[:, None, :]  # (B, 1, W)
+        out = padded[torch.arange(B, device=X.device)[:, None, None], :, rows, cols]  # (B, H, W, C)
         return out.permute(0, 3, 1, 2).contiguous()
     return shift
 
