@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import platform
 import statistics
 import sys
@@ -14,7 +15,9 @@ import torch
 from .checkpoints import save_model
 from .data import DATASETS, load_dataset
 from .evaluate import evaluate_model, predict_logits
-from .train import get_student, get_teacher, resolve_device
+from . import distributed
+from .devices import describe_device, resolve_device
+from .train import get_student, get_teacher
 
 PAPER = {"teacher": 67, "student_scratch": 146, "student_distilled": 74}  # errors on 10k MNIST test digits
 
@@ -42,7 +45,11 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--alpha", type=float, default=0.9, help="weight of the SOFT (teacher) term; 1-alpha weights the labels")
     r.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (cosine decay to 0)")
     r.add_argument("--batch-size", type=int, default=64, help="mini-batch size")
-    r.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+    r.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto (cuda, then mps, then cpu)")
+    r.add_argument("--bf16", default="auto", choices=["auto", "on", "off"],
+                   help="bf16 autocast for training; auto = on for a CUDA GPU with bf16, off elsewhere")
+    r.add_argument("--download", action="store_true",
+                   help="download --dataset under --root if it is missing (mnist, fashion-mnist, cifar10; needs internet)")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
     d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
                        description="Check this environment for the series; every problem is printed with its fix.")
@@ -63,16 +70,21 @@ def replicate(args) -> dict:
                          f"them or choose another --out")
     if args.seeds < 1:
         raise SystemExit("error: --seeds must be at least 1")
-    device = resolve_device(args.device)
-    train, test = load_dataset(args.dataset, args.root)
-    progress = not args.no_progress
-    print(f"dataset {args.dataset}: {len(train)} train / {len(test)} test, device {device}", flush=True)
+    ctx = distributed.current(resolve_device(args.device))  # under torchrun: joins the process group
+    device, main_rank = ctx.device, distributed.is_main()
+    bf16 = {"auto": None, "on": True, "off": False}[args.bf16]
+    train, test = load_dataset(args.dataset, args.root, download=args.download)
+    progress = not args.no_progress and main_rank
+    say = print if main_rank else (lambda *a, **k: None)
+    say(f"dataset {args.dataset}: {len(train)} train / {len(test)} test, device {describe_device(device)}"
+        + (f", {ctx.world} processes, backend {ctx.backend}" if ctx.active else ""), flush=True)
 
     # The same recipes the notebooks use (get_teacher / get_student), always retrained here; the fresh
     # models also refresh the cache under --root.
     t0 = time.perf_counter()
     teacher = get_teacher(args.dataset, args.root, epochs=args.teacher_epochs, lr=args.lr,
-                          batch_size=args.batch_size, device=device, progress=progress, retrain=True)
+                          batch_size=args.batch_size, device=device, progress=progress, retrain=True,
+                          bf16=bf16)
     teacher_hist = teacher.history
     rows = {"teacher": [{**evaluate_model(teacher, test), "train_s": time.perf_counter() - t0, "seed": 0}]}
     t_logits = predict_logits(teacher, test.tensors[0])
@@ -83,12 +95,15 @@ def replicate(args) -> dict:
             t0 = time.perf_counter()
             student = get_student(kind, args.dataset, args.root, hidden=tuple(args.hidden), T=args.T,
                                   alpha=args.alpha, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-                                  seed=seed, teacher=teacher, device=device, progress=progress, retrain=True)
+                                  seed=seed, teacher=teacher, device=device, progress=progress, retrain=True,
+                                  bf16=bf16)
             rows[f"student_{kind}"].append({**evaluate_model(student, test, t_logits),
                                             "train_s": time.perf_counter() - t0, "seed": seed,
                                             "history": student.history})
             if seed == 0:
                 models[f"student_{kind}"] = student
+    if not main_rank:  # every rank trained the same models; only rank 0 writes and prints
+        return {"runs": rows}
     out.mkdir(parents=True, exist_ok=True)
     meta = {"dataset": args.dataset, "T": args.T, "alpha": args.alpha}
     save_model(teacher, out / "teacher.pt", {**meta, "history": teacher_hist}, overwrite=args.overwrite)
@@ -96,7 +111,8 @@ def replicate(args) -> dict:
         save_model(model, out / f"{kind}.pt", {**meta, "seed": 0}, overwrite=args.overwrite)
     results = {"config": {k: v for k, v in vars(args).items() if k != "command"},
                "machine": {"python": platform.python_version(), "torch": torch.__version__,
-                           "threads": torch.get_num_threads(), "device": str(device)},
+                           "threads": torch.get_num_threads(), "device": describe_device(device),
+                           "world_size": ctx.world},
                "paper_errors_on_10k": PAPER, "runs": rows}
     tmp = out / ".results.json.tmp"
     tmp.write_text(json.dumps(results, indent=2))
@@ -129,8 +145,11 @@ def main(argv=None) -> int:
             return doctor(args.root)
     except (FileNotFoundError, ValueError, RuntimeError, ImportError) as e:
         # a missing dataset, a bad hyperparameter, no CUDA: one clear line, not a traceback
-        print(f"error: {e}", file=sys.stderr)
+        where = f" (rank {os.environ['RANK']} of {os.environ['WORLD_SIZE']})" if distributed.launched_by_torchrun() else ""
+        print(f"error{where}: {e}", file=sys.stderr)
         return 2
+    finally:
+        distributed.shutdown()
     return 0
 
 

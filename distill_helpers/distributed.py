@@ -34,8 +34,8 @@ DEFAULT_TIMEOUT_S = 300
 
 
 def launched_by_torchrun() -> bool:
-    """True inside a process that torchrun started with more than one process in the group."""
-    return int(os.environ.get("WORLD_SIZE", "1")) > 1 and "RANK" in os.environ
+    """True inside a process that torchrun (or another launcher setting RANK, WORLD_SIZE, MASTER_ADDR) started."""
+    return all(k in os.environ for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR"))
 
 
 @dataclass
@@ -45,10 +45,12 @@ class Context:
     rank: int = 0
     world: int = 1
     device: torch.device = torch.device("cpu")
+    backend: str | None = None  # "gloo" or "nccl" inside a process group, None in a plain process
 
     @property
     def active(self) -> bool:
-        return self.world > 1
+        """True inside a process group (even of one process: torchrun --nproc_per_node=1 uses DDP too)."""
+        return self.backend is not None
 
     def shard(self, idx: torch.Tensor) -> torch.Tensor:
         """This rank's contiguous slice of a global batch of sample indices (sizes differ by at most one)."""
@@ -71,8 +73,9 @@ class Context:
         if not self.active:
             return list(values)
         import torch.distributed as dist
-        dev = self.device if dist.get_backend() == "nccl" else torch.device("cpu")
-        t = torch.tensor(values, dtype=torch.float32 if self.device.type == "mps" else torch.float64, device=dev)
+        dev = self.device if self.backend == "nccl" else torch.device("cpu")
+        # float64 on the CPU (gloo) for exact sums; float32 on GPUs (MPS has no float64; counts stay < 2**24)
+        t = torch.tensor(values, dtype=torch.float64 if dev.type == "cpu" else torch.float32, device=dev)
         dist.all_reduce(t)
         return t.tolist()
 
@@ -110,7 +113,7 @@ def current(device: str | torch.device = "cpu") -> Context:
     elif dist.get_backend() == "nccl" and device.type != "cuda":
         raise RuntimeError("the process group uses nccl (CUDA only) but training was asked on "
                            f"{device}: start it with device='cuda' or init the group with gloo")
-    return Context(rank=dist.get_rank(), world=dist.get_world_size(), device=device)
+    return Context(rank=dist.get_rank(), world=dist.get_world_size(), device=device, backend=dist.get_backend())
 
 
 def is_main() -> bool:
@@ -219,7 +222,8 @@ def run_torchrun(nproc: int, args: list[str], module: bool = True, timeout: floa
                  cwd: str | Path | None = None) -> subprocess.CompletedProcess:
     """Run torchrun in a subprocess with this repository importable; return the completed process."""
     root = str(Path(__file__).resolve().parents[1])
-    full_env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", "1"), **(env or {})}
+    threads = str(max(1, (os.cpu_count() or 1) // nproc))  # the processes share the cores
+    full_env = {**os.environ, "OMP_NUM_THREADS": os.environ.get("OMP_NUM_THREADS", threads), **(env or {})}
     full_env["PYTHONPATH"] = os.pathsep.join([root, *filter(None, [full_env.get("PYTHONPATH")])])
     return subprocess.run(torchrun_command(nproc, args, module), capture_output=True, text=True,
                           timeout=timeout, env=full_env, cwd=cwd)
