@@ -52,9 +52,16 @@ class Context:
         """True inside a process group (even of one process: torchrun --nproc_per_node=1 uses DDP too)."""
         return self.backend is not None
 
+    def bounds(self, n: int) -> tuple[int, int]:
+        """[start, stop) of this rank's contiguous slice of a global batch of n rows (as torch.tensor_split)."""
+        sizes = [n // self.world + (r < n % self.world) for r in range(self.world)]
+        start = sum(sizes[:self.rank])
+        return start, start + sizes[self.rank]
+
     def shard(self, idx: torch.Tensor) -> torch.Tensor:
-        """This rank's contiguous slice of a global batch of sample indices (sizes differ by at most one)."""
-        return torch.tensor_split(idx, self.world)[self.rank] if self.active else idx
+        """This rank's slice of a global batch of sample indices (sizes differ by at most one)."""
+        lo, hi = self.bounds(len(idx))
+        return idx[lo:hi]
 
     def loss_scale(self, local_n: int, global_n: int) -> float:
         """Factor for this rank's mean loss so that DDP's average of gradients is the global-batch mean."""

@@ -79,14 +79,11 @@ def checks(root: str | Path = "data", pins: dict[str, str] | None = None) -> lis
 
 
 def _model_cache(root: Path) -> tuple[str, str, str, str]:
-    """Is the default teacher already trained and cached (notebooks then load it in seconds)?"""
-    try:
-        from .train import default_teacher_cache_path
-        path = default_teacher_cache_path(root)
-    except Exception as e:  # pragma: no cover - a broken install shows here, not as a traceback
-        return WARN, "model cache", f"cannot check ({type(e).__name__})", ""
-    if path.exists():
-        return OK, "model cache", "warm (default teacher cached)", ""
+    """Is a teacher already trained and cached under root/cache (notebooks then load it in seconds)?"""
+    teachers = sorted((root / "cache").glob("teacher-*.pt"))
+    students = sorted((root / "cache").glob("student-*.pt"))
+    if teachers:
+        return OK, "model cache", f"warm ({len(teachers)} teacher(s), {len(students)} student(s) cached)", ""
     return (WARN, "model cache", "cold",
             "the first notebook (or python -m distill_helpers replicate) trains and caches the teacher, about a minute")
 

@@ -21,7 +21,8 @@ seen: list[torch.Tensor] = []
 class SpyBatch(tr.Batch):
     """Records the sample indices of every batch this rank trains on."""
 
-    def __post_init__(self):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
         seen.append(self.index.cpu().clone())
 
 

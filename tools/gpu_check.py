@@ -66,8 +66,9 @@ def unit_tests(device: str, fast: bool) -> dict:
     """Run tests/test_devices.py on `device` in a subprocess; counts from its JUnit XML."""
     with tempfile.TemporaryDirectory() as tmp:
         xml = Path(tmp) / "junit.xml"
-        env = {**os.environ, "DISTILL_TEST_DEVICE": device, "PYTHONPATH": str(ROOT), "MPLBACKEND": "Agg"}
-        cmd = [sys.executable, "-m", "pytest", "tests/test_devices.py", "-q", "-p", "no:cacheprovider",
+        path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
+        env = {**os.environ, "DISTILL_TEST_DEVICE": device, "PYTHONPATH": path, "MPLBACKEND": "Agg"}
+        cmd = [sys.executable, "-m", "pytest", "tests/test_devices.py", "-q", "-p", "no:cacheprovider", "-p", "no:nbval",
                f"--junitxml={xml}", "-o", "addopts="]
         t0 = time.perf_counter()
         try:
@@ -91,14 +92,14 @@ def unit_tests(device: str, fast: bool) -> dict:
                 "failures": failures}
 
 
-def replicate_once(device: str, bf16: str, data_file: Path, work: Path, sizes: dict, guard: bool) -> dict:
+def replicate_once(label: str, device: str, bf16: str, data_file: Path, work: Path, sizes: dict, guard: bool) -> dict:
     """`python -m distill_helpers replicate` in-process on one device; accuracies and training times."""
     from distill_helpers.cli import main
     from distill_helpers.devices import NoFloat64
-    root = work / f"root-{device}-{bf16}"
+    root = work / f"root-{label}"
     root.mkdir(parents=True)
     shutil.copy(data_file, root / data_file.name)
-    out = work / f"out-{device}-{bf16}"
+    out = work / f"out-{label}"
     args = ["replicate", "--device", device, "--bf16", bf16, "--seeds", "1", "--root", str(root),
             "--out", str(out), "--no-progress", "--teacher-epochs", str(sizes["teacher_epochs"]),
             "--epochs", str(sizes["epochs"]), "--hidden", *map(str, sizes["hidden"])]
@@ -132,9 +133,9 @@ def ddp_smoke(device: str, data_file: Path, work: Path) -> dict:
     try:
         proc = run_torchrun(1, ["distill_helpers", "replicate", "--device", device, "--seeds", "1",
                                 "--root", str(root), "--out", str(out), "--no-progress", "--teacher-epochs", "1",
-                                "--epochs", "1", "--hidden", "64"], timeout=180, cwd=ROOT)
+                                "--epochs", "1", "--hidden", "64"], timeout=300, cwd=ROOT)
     except subprocess.TimeoutExpired:
-        return {"ok": False, "error": "timed out after 180 s"}
+        return {"ok": False, "error": "timed out after 300 s"}
     ok = proc.returncode == 0 and (out / "results.json").exists()
     backend = re.search(r"backend (\w+)", proc.stdout)
     return {"ok": ok, "seconds": time.perf_counter() - t0, "backend": backend.group(1) if backend else "?",
@@ -178,11 +179,11 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         start = len(lines)
-        runs = {"cpu": replicate_once("cpu", "off", data_file, work, sizes, guard=False),
-                "dev_fp32": replicate_once(str(device), "off", data_file, work, sizes, guard=True)}
+        runs = {"cpu": replicate_once("cpu", "cpu", "off", data_file, work, sizes, guard=False),
+                "dev_fp32": replicate_once("dev_fp32", str(device), "off", data_file, work, sizes, guard=True)}
         bf16_ok = device.type == "cpu" or (device.type == "cuda" and torch.cuda.is_bf16_supported())
         if bf16_ok:
-            runs["dev_bf16"] = replicate_once(str(device), "on", data_file, work, sizes, guard=True)
+            runs["dev_bf16"] = replicate_once("dev_bf16", str(device), "on", data_file, work, sizes, guard=True)
         result["replicate"] = runs
         desc = (f"replicate, 1 seed, teacher {sizes['teacher_epochs']} epochs, students "
                 f"{'-'.join(map(str, sizes['hidden']))} x {sizes['epochs']} epochs, mnist5k (1,000 test digits)")
