@@ -166,6 +166,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--download", action="store_true",
                    help="download --dataset under --root if it is missing (mnist, fashion-mnist, cifar10; needs internet)")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    pr = sub.add_parser("prepare", help="train and cache every model the notebooks load (run once before class)",
+                        description="Trains every model the notebooks load by recipe (teacher and students) "
+                                    "that is not cached yet under ROOT/cache, and lists what is cached. After "
+                                    "it the notebooks load them in seconds.")
+    pr.add_argument("--root", default="data", help="cache root; the notebooks use the repository's data/")
+    pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
     d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
                        description="Check this environment for the series; every problem is printed with its fix.")
     d.add_argument("--root", default="data", help="dataset and model-cache root folder")
@@ -291,16 +297,24 @@ def _print_table(rows: dict, n_test: int) -> None:
               f"{rs[0]['params']:>11,}{statistics.mean(secs):>10.1f}{PAPER_MNIST_ERRORS[kind]:>18}")
 
 
+def _prepare(args):
+    from .prepare import prepare  # the notebooks' models, listed in distill_helpers/prepare.py
+    validate_args(args)
+    prepare(args.root, progress=not args.no_progress)
+
+
 def doctor(args) -> int:
     """Environment check (no option validation: it must not create or change anything)."""
     from .doctor import doctor as run_doctor
     return run_doctor(args.root)
 
 
-COMMANDS = {"replicate": replicate, "doctor": doctor}
+COMMANDS = {"replicate": replicate, "prepare": _prepare, "doctor": doctor}
 #: what an interrupted command leaves behind, said in the one line printed on Ctrl-C
 INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its results only when complete); "
-                            "run the same command again to start over"}
+                            "run the same command again to start over",
+               "prepare": "the models finished so far are cached under {root}/cache; run the same command again "
+                          "to train the rest"}
 
 
 def main(argv=None) -> int:

@@ -1,8 +1,10 @@
 """Training loops: plain training on labels, and distillation from a frozen teacher."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
+import os
 import json
 import random
 import time
@@ -15,15 +17,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .checks import check_dataset, check_training_settings
+from .checkpoints import CheckpointError, load_model, save_model, weights_are_finite
 from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits, is_main
 from .distributed import current as process_context
-from .checkpoints import CheckpointError, load_model, save_model
 from .data import as_tensors, dataset_info, load_dataset
 from .devices import autocast, bf16_default, resolve_device
 from .evaluate import error_count, eval_metrics, predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES
+from .safeio import file_lock
 
 __all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
@@ -188,10 +192,12 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
       result equals a one-process run up to float rounding (see distributed.py).
     The model ends in eval mode, on `device`.
     """
-    if epochs < 0 or batch_size < 1 or not lr > 0:
-        raise ValueError(f"need epochs >= 0, batch_size >= 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
+    epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
     X, y = as_tensors(train)
+    check_dataset(X, y, model)
     evals = {name: as_tensors(data) for name, data in (eval_data or {}).items()}
+    for name, (X_eval, y_eval) in evals.items():
+        check_dataset(X_eval, y_eval, model, f"{name} set")
     ctx = process_context(resolve_device(device))  # a plain process, or this rank of a torchrun group
     device = ctx.device
     bf16 = bf16_default(device) if bf16 is None else bool(bf16)
@@ -251,7 +257,8 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
     if teacher_logits is not None and (augment is not None or not cache_teacher_logits):
         raise ValueError("teacher_logits can only be reused without augmentation and with "
                          "cache_teacher_logits=True: augmented inputs need the teacher run on every batch")
-    X, _ = as_tensors(train)
+    X, y = as_tensors(train)
+    check_dataset(X, y, student)  # before the teacher sees the data
     device = process_context(resolve_device(device)).device  # under torchrun: this rank's GPU
     teacher.to(device).eval()
     flags = [p.requires_grad for p in teacher.parameters()]
@@ -290,29 +297,74 @@ def _cache_path(root, config: dict) -> Path:
     return Path(root) / "cache" / f"{config.get('role', 'model')}-{key}.pt"
 
 
+#: With this environment variable set to "1", the model cache refuses to train (see prepare.py).
+NO_TRAINING_ENV = "DISTILL_NO_TRAINING"
+
+
+def refuse_training(what: str, root) -> None:
+    """Raise if DISTILL_NO_TRAINING=1: called by the model cache just before it would train `what`."""
+    if os.environ.get(NO_TRAINING_ENV) == "1":
+        raise RuntimeError(f"{what} is not in the cache under {root} and {NO_TRAINING_ENV}=1 forbids "
+                           f"training; run `python -m distill_helpers prepare --root {root}` first, "
+                           f"or unset {NO_TRAINING_ENV}")
+
+
 def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, dict]], root="data",
                  retrain: bool = False) -> nn.Module:
     """Load the model trained for exactly `config` from root/cache, or train, save and return it.
 
     The file name hashes the full config; the config is also stored inside and compared on load,
-    so a changed config never reuses a stale model. A damaged entry warns and is retrained.
+    so a changed config never reuses a stale model. A damaged entry (unreadable, made for another
+    config, NaN weights, a folder in its place) warns and is retrained. A lock file per entry makes
+    a second process wait while the first trains, then load its result. If the entry cannot be
+    written, the trained model is returned with a warning.
     """
     path = _cache_path(root, config)
-    if path.exists() and not retrain:
+    wanted = json.loads(json.dumps(config))
+    with contextlib.ExitStack() as stack:
         try:
-            model = load_model(path)
-            if model.metadata.get("cache_config") == json.loads(json.dumps(config)):
-                model.history = model.metadata.get("history", {})
+            stack.enter_context(file_lock(path.with_name(path.name + ".lock")))
+        except OSError:  # a read-only or unusable root: no cache, but no lost work either
+            pass
+        if not retrain:
+            model = _load_cache_entry(path, wanted)
+            if model is not None:
                 return model
-            warnings.warn(f"cache entry {path.name} was made for another config; retraining")
-        except CheckpointError as e:
-            warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
-    model, history = build_and_train()
-    metadata = {"cache_config": json.loads(json.dumps(config)), "history": history}
-    if is_main():  # under torchrun every rank trained the same model; rank 0 writes it
-        save_model(model, path, metadata=metadata, overwrite=True)
-    model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
-    return model.cpu().eval()
+        refuse_training(  # DISTILL_NO_TRAINING=1: a prepared room (prepare.py) trains nothing
+            f"{config.get('role', 'model')} ({path.name})", root)
+        model, history = build_and_train()
+        metadata = {"cache_config": wanted, "history": history}
+        if is_main():  # under torchrun every rank trained the same model; rank 0 writes it
+            try:
+                save_model(model, path, metadata=metadata, overwrite=True)
+            except (OSError, ValueError) as e:
+                warnings.warn(f"the trained model could not be cached as {str(path)!r} ({e}); it is returned, "
+                              f"but will be trained again next time")
+        model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
+        return model.cpu().eval()
+
+
+def _load_cache_entry(path: Path, wanted: dict) -> nn.Module | None:
+    """The cached model at `path` if it is sound and made for `wanted`; otherwise warn and return None."""
+    if not path.exists():
+        return None
+    if path.is_dir():
+        warnings.warn(f"cache entry {str(path)!r} is a folder, not a file; retraining (remove that folder "
+                      f"so the result can be cached)")
+        return None
+    try:
+        model = load_model(path)
+    except (CheckpointError, OSError) as e:
+        warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
+        return None
+    if model.metadata.get("cache_config") != wanted:
+        warnings.warn(f"cache entry {path.name} was made for another config; retraining")
+        return None
+    if not weights_are_finite(model):
+        warnings.warn(f"cache entry {path.name} holds NaN or inf weights (a diverged run); retraining")
+        return None
+    model.history = model.metadata.get("history", {})
+    return model
 
 
 def _bf16_key(device, bf16: bool | None) -> dict:
