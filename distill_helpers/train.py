@@ -25,6 +25,7 @@ from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES
 from .safeio import file_lock
+from .transfer import jittered_copies
 
 __all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
@@ -225,12 +226,15 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
             alpha: float = RECIPES.distill.alpha, epochs: int = RECIPES.student.epochs,
             lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0,
             device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None,
-            teacher_logits: torch.Tensor | None = None) -> dict:
+            teacher_logits: torch.Tensor | None = None, transfer_copies: int = 0, copy_shift: int = 2) -> dict:
     """Train `student` on kd_loss against a frozen `teacher` (eval mode, no gradients).
 
     Without augmentation the teacher's logits are computed once and looked up by example index, so
     an epoch costs about what a plain epoch costs. Pass `teacher_logits` (the teacher's logits for
     every training row, in order) to reuse them across several students.
+    `transfer_copies=k` enlarges the transfer set with k jittered copies of every training row (shifted
+    by up to `copy_shift` pixels, made once from `seed`; see `transfer.jittered_copies`), and the
+    teacher's logits are computed once per copy: an epoch then has (k + 1) times as many steps.
     """
     T, alpha = check_temperature(T), check_alpha(alpha)
     if student is teacher:
@@ -240,6 +244,12 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
                          "cache_teacher_logits=True: augmented inputs need the teacher run on every batch")
     X, y = as_tensors(train)
     check_dataset(X, y, student)  # before the teacher sees the data
+    if transfer_copies:
+        if augment is not None or teacher_logits is not None or not cache_teacher_logits:
+            raise ValueError("transfer_copies makes a fixed, enlarged transfer set with the teacher's logits cached "
+                             "per copy: use it without augment, without teacher_logits and with cache_teacher_logits=True")
+        X, y = jittered_copies(X, y, transfer_copies, copy_shift, seed)
+        train = (X, y)
     device = resolve_device(device)
     teacher.to(device).eval()
     flags = [p.requires_grad for p in teacher.parameters()]
