@@ -25,7 +25,7 @@ from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES
 from .safeio import file_lock
-from .transfer import jittered_copies
+from .transfer import jittered_copies, random_shift
 
 __all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
@@ -67,21 +67,6 @@ def iterate_batches(n: int, batch_size: int, generator: torch.Generator, *tensor
     """Shuffle once with `generator` and yield the same rows of every tensor: alignment by construction."""
     for idx in batch_indices(n, batch_size, generator):
         yield tuple(t[idx] for t in tensors)
-
-
-def random_shift(max_shift: int = 2) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor]:
-    """Augmentation: translate each image by up to `max_shift` pixels (the paper jittered inputs by 2 px)."""
-    def shift(X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        B, C, H, W = X.shape
-        s = max_shift
-        padded = F.pad(X, (s, s, s, s))
-        dy = torch.randint(0, 2 * s + 1, (B,), generator=generator)
-        dx = torch.randint(0, 2 * s + 1, (B,), generator=generator)
-        rows = (dy[:, None] + torch.arange(H))[:, :, None]  # (B, H, 1)
-        cols = (dx[:, None] + torch.arange(W))[:, None, :]  # (B, 1, W)
-        out = padded[torch.arange(B)[:, None, None], :, rows, cols]  # (B, H, W, C)
-        return out.permute(0, 3, 1, 2).contiguous()
-    return shift
 
 
 def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
