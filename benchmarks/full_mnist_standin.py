@@ -12,7 +12,7 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from distill_helpers.data import load_dataset
-from distill_helpers.train import random_shift
+from distill_helpers.transfer import random_shift
 
 def write_idx(path, arr):
     with open(path, "wb") as f:

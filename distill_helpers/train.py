@@ -28,7 +28,7 @@ from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES
 from .safeio import file_lock
-from .transfer import jittered_copies
+from .transfer import jittered_copies, random_shift
 
 __all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
@@ -61,25 +61,6 @@ def iterate_batches(n: int, batch_size: int, generator: torch.Generator, *tensor
     """Shuffle once with `generator` and yield the same rows of every tensor: alignment by construction."""
     for idx in batch_indices(n, batch_size, generator):
         yield tuple(t[idx] for t in tensors)
-
-
-def random_shift(max_shift: int = 2) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor]:
-    """Augmentation: translate each image by up to `max_shift` pixels (the paper jittered inputs by 2 px).
-
-    The shifts are drawn with `generator` on its own device (fit's CPU generator gives the same shifts for
-    the same seed on every device); every index tensor is then built on the batch's device.
-    """
-    def shift(X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        B, C, H, W = X.shape
-        s = max_shift
-        padded = F.pad(X, (s, s, s, s))
-        dy = torch.randint(0, 2 * s + 1, (B,), generator=generator, device=generator.device).to(X.device)
-        dx = torch.randint(0, 2 * s + 1, (B,), generator=generator, device=generator.device).to(X.device)
-        rows = (dy[:, None] + torch.arange(H, device=X.device))[:, :, None]  # (B, H, 1)
-        cols = (dx[:, None] + torch.arange(W, device=X.device))[:, None, :]  # (B, 1, W)
-        out = padded[torch.arange(B, device=X.device)[:, None, None], :, rows, cols]  # (B, H, W, C)
-        return out.permute(0, 3, 1, 2).contiguous()
-    return shift
 
 
 def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):

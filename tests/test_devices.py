@@ -11,7 +11,7 @@ import distill_helpers.devices as devices
 from distill_helpers import MLP, TeacherCNN, distill, train_model
 from distill_helpers.devices import Float64Error, NoFloat64, resolve_device, test_device
 from distill_helpers.evaluate import predict_logits
-from distill_helpers.train import random_shift
+from distill_helpers.transfer import random_shift
 
 
 @pytest.fixture(scope="module")
