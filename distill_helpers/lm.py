@@ -7,6 +7,7 @@ Units: bits per character for every reported figure (nats / ln 2).
 """
 from __future__ import annotations
 
+import functools
 import math
 import random
 
@@ -24,6 +25,23 @@ __all__ = ["bimodal_density", "gaussian_density", "kl_on_grid", "fit_gaussian", 
            "get_lm_teacher", "get_lm_student", "teacher_corpus", "teacher_lm_logits", "lm_data", "sample_stats", "METHODS", "LN2"]
 
 LN2 = math.log(2.0)
+
+
+def _single_thread(fn):
+    """Run `fn` with one intra-op thread, then restore the previous setting.
+
+    These models are tiny, so a second thread buys almost nothing; but when other programs share the CPU,
+    two threads per process made training more than ten times slower here (threads waiting on each other).
+    """
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        before = torch.get_num_threads()
+        torch.set_num_threads(1)
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            torch.set_num_threads(before)
+    return wrapper
 
 # ---------------------------------------------------------------- 1. forward vs reverse KL, in 1-D
 
@@ -43,12 +61,14 @@ def kl_on_grid(p: torch.Tensor, q: torch.Tensor, dx: float) -> torch.Tensor:
     return (torch.special.xlogy(p, p) - torch.special.xlogy(p, q)).sum() * dx
 
 
+@_single_thread
 def fit_gaussian(d: float, direction: str, sigma: float = 1.0, w: float = 0.5,
-                 starts=(-1.0, 0.0, 1.0)) -> dict:
+                 starts=None) -> dict:
     """The single Gaussian q minimising KL(p||q) ('forward') or KL(q||p) ('reverse') for the bimodal p.
 
     Minimised numerically (L-BFGS on a grid) from several starting means (in units of d/2); the best
-    fit is returned as {'mu', 'sigma', 'kl'} (kl in nats).
+    fit is returned as {'mu', 'sigma', 'kl'} (kl in nats). The forward KL has a single minimum over
+    Gaussians (moment matching), so one start is enough there.
     """
     if direction not in ("forward", "reverse"):
         raise ValueError(f"direction must be 'forward' (KL(p||q)) or 'reverse' (KL(q||p)), got {direction!r}")
@@ -57,6 +77,8 @@ def fit_gaussian(d: float, direction: str, sigma: float = 1.0, w: float = 0.5,
     dx = float(x[1] - x[0])
     p = bimodal_density(x, d, sigma, w)
     best = None
+    if starts is None:
+        starts = (0.0,) if direction == "forward" else (-1.0, 0.0, 1.0)
     for s0 in starts:
         mu = torch.tensor(s0 * d / 2 + 1e-3 * s0, dtype=torch.float64, requires_grad=True)
         log_s = torch.tensor(math.log(math.expm1(sigma - 0.05)), dtype=torch.float64, requires_grad=True)
@@ -128,7 +150,7 @@ def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0)):
 # true distribution needs a belief over states, like an HMM's forward pass.
 _DET_SG = [("a", 0.25, "ADJ_SG"), ("the", 0.2, "ADJ_SG"), ("every", 0.1, "ADJ_SG")]
 _DET_PL = [("the", 0.15, "ADJ_PL"), ("two", 0.15, "ADJ_PL"), ("some", 0.15, "ADJ_PL")]
-_ADJ = ["small", "old", "red", "happy"]
+_ADJ = ["small", "big", "red", "happy"]
 _NOUN_SG = [("cat", 0.3), ("dog", 0.3), ("bird", 0.2), ("fox", 0.1), ("child", 0.1)]
 _NOUN_PL = [("cats", 0.3), ("dogs", 0.3), ("birds", 0.2), ("foxes", 0.1), ("children", 0.1)]
 _VERB = [("sees", "see", 0.3), ("likes", "like", 0.25), ("chases", "chase", 0.2), ("finds", "find", 0.1)]
@@ -197,6 +219,12 @@ class ToyLanguage:
 
     def _after_word(self, belief: dict, word: str) -> dict:
         """Belief over states after `word` was completed and followed by a space (no stop)."""
+        key = ("after", tuple(sorted(belief.items())), word)
+        if key not in self._memo:
+            self._memo[key] = self._after_word_uncached(belief, word)
+        return dict(self._memo[key])
+
+    def _after_word_uncached(self, belief: dict, word: str) -> dict:
         new: dict = {}
         for s, b in belief.items():
             for w, p, s2 in self.grammar[s]:
@@ -209,7 +237,7 @@ class ToyLanguage:
         key = (tuple(sorted(belief.items())), partial)  # few distinct beliefs occur: memoise
         if key not in self._memo:
             self._memo[key] = self._next_uncached(belief, partial)
-        return self._memo[key].clone()
+        return self._memo[key]  # callers never modify it
 
     def _next_uncached(self, belief: dict, partial: str) -> torch.Tensor:
         probs = torch.zeros(self.vocab_size, dtype=torch.float64)
@@ -238,16 +266,17 @@ class ToyLanguage:
         z = probs.sum()
         return probs / z if z > 0 else probs
 
+    @_single_thread
     def true_distributions(self, tokens: torch.Tensor) -> torch.Tensor:
         """(N, L, V) exact next-character probabilities for every input position of encoded sequences."""
         N, L1 = tokens.shape
-        out = torch.zeros(N, L1 - 1, self.vocab_size, dtype=torch.float64)
-        for i in range(N):
+        rows, where = [], []  # gathered in Python, written into the tensor once (many tiny writes are slow)
+        for i, seq in enumerate(tokens.tolist()):
             belief, partial = {self.start: 1.0}, ""
             for t in range(L1 - 1):
                 if t > 0:
-                    c = self.chars[int(tokens[i, t])]
-                    if c in (self.EOS, self.BOS) or not belief:
+                    c = self.chars[seq[t]]
+                    if c in (self.EOS, self.BOS):
                         break
                     if c == " ":
                         belief, partial = self._after_word(belief, partial), ""
@@ -258,18 +287,26 @@ class ToyLanguage:
                 probs = self._next(belief, partial)
                 z = probs.sum()
                 if z > 0:
-                    out[i, t] = probs / z
-        return out
+                    rows.append(probs / z)
+                    where.append(i * (L1 - 1) + t)
+        out = torch.zeros(N * (L1 - 1), self.vocab_size, dtype=torch.float64)
+        if rows:
+            out[torch.tensor(where)] = torch.stack(rows)
+        return out.view(N, L1 - 1, self.vocab_size)
 
     def log_prob(self, sentence: str) -> float:
         """Exact log-probability (nats) of a complete sentence ending in '.', -inf if the grammar cannot make it."""
-        total = 0.0
-        for t, c in enumerate(sentence):
-            p = self.true_next(sentence[:t])[self.index[c]].item() if c in self.index else 0.0
-            if p <= 0:
+        total, belief, partial = 0.0, {self.start: 1.0}, ""
+        for c in sentence:
+            probs = self._next(belief, partial) if belief else None
+            if probs is None or c not in self.index or probs[self.index[c]] <= 0:
                 return -math.inf
-            total += math.log(p)
-        return total if sentence.endswith(self.EOS) else -math.inf
+            total += math.log(probs[self.index[c]].item() / probs.sum().item())
+            if c == " ":
+                belief, partial = self._after_word(belief, partial), ""
+            elif c != self.EOS:
+                partial += c
+        return total if sentence.endswith(self.EOS) and sentence.count(self.EOS) == 1 else -math.inf
 
     def encode(self, sentences: list[str], context: int) -> torch.Tensor:
         """(N, context + 1) int64: BOS, the characters, '.', then BOS as padding; longer sentences are cut."""
@@ -375,6 +412,7 @@ def lm_config(vocab_size: int, context: int = 64, **kw) -> dict:
     return CharTransformer(vocab_size, context, **kw).config
 
 
+@_single_thread
 @torch.no_grad()
 def generate(model: CharTransformer, n: int, *, seed: int = 0, temperature: float = 1.0,
              batch_size: int = 1024, max_len: int | None = None) -> torch.Tensor:
@@ -468,6 +506,7 @@ def lm_loss(method: str, student_logits, targets, mask, teacher_logits=None, *, 
     raise ValueError(f"method must be one of {METHODS}, got {method!r}")
 
 
+@_single_thread
 def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teacher: CharTransformer | None = None,
              *, steps: int = 300, batch_size: int = 32, lr: float = 3e-3, seed: int = 0, T: float = 1.0,
              k: int = 5, tail: str = "bucket", refresh: int = 4, device="cpu",
@@ -496,22 +535,26 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     opt = torch.optim.Adam(student.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, steps) / max(steps, 1))))
     history = {"step": [], "loss": []}
-    pool = None
     for step in range(steps):
         if method == "onpolicy":
-            if step % refresh == 0:
-                pool = generate(student, refresh * batch_size, seed=seed * 100_003 + step, batch_size=refresh * batch_size)
+            if step % refresh == 0:  # the student writes the next `refresh` batches; the teacher scores them once
+                pool = _trim(generate(student, refresh * batch_size, seed=seed * 100_003 + step,
+                                      batch_size=refresh * batch_size)).to(device)
                 student.train()
-            batch = pool[(step % refresh) * batch_size:(step % refresh + 1) * batch_size]
+                with torch.no_grad():
+                    pool_logits = teacher(pool[:, :-1])
+            rows = slice((step % refresh) * batch_size, (step % refresh + 1) * batch_size)
+            batch, t_logits = pool[rows], pool_logits[rows]
         else:
             idx = torch.randint(0, len(tokens), (batch_size,), generator=gen)
-            batch = tokens[idx]
+            batch, t_logits = tokens[idx], None
+            if method in ("word", "topk"):
+                t_logits = teacher_logits[idx] if teacher_logits is not None else None
         batch = _trim(batch).to(device)
         x, y, mask = batch[:, :-1], batch[:, 1:], target_mask(batch)
-        t_logits = None
-        if method in ("word", "topk") and teacher_logits is not None:
-            t_logits = teacher_logits[idx, :x.shape[1]].to(device)
-        elif method in ("word", "onpolicy", "topk"):
+        if t_logits is not None:
+            t_logits = t_logits[:, :x.shape[1]].to(device)  # causal: padding columns never changed these
+        elif method in ("word", "topk"):
             with torch.no_grad():
                 t_logits = teacher(x)
         loss = lm_loss(method, student(x), y, mask, t_logits, T=T, k=k, tail=tail)
@@ -528,6 +571,7 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     return history
 
 
+@_single_thread
 @torch.no_grad()
 def evaluate_lm(model: CharTransformer, tokens: torch.Tensor, teacher: CharTransformer | None = None,
                 truth: torch.Tensor | None = None, batch_size: int = 512) -> dict:
@@ -561,6 +605,7 @@ def evaluate_lm(model: CharTransformer, tokens: torch.Tensor, teacher: CharTrans
     return out
 
 
+@_single_thread
 @torch.no_grad()
 def teacher_lm_logits(teacher: CharTransformer, tokens: torch.Tensor, batch_size: int = 500) -> torch.Tensor:
     """(N, L, V) logits of `teacher` (eval mode) for every input position of tokens, computed once."""
@@ -603,7 +648,7 @@ def lm_data(data: dict | None = None) -> tuple[ToyLanguage, dict]:
     return lang, out
 
 
-def get_lm_teacher(root="data", *, steps: int = 1500, batch_size: int = 64, lr: float = 3e-3, seed: int = 0,
+def get_lm_teacher(root="data", *, steps: int = 600, batch_size: int = 48, lr: float = 1e-2, seed: int = 0,
                    arch: dict | None = None, data: dict | None = None, retrain: bool = False) -> CharTransformer:
     """The teacher: labels-only training on the toy corpus, cached under root/cache by its full config."""
     data, arch = data or DATA, arch or TEACHER_ARCH
@@ -623,8 +668,8 @@ def get_lm_teacher(root="data", *, steps: int = 1500, batch_size: int = 64, lr: 
 SEQ_CORPUS_SEED = 10_000
 
 
-def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: int = 0, steps: int = 200,
-                   batch_size: int = 32, lr: float = 3e-3, T: float = 1.0, k: int = 5, tail: str = "bucket",
+def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: int = 0, steps: int = 300,
+                   batch_size: int = 32, lr: float = 2e-2, T: float = 1.0, k: int = 5, tail: str = "bucket",
                    arch: dict | None = None, data: dict | None = None, teacher_logits: torch.Tensor | None = None,
                    corpus: torch.Tensor | None = None, retrain: bool = False) -> CharTransformer:
     """A student trained with one method (see METHODS) for a fixed budget, cached by its full config.
