@@ -509,13 +509,15 @@ def lm_loss(method: str, student_logits, targets, mask, teacher_logits=None, *, 
 @_single_thread
 def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teacher: CharTransformer | None = None,
              *, steps: int = 300, batch_size: int = 32, lr: float = 3e-3, seed: int = 0, T: float = 1.0,
-             k: int = 5, tail: str = "bucket", refresh: int = 4, device="cpu",
+             k: int = 5, tail: str = "bucket", refresh: int = 4, warm_start: float = 0.5, device="cpu",
              teacher_logits: torch.Tensor | None = None, val_tokens: torch.Tensor | None = None) -> dict:
     """Train `student` for `steps` Adam steps (cosine decay) with one method; returns a small history.
 
     tokens: the training sequences (for 'seq' pass the teacher's samples, see teacher_corpus).
-    'onpolicy' ignores tokens: every `refresh` steps the student samples refresh * batch_size
-    sentences from itself (no gradient through sampling), and the teacher scores every position.
+    'onpolicy' first trains with word-level KD on tokens for a fraction `warm_start` of the steps (GKD
+    and MiniLLM also start from a supervised student: samples of an untrained one are noise); then,
+    every `refresh` steps, the student samples refresh * batch_size sentences from itself (no gradient
+    through the sampling), the teacher scores every position, and the loss is the reverse KL.
     teacher_logits: the teacher's logits for every row of tokens (teacher_lm_logits), computed once and
     reused by 'word' and 'topk' (a causal model's logits do not depend on the padding after them).
     """
@@ -523,6 +525,8 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     if method in ("word", "onpolicy", "topk") and teacher is None and (method == "onpolicy" or teacher_logits is None):
         raise ValueError(f"method {method!r} needs a teacher (or, except for 'onpolicy', its teacher_logits)")
+    if method == "onpolicy" and tokens is None and warm_start > 0:
+        raise ValueError("on-policy training with warm_start > 0 needs the training tokens for its word-level start")
     if teacher_logits is not None and teacher_logits.shape[:2] != (len(tokens), tokens.shape[1] - 1):
         raise ValueError(f"teacher_logits has shape {tuple(teacher_logits.shape)}, expected ({len(tokens)}, "
                          f"{tokens.shape[1] - 1}, vocab): pass teacher_lm_logits(teacher, tokens) for the same tokens")
@@ -535,29 +539,34 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     opt = torch.optim.Adam(student.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, steps) / max(steps, 1))))
     history = {"step": [], "loss": []}
+    if not 0 <= warm_start < 1:
+        raise ValueError(f"warm_start is the fraction of steps before on-policy sampling starts, in [0, 1); got {warm_start}")
+    first_onpolicy = int(warm_start * steps) if method == "onpolicy" else steps
     for step in range(steps):
-        if method == "onpolicy":
-            if step % refresh == 0:  # the student writes the next `refresh` batches; the teacher scores them once
+        phase = "onpolicy" if step >= first_onpolicy else ("word" if method == "onpolicy" else method)
+        if phase == "onpolicy":
+            if (step - first_onpolicy) % refresh == 0:  # the student writes `refresh` batches; the teacher scores them once
                 pool = _trim(generate(student, refresh * batch_size, seed=seed * 100_003 + step,
                                       batch_size=refresh * batch_size)).to(device)
                 student.train()
                 with torch.no_grad():
                     pool_logits = teacher(pool[:, :-1])
-            rows = slice((step % refresh) * batch_size, (step % refresh + 1) * batch_size)
+            j = (step - first_onpolicy) % refresh
+            rows = slice(j * batch_size, (j + 1) * batch_size)
             batch, t_logits = pool[rows], pool_logits[rows]
         else:
             idx = torch.randint(0, len(tokens), (batch_size,), generator=gen)
             batch, t_logits = tokens[idx], None
-            if method in ("word", "topk"):
+            if phase in ("word", "topk"):
                 t_logits = teacher_logits[idx] if teacher_logits is not None else None
         batch = _trim(batch).to(device)
         x, y, mask = batch[:, :-1], batch[:, 1:], target_mask(batch)
         if t_logits is not None:
             t_logits = t_logits[:, :x.shape[1]].to(device)  # causal: padding columns never changed these
-        elif method in ("word", "topk"):
+        elif phase in ("word", "topk"):
             with torch.no_grad():
                 t_logits = teacher(x)
-        loss = lm_loss(method, student(x), y, mask, t_logits, T=T, k=k, tail=tail)
+        loss = lm_loss(phase, student(x), y, mask, t_logits, T=T, k=k, tail=tail)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -668,10 +677,10 @@ def get_lm_teacher(root="data", *, steps: int = 600, batch_size: int = 48, lr: f
 SEQ_CORPUS_SEED = 10_000
 
 
-def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: int = 0, steps: int = 300,
-                   batch_size: int = 32, lr: float = 2e-2, T: float = 1.0, k: int = 5, tail: str = "bucket",
+def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: int = 0, steps: int = 400,
+                   batch_size: int = 32, lr: float = 4e-2, T: float = 1.0, k: int = 5, tail: str = "bucket",
                    arch: dict | None = None, data: dict | None = None, teacher_logits: torch.Tensor | None = None,
-                   corpus: torch.Tensor | None = None, retrain: bool = False) -> CharTransformer:
+                   corpus: torch.Tensor | None = None, warm_start: float = 0.5, retrain: bool = False) -> CharTransformer:
     """A student trained with one method (see METHODS) for a fixed budget, cached by its full config.
 
     The history stores the validation figures (history['val']), so choices can be made without the test set.
@@ -685,8 +694,10 @@ def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: 
               "arch": lm_config(lang.vocab_size, data["context"], **arch), "steps": steps,
               "batch_size": batch_size, "lr": lr, "seed": seed,
               "teacher": getattr(teacher, "metadata", {}).get("cache_config", teacher.config)}
-    if method == "word":
+    if method in ("word", "onpolicy"):
         config["T"] = check_temperature(T)
+    if method == "onpolicy":
+        config.update(warm_start=warm_start, refresh=4)
     if method == "seq":
         config["corpus"] = {"n": data["n_train"], "seed": SEQ_CORPUS_SEED, "temperature": 1.0}
     if method == "topk":
@@ -700,9 +711,9 @@ def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: 
             tokens = corpus if corpus is not None else teacher_corpus(teacher, data["n_train"], seed=SEQ_CORPUS_SEED)
         else:
             tokens = splits["train"]
-            if method in ("word", "topk"):
+            if method in ("word", "topk", "onpolicy"):
                 t_logits = teacher_logits if teacher_logits is not None else teacher_lm_logits(teacher, tokens)
         hist = train_lm(model, method, tokens, teacher, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
-                        T=T, k=k, tail=tail, teacher_logits=t_logits, val_tokens=splits["val"])
+                        T=T, k=k, tail=tail, warm_start=warm_start, teacher_logits=t_logits, val_tokens=splits["val"])
         return model, hist
     return cached_model(config, build_and_train, root, retrain)
