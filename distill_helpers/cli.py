@@ -1,11 +1,20 @@
-"""`python -m distill_helpers replicate`: the paper's MNIST experiment in miniature, without Jupyter."""
+"""`python -m distill_helpers replicate`: the paper's MNIST experiment in miniature, without Jupyter.
+
+Every option is checked before any work starts (`validate_args`, shared by all subcommands: an option
+with a known name gets the same check wherever it appears). Exit status: 0 success, 1 a failure during
+the run, 2 a usage error (bad option value, unusable path, missing dataset), 130 interrupted (Ctrl-C).
+"""
 from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import platform
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -14,16 +23,111 @@ import torch
 from .checkpoints import save_model
 from .data import DATASETS, load_dataset
 from .evaluate import evaluate_model, predict_logits
+from .losses import KD_MAX_T, check_alpha, check_temperature
+from .safeio import atomic_write_text, staging_dir
 from .train import get_student, get_teacher, resolve_device
 
 PAPER = {"teacher": 67, "student_scratch": 146, "student_distilled": 74}  # errors on 10k MNIST test digits
+EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
+EXIT_STATUS = ("exit status: 0 success, 1 a failure during the run, 2 a usage error (bad option, unusable "
+               "path, missing dataset; nothing was trained), 130 interrupted with Ctrl-C")
 
+
+class UsageError(Exception):
+    """A bad option or path, found before any work started (exit status 2)."""
+
+
+# ---------------------------------------------------------------- option checks, one place for every subcommand
+
+def _int_at_least(minimum: int, why: str = ""):
+    def check(value, option):
+        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
+            raise UsageError(f"{option} must be an integer >= {minimum}{why}, got {value!r}")
+    return check
+
+
+def _finite_positive(value, option):
+    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
+        raise UsageError(f"{option} must be a finite number > 0, got {value!r}")
+
+
+def _temperature(value, option):
+    try:
+        T = check_temperature(value)
+    except ValueError as e:
+        raise UsageError(f"{option}: {e}") from None
+    if T > KD_MAX_T:
+        raise UsageError(f"{option} must be at most {KD_MAX_T:g} (typical values are 2 to 20), got {value!r}")
+
+
+def _alpha(value, option):
+    try:
+        check_alpha(value)
+    except ValueError as e:
+        raise UsageError(f"{option}: {e}") from None
+
+
+def _hidden(value, option):
+    if not value or any(isinstance(h, bool) or not isinstance(h, int) or h < 1 for h in value):
+        raise UsageError(f"{option} takes one or more layer widths >= 1 (for example {option} 800 800), got "
+                         f"{' '.join(map(str, value or [])) or 'nothing'}")
+
+
+def _device(value, option):
+    try:
+        resolve_device(value)
+    except (ValueError, RuntimeError) as e:
+        raise UsageError(f"{option} {value!r}: {e}") from None
+
+
+def _writable_folder(value, option, purpose: str):
+    folder = Path(value)
+    if folder.exists() and not folder.is_dir():
+        raise UsageError(f"{option} {str(folder)!r} is a file, not a folder: {purpose}")
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as e:
+        raise UsageError(f"{option} {str(folder)!r} cannot be written ({e.strerror or e}): {purpose}") from None
+
+
+def _root(value, option):
+    _writable_folder(value, option, "datasets are read from it and trained models are cached in its cache/ "
+                                    "folder; choose a folder you can write to")
+
+
+def _out(value, option):
+    out = Path(value)
+    if out.exists() and not out.is_dir():
+        raise UsageError(f"{option} {str(out)!r} is a file, not a folder: choose a folder for the results")
+    _writable_folder(out.parent if str(out.parent) else Path("."), f"the folder above {option}",
+                     "the results are written beside it first and moved into place at the end; "
+                     "choose an --out under a folder you can write to")
+
+
+#: attribute name -> check(value, "--option"); validate_args runs those whose attribute a subcommand has.
+CHECKS = {
+    "seeds": _int_at_least(1), "epochs": _int_at_least(1, " (epochs for each student)"),
+    "teacher_epochs": _int_at_least(1, " (epochs for the teacher)"), "batch_size": _int_at_least(1),
+    "lr": _finite_positive, "T": _temperature, "alpha": _alpha, "hidden": _hidden, "device": _device,
+    "root": _root, "out": _out,
+}
+
+
+def validate_args(args: argparse.Namespace) -> None:
+    """Check every known option present on `args` before any work; raise UsageError naming the option."""
+    for name, check in CHECKS.items():
+        if getattr(args, name, None) is not None:
+            check(getattr(args, name), "--" + name.replace("_", "-"))
+
+
+# ---------------------------------------------------------------- the replicate command
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m distill_helpers",
+    p = argparse.ArgumentParser(prog="python -m distill_helpers", epilog=EXIT_STATUS,
                                 description="Knowledge-distillation helpers for the notebook series.")
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("replicate", formatter_class=argparse.ArgumentDefaultsHelpFormatter,
+    r = sub.add_parser("replicate", formatter_class=argparse.ArgumentDefaultsHelpFormatter, epilog=EXIT_STATUS,
                        help="train a teacher, a scratch student and a distilled student; print the table",
                        description="Hinton et al. (2015), MNIST experiment in miniature: a CNN teacher, an "
                                    "MLP student trained on hard labels, and the same MLP distilled from the "
@@ -32,7 +136,9 @@ def _parser() -> argparse.ArgumentParser:
                    help="mnist5k is embedded and offline; the others must have been downloaded under --root")
     r.add_argument("--root", default="data", help="dataset root folder")
     r.add_argument("--out", default="runs/replicate", help="folder for the three .pt files and results.json")
-    r.add_argument("--overwrite", action="store_true", help="replace files already in --out")
+    r.add_argument("--overwrite", action="store_true",
+                   help="replace the results already in --out (the new set replaces the old one as a whole, "
+                        "at the end; a failed or interrupted run leaves the old set as it was)")
     r.add_argument("--seeds", type=int, default=3, help="number of student seeds (mean and spread are reported)")
     r.add_argument("--teacher-epochs", type=int, default=12, help="teacher training epochs")
     r.add_argument("--epochs", type=int, default=20, help="epochs for each student")
@@ -44,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--batch-size", type=int, default=64, help="mini-batch size")
     r.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    pr = sub.add_parser("prepare", help="train and cache every model the notebooks load (run once before class)",
+                        description="Trains every model the notebooks load by recipe (teacher and students) "
+                                    "that is not cached yet under ROOT/cache, and lists what is cached. After "
+                                    "it the notebooks load them in seconds.")
+    pr.add_argument("--root", default="data", help="cache root; the notebooks use the repository's data/")
+    pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
     return p
 
 
@@ -51,20 +163,64 @@ def _fmt_spread(xs: list[float], fmt: str) -> str:
     return fmt.format(xs[0]) if len(xs) == 1 else f"{fmt.format(statistics.mean(xs))} ± {fmt.format(statistics.stdev(xs))}"
 
 
-def replicate(args) -> dict:
-    out = Path(args.out)
-    names = ["teacher.pt", "student_scratch.pt", "student_distilled.pt", "results.json"]
-    clash = [n for n in names if (out / n).exists()]
-    if clash and not args.overwrite:
-        raise SystemExit(f"error: {out}/ already holds {', '.join(clash)}; pass --overwrite to replace "
+RESULT_FILES = ("teacher.pt", "student_scratch.pt", "student_distilled.pt", "results.json")
+
+
+def _check_out(out: Path, overwrite: bool) -> None:
+    clash = [n for n in RESULT_FILES if (out / n).exists()]
+    if clash and not overwrite:
+        raise UsageError(f"{out}/ already holds {', '.join(clash)}; pass --overwrite to replace "
                          f"them or choose another --out")
-    if args.seeds < 1:
-        raise SystemExit("error: --seeds must be at least 1")
+
+
+def _publish(staged: Path, out: Path, overwrite: bool) -> None:
+    """Move the complete new set from `staged` into `out`: one directory rename when `out` holds nothing
+    else (the old folder is renamed aside first and deleted after), otherwise one rename per file."""
+    others = [p.name for p in out.iterdir() if p.name not in RESULT_FILES] if out.is_dir() else []
+    if not out.exists():
+        os.rename(staged, out)
+    elif not others and overwrite:
+        aside = staging_dir(out)
+        os.rename(out, aside / "old")  # out vanishes for an instant; the set in it is never mixed
+        try:
+            os.rename(staged, out)
+        except BaseException:
+            os.rename(aside / "old", out)
+            raise
+        shutil.rmtree(aside, ignore_errors=True)
+    else:  # the folder holds the user's other files too: keep them, swap in our four files
+        _check_out(out, overwrite)  # nothing of ours appeared meanwhile (unless we may replace it)
+        for name in RESULT_FILES:
+            if overwrite:
+                os.replace(staged / name, out / name)
+            else:
+                os.link(staged / name, out / name)  # FileExistsError if a file appeared meanwhile
+
+
+def replicate(args) -> dict:
+    """Train, evaluate and write the results set; raise UsageError before any training if an option is bad."""
+    validate_args(args)
+    out = Path(args.out)
+    _check_out(out, args.overwrite)
     device = resolve_device(args.device)
-    train, test = load_dataset(args.dataset, args.root)
+    try:
+        train, test = load_dataset(args.dataset, args.root)
+    except (FileNotFoundError, NotADirectoryError, PermissionError) as e:
+        raise UsageError(str(e)) from None
     progress = not args.no_progress
     print(f"dataset {args.dataset}: {len(train)} train / {len(test)} test, device {device}", flush=True)
+    staged = staging_dir(out)  # the new set is written here and moved into --out only when complete
+    try:
+        results = _run(args, train, test, device, progress, staged)
+        _publish(staged, out, args.overwrite)
+    finally:
+        shutil.rmtree(staged, ignore_errors=True)
+    _print_table(results["runs"], len(test))
+    print(f"\nwrote {out}/teacher.pt, student_scratch.pt, student_distilled.pt (seed 0) and results.json")
+    return results
 
+
+def _run(args, train, test, device, progress: bool, staged: Path) -> dict:
     # The same recipes the notebooks use (get_teacher / get_student), always retrained here; the fresh
     # models also refresh the cache under --root.
     t0 = time.perf_counter()
@@ -86,20 +242,15 @@ def replicate(args) -> dict:
                                             "history": student.history})
             if seed == 0:
                 models[f"student_{kind}"] = student
-    out.mkdir(parents=True, exist_ok=True)
     meta = {"dataset": args.dataset, "T": args.T, "alpha": args.alpha}
-    save_model(teacher, out / "teacher.pt", {**meta, "history": teacher_hist}, overwrite=args.overwrite)
+    save_model(teacher, staged / "teacher.pt", {**meta, "history": teacher_hist})
     for kind, model in models.items():
-        save_model(model, out / f"{kind}.pt", {**meta, "seed": 0}, overwrite=args.overwrite)
+        save_model(model, staged / f"{kind}.pt", {**meta, "seed": 0})
     results = {"config": {k: v for k, v in vars(args).items() if k != "command"},
                "machine": {"python": platform.python_version(), "torch": torch.__version__,
                            "threads": torch.get_num_threads(), "device": str(device)},
                "paper_errors_on_10k": PAPER, "runs": rows}
-    tmp = out / ".results.json.tmp"
-    tmp.write_text(json.dumps(results, indent=2))
-    tmp.replace(out / "results.json")
-    _print_table(rows, len(test))
-    print(f"\nwrote {out}/teacher.pt, student_scratch.pt, student_distilled.pt (seed 0) and results.json")
+    atomic_write_text(staged / "results.json", json.dumps(results, indent=2))
     return results
 
 
@@ -116,15 +267,33 @@ def _print_table(rows: dict, n_test: int) -> None:
               f"{rs[0]['params']:>11,}{statistics.mean(secs):>10.1f}{PAPER[kind]:>18}")
 
 
+def _prepare(args):
+    from .prepare import prepare  # the notebooks' models, listed in distill_helpers/prepare.py
+    prepare(args.root, progress=not args.no_progress)
+
+
+COMMANDS = {"replicate": replicate, "prepare": _prepare}
+#: what an interrupted command leaves behind, said in the one line printed on Ctrl-C
+INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its results only when complete); "
+                            "run the same command again to start over"}
+
+
 def main(argv=None) -> int:
-    args = _parser().parse_args(argv)
+    args = _parser().parse_args(argv)  # unknown options and non-numbers: argparse's usage error, status 2
     try:
-        if args.command == "replicate":
-            replicate(args)
-    except (FileNotFoundError, ValueError, RuntimeError, ImportError) as e:
-        # a missing dataset, a bad hyperparameter, no CUDA: one clear line, not a traceback
+        COMMANDS[args.command](args)
+    except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        kept = INTERRUPTED.get(args.command, "nothing was changed").format(**vars(args))
+        bar_line = sys.stderr.isatty() and not getattr(args, "no_progress", True)  # end a progress bar's line
+        print(f"{chr(10) if bar_line else ''}interrupted: {kept}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except (OSError, ValueError, RuntimeError, ImportError) as e:
+        # a full disk, a diverged run, no CUDA: one clear line, not a traceback
+        print(f"error: {e}", file=sys.stderr)
+        return EXIT_FAILURE
     return 0
 
 

@@ -72,7 +72,8 @@ def load_dataset(name: str = "mnist5k", root: str | os.PathLike = "data",
             _MEMO[key] = _load_mnist5k(root)
         else:
             _MEMO[key] = _load_torchvision(name, root, download)
-    return _MEMO[key]
+    # Copies the caller owns: an in-place edit (X.mul_(255)) must not reach later calls or the model cache.
+    return tuple(TensorDataset(*(t.clone() for t in ds.tensors)) for ds in _MEMO[key])
 
 
 def _split_mnist5k(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, ...]:
@@ -127,6 +128,10 @@ def _load_torchvision(name: str, root: Path, download: bool) -> tuple[TensorData
     import torchvision.datasets as tvd
 
     cls = getattr(tvd, DATASETS[name][0])
+    if root.exists() and not root.is_dir():
+        raise NotADirectoryError(f"dataset root {str(root)!r} is a file, not a folder: pass a folder as root")
+    if download:
+        _check_writable(root)
     try:
         train = cls(str(root), train=True, download=download)
         test = cls(str(root), train=False, download=download)
@@ -136,10 +141,34 @@ def _load_torchvision(name: str, root: Path, download: bool) -> tuple[TensorData
                 f"dataset {name!r} is not under {str(root)!r}. Download it once with "
                 f"load_dataset({name!r}, root={str(root)!r}, download=True) (needs internet), or use "
                 f"the offline default load_dataset('mnist5k').") from None
-        raise _download_error(name, e) from e
+        raise (_damaged_error(name, root, e) if not download else _download_error(name, e)) from e
+    except PermissionError as e:
+        raise PermissionError(f"cannot write the dataset files under {str(root)!r} ({e.strerror}): "
+                              f"choose a root folder you can write to") from e
     except OSError as e:  # URLError, connection refused, timeouts, disk full
         raise _download_error(name, e) from e
+    except (AssertionError, ValueError, IndexError, EOFError) as e:  # torchvision's checks of damaged files
+        raise _damaged_error(name, root, e) from e
+    if len(train) == 0 or len(test) == 0:
+        raise _damaged_error(name, root, ValueError("no examples"))
     return _to_tensors(train, name), _to_tensors(test, name)
+
+
+def _check_writable(root: Path) -> None:
+    """Fail before a download if `root` cannot hold the files (not a network problem, so say so)."""
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=root).close()
+    except OSError as e:
+        raise PermissionError(f"dataset root {str(root)!r} is not writable ({e.strerror or e}), so nothing can be "
+                              f"downloaded into it: choose a folder you can write to as root") from e
+
+
+def _damaged_error(name: str, root: Path, e: Exception) -> RuntimeError:
+    folder = root / DATASETS[name][0]
+    return RuntimeError(f"the files of dataset {name!r} under {str(folder)!r} are damaged or incomplete "
+                        f"({type(e).__name__}: {e}); delete that folder and download it again with "
+                        f"load_dataset({name!r}, root={str(root)!r}, download=True)")
 
 
 def _download_error(name: str, e: Exception) -> RuntimeError:

@@ -22,17 +22,25 @@ def _preds(logits_or_preds: torch.Tensor) -> torch.Tensor:
     return logits_or_preds.argmax(1) if logits_or_preds.dim() == 2 else logits_or_preds
 
 
+def _matched(logits: torch.Tensor, y: torch.Tensor) -> torch.Tensor:
+    """Predictions of `logits`, checked to pair one-to-one with the labels (no silent broadcasting)."""
+    p = _preds(logits)
+    if not isinstance(y, torch.Tensor) or p.shape != y.shape:
+        raise ValueError(f"{tuple(p.shape)} predictions but labels of shape {tuple(getattr(y, 'shape', ()))}: "
+                         f"pass one label per example, in the same order")
+    if p.numel() == 0:
+        raise ValueError("no examples to score (empty logits and labels): check that the test set is not empty")
+    return p
+
+
 def accuracy(logits: torch.Tensor, y: torch.Tensor) -> float:
     """Fraction of rows whose argmax equals the label (accepts logits or predicted labels)."""
-    p = _preds(logits)
-    if p.shape != y.shape:
-        raise ValueError(f"{len(p)} predictions but {len(y)} labels")
-    return (p == y).float().mean().item()
+    return (_matched(logits, y) == y).float().mean().item()
 
 
 def error_count(logits: torch.Tensor, y: torch.Tensor) -> int:
     """Number of misclassified examples (the paper reports MNIST results this way)."""
-    return int((_preds(logits) != y).sum())
+    return int((_matched(logits, y) != y).sum())
 
 
 def confusion_matrix(logits: torch.Tensor, y: torch.Tensor, num_classes: int | None = None) -> torch.Tensor:
@@ -60,6 +68,9 @@ def mean_kl(teacher_logits: torch.Tensor, student_logits: torch.Tensor, T: float
 
 def calibration_bins(logits: torch.Tensor, y: torch.Tensor, n_bins: int = 10) -> dict:
     """Confidence histogram for a reliability diagram: per bin, count, mean confidence and accuracy."""
+    _matched(logits, y)
+    if logits.dim() != 2:
+        raise ValueError(f"calibration needs logits of shape (batch, classes), got {tuple(logits.shape)}")
     probs = softmax_with_temperature(logits.double(), 1.0)
     conf, pred = probs.max(1)
     correct = (pred == y).double()
@@ -111,6 +122,8 @@ def latency(model: nn.Module, X: torch.Tensor, repeats: int = 20, warmup: int = 
 def evaluate_model(model: nn.Module, test, teacher_logits: torch.Tensor | None = None) -> dict:
     """Accuracy, errors, ECE and parameters on `test`; agreement and mean KL when teacher_logits is given."""
     X, y = _tensors(test)
+    if len(X) == 0:
+        raise ValueError("the test set is empty: evaluate_model needs at least one example")
     logits = predict_logits(model, X)
     out = {"accuracy": accuracy(logits, y), "errors": error_count(logits, y), "n": len(y),
            "ece": expected_calibration_error(logits, y), "params": count_parameters(model),

@@ -16,8 +16,15 @@ __all__ = ["softmax_with_temperature", "log_softmax_with_temperature", "soft_tar
            "check_temperature", "check_alpha"]
 
 
+def _is_bool(x) -> bool:
+    """True for Python, numpy and torch booleans, which float() would silently turn into 0.0 or 1.0."""
+    return isinstance(x, bool) or str(getattr(x, "dtype", "")) in ("bool", "torch.bool")
+
+
 def check_temperature(T) -> float:
     """Return T as a float, or raise ValueError if it is not a finite number > 0."""
+    if _is_bool(T):
+        raise ValueError(f"temperature T must be a positive number, got the boolean {T!r}")
     try:
         t = float(T)
     except (TypeError, ValueError):
@@ -30,6 +37,8 @@ def check_temperature(T) -> float:
 
 def check_alpha(alpha) -> float:
     """Return alpha as a float, or raise ValueError if it is outside [0, 1]."""
+    if _is_bool(alpha):
+        raise ValueError(f"alpha must be a number in [0, 1], got the boolean {alpha!r}; write 1.0 or 0.0")
     try:
         a = float(alpha)
     except (TypeError, ValueError):
@@ -48,9 +57,15 @@ def _check_logits(logits: torch.Tensor, name: str) -> None:
                          f"flatten extra dimensions or add a batch dimension with {name}[None]")
     if not logits.is_floating_point():
         raise ValueError(f"{name} must be a floating-point tensor, got {logits.dtype}; use {name}.float()")
+    if logits.shape[0] == 0 or logits.shape[1] == 0:
+        raise ValueError(f"{name} is empty (shape {tuple(logits.shape)}): a loss needs at least one example "
+                         f"and one class; check that the batch or the dataset is not empty")
     if torch.isnan(logits).any():
         raise ValueError(f"{name} contains NaN: the model that produced them has diverged or was fed "
                          f"NaN inputs; lower the learning rate or check the data")
+    if torch.isinf(logits).any():
+        raise ValueError(f"{name} contains +-inf: the model that produced them has overflowed (or a mask "
+                         f"used inf); use large finite values such as +-1e4 instead, or lower the learning rate")
 
 
 def _check_pair(student_logits, teacher_logits) -> None:
@@ -125,10 +140,22 @@ def _check_labels(labels, logits) -> None:
                          f"{int(labels.min())} to {int(labels.max())}")
 
 
+#: Above this temperature T^2 * KL is a product of a huge and a vanishing number: in float32 it is wrong
+#: from T ~ 1e3 and NaN from T ~ 2e19. Up to it, large temperatures are computed in float64.
+KD_MAX_T = 1e4
+
+
 def kd_loss_terms(student_logits, teacher_logits, labels=None, T: float = 4.0) -> dict[str, torch.Tensor]:
     """The two unweighted terms: soft = T^2 * KL(teacher_T || student_T), hard = CE(student, labels)."""
     T = check_temperature(T)
-    soft = T * T * kl_divergence(student_logits, teacher_logits, T)
+    if T > KD_MAX_T:
+        raise ValueError(f"T={T:g} is too large for the distillation loss (at most {KD_MAX_T:g}): T^2 * KL "
+                         f"loses all precision there. For the high-temperature limit use logit_matching_loss")
+    if T > 100 and student_logits.dtype != torch.float64:  # the cancellation in KL needs double precision
+        _check_pair(student_logits, teacher_logits)
+        soft = (T * T * kl_divergence(student_logits.double(), teacher_logits.double(), T)).to(student_logits.dtype)
+    else:
+        soft = T * T * kl_divergence(student_logits, teacher_logits, T)
     terms = {"soft": soft}
     if labels is not None:
         _check_labels(labels, student_logits)

@@ -228,6 +228,8 @@ def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, di
             warnings.warn(f"cache entry {path.name} was made for another config; retraining")
         except CheckpointError as e:
             warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
+    from .prepare import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+    refuse_training(f"{config.get('role', 'model')} ({path.name})", root)
     model, history = build_and_train()
     metadata = {"cache_config": json.loads(json.dumps(config)), "history": history}
     save_model(model, path, metadata=metadata, overwrite=True)

@@ -3,12 +3,18 @@ the ipywidgets layer only wires sliders to them and shows a PNG.
 
 Each explorer also carries a static PNG of its first state, so a notebook executed headless
 (nbval, nbconvert, a GitHub preview) still shows a figure where the live widget cannot run.
+
+Every widget of an explorer gets a stable model id, derived from the explorer's `key`. The committed
+notebooks store the widget state of their build under those ids, so a notebook that a learner runs and
+saves (JupyterLab autosaves, and by default does not save widget state) still finds its widgets' state
+when it is reopened: it shows the explorer's picture instead of "Error displaying widget: model not found".
 """
 from __future__ import annotations
 
 import base64
 import io
 import math
+import uuid
 
 import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -141,13 +147,36 @@ class _WithStaticFallback:
         return bundle
 
 
-def _explorer(controls: list, render, css_class: str) -> _WithStaticFallback:
+_ID_NAMESPACE = uuid.UUID("6f1c2b4e-6d0a-4f7e-9a51-4b1f3c2d7e90")
+
+
+def stable_widget(cls, key: str, **kwargs):
+    """cls(**kwargs) whose model id, and those of its layout and style, are fixed by `key`.
+
+    A widget still open under the same id (the cell was run again) is closed first.
+    """
+    from ipywidgets.widgets.widget import _instances
+
+    def make(klass, name, **kw):
+        model_id = uuid.uuid5(_ID_NAMESPACE, name).hex
+        old = _instances.get(model_id)
+        if old is not None:
+            old.close()
+        return klass(model_id=model_id, **kw)
+    traits = cls.class_traits()
+    for part in ("layout", "style"):
+        if part in traits and part not in kwargs:
+            kwargs[part] = make(traits[part].klass, f"{key}/{part}")
+    return make(cls, key, **kwargs)
+
+
+def _explorer(controls: list, render, css_class: str, key: str) -> _WithStaticFallback:
     """Wire `controls` to `render() -> (png, text)`: an image and a text readout redrawn on every change."""
     import ipywidgets as w
 
     first, text = render()
-    image = w.Image(value=first, format="png")
-    readout = w.HTML(value=f"<code class='kd-readout'>{text}</code>")
+    image = stable_widget(w.Image, f"{key}/image", value=first, format="png")
+    readout = stable_widget(w.HTML, f"{key}/readout", value=f"<code class='kd-readout'>{text}</code>")
 
     def redraw(_=None):
         image.value, txt = render()
@@ -155,23 +184,28 @@ def _explorer(controls: list, render, css_class: str) -> _WithStaticFallback:
 
     for control in controls:
         control.observe(redraw, names="value")
-    box = w.VBox([w.HBox(controls), image, readout])
+    box = stable_widget(w.VBox, f"{key}/box",
+                        children=[stable_widget(w.HBox, f"{key}/controls", children=controls), image, readout])
     box.add_class(css_class)
     return _WithStaticFallback(box, first)
 
 
 def temperature_explorer(images, teacher_logits, student_logits=None, labels=None, classes=None,
-                         T: float = 1.0, index: int = 0, T_range=(0.5, 20.0)):
-    """A T slider and an example picker redrawing teacher and student probability bars."""
+                         T: float = 1.0, index: int = 0, T_range=(0.5, 20.0), key: str = "temperature-explorer"):
+    """A T slider and an example picker redrawing teacher and student probability bars.
+
+    `key` names the explorer's widgets (see the module docstring); give two explorers shown at once
+    different keys.
+    """
     import ipywidgets as w
 
     fig = TemperatureFigure(images, teacher_logits, student_logits, classes, labels)
-    slider = w.FloatSlider(value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
+    slider = stable_widget(w.FloatSlider, f"{key}/T", value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
                            continuous_update=True, readout_format=".1f")
-    picker = w.Dropdown(options=[(f"#{i}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
+    picker = stable_widget(w.Dropdown, f"{key}/example", options=[(f"#{i}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
                                  for i in range(len(images))], value=index, description="example")
     return _explorer([slider, picker], lambda: (fig.png(picker.value, slider.value), fig.title.get_text()),
-                     "kd-temperature-explorer")
+                     "kd-temperature-explorer", key)
 
 
 # ---------------------------------------------------------------- T / alpha loss explorer
@@ -251,11 +285,12 @@ class LossFigure:
         return _encode_canvas(self.canvas), state["text"]
 
 
-def loss_explorer(student_logits, teacher_logits, labels, T: float = 4.0, alpha: float = 0.9):
+def loss_explorer(student_logits, teacher_logits, labels, T: float = 4.0, alpha: float = 0.9,
+                  key: str = "loss-explorer"):
     """T and alpha sliders showing how the soft and hard terms of kd_loss, and their gradients, change."""
     import ipywidgets as w
 
     fig = LossFigure(student_logits, teacher_logits, labels)
-    t_slider = w.FloatSlider(value=T, min=0.5, max=20, step=0.5, description="T", readout_format=".1f")
-    a_slider = w.FloatSlider(value=alpha, min=0, max=1, step=0.05, description="alpha", readout_format=".2f")
-    return _explorer([t_slider, a_slider], lambda: fig.png(t_slider.value, a_slider.value), "kd-loss-explorer")
+    t_slider = stable_widget(w.FloatSlider, f"{key}/T", value=T, min=0.5, max=20, step=0.5, description="T", readout_format=".1f")
+    a_slider = stable_widget(w.FloatSlider, f"{key}/alpha", value=alpha, min=0, max=1, step=0.05, description="alpha", readout_format=".2f")
+    return _explorer([t_slider, a_slider], lambda: fig.png(t_slider.value, a_slider.value), "kd-loss-explorer", key)

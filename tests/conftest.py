@@ -26,3 +26,42 @@ def small_data():
     for c in range(3):  # each class lights up its own band of rows
         X[y == c, :, 8 * c:8 * c + 6, :] += 0.7
     return torch.utils.data.TensorDataset(X.clamp(0, 1), y)
+
+
+def tiny_datasets(n_train: int = 60, n_test: int = 20):
+    """(train, test) of a tiny 3-class MNIST-shaped problem: stands in for load_dataset in fast CLI tests."""
+    from torch.utils.data import TensorDataset
+    g = torch.Generator().manual_seed(0)
+    out = []
+    for n in (n_train, n_test):
+        y = torch.arange(n) % 3
+        X = torch.rand(n, 1, 28, 28, generator=g) * 0.3
+        for c in range(3):
+            X[y == c, :, 8 * c:8 * c + 6, :] += 0.7
+        out.append(TensorDataset(X.clamp(0, 1), y))
+    return tuple(out)
+
+
+def use_tiny_datasets(monkeypatch=None) -> None:
+    """Route load_dataset in the CLI and the training recipes to tiny_datasets (in this process)."""
+    import distill_helpers.cli as cli
+    import distill_helpers.train as train
+
+    def fake(name="mnist5k", root="data", download=False):
+        return tiny_datasets()
+    for mod in (cli, train):
+        if monkeypatch is not None:
+            monkeypatch.setattr(mod, "load_dataset", fake)
+        else:
+            mod.load_dataset = fake
+
+
+@pytest.fixture
+def tiny_cli(monkeypatch, tmp_path):
+    """Arguments for a replicate run that takes about a second: tiny data, one epoch, small models."""
+    use_tiny_datasets(monkeypatch)
+
+    def args(out):
+        return ["replicate", "--out", str(out), "--root", str(tmp_path / "d"), "--seeds", "1",
+                "--teacher-epochs", "1", "--epochs", "1", "--hidden", "8", "--batch-size", "32", "--no-progress"]
+    return args

@@ -42,14 +42,114 @@ def test_replicate_small_run_writes_loadable_models(tmp_path, capsys, mnist5k, m
         m = load_model(out / f"{name}.pt")
         assert not m.training
     # a second run refuses to overwrite the user's results
-    with pytest.raises(SystemExit, match="--overwrite"):
-        main(args)
+    capsys.readouterr()
+    assert main(args) == 2
+    assert "--overwrite" in capsys.readouterr().err
 
 
 def test_bad_input_gives_one_clear_line(tmp_path, capsys):
     assert main(["replicate", "--dataset", "mnist", "--root", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error:") and "download=True" in err and "Traceback" not in err
-    assert main(["replicate", "--T", "0", "--out", str(tmp_path / "o2"), "--teacher-epochs", "0", "--epochs", "0",
+    assert main(["replicate", "--T", "0", "--out", str(tmp_path / "o2"), "--teacher-epochs", "1", "--epochs", "1",
                  "--seeds", "1", "--no-progress", "--root", str(ROOT / "data")]) == 2
     assert "temperature" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- issue 14: options checked before any work
+
+@pytest.fixture
+def no_training(monkeypatch):
+    """Make any training or dataset loading fail the test: validation must come first."""
+    import distill_helpers.cli as cli
+
+    def trained(*a, **k):
+        raise AssertionError("work started before the options were checked")
+    for name in ("get_teacher", "get_student", "load_dataset"):
+        monkeypatch.setattr(cli, name, trained)
+
+
+def _read_only_folder(tmp_path):
+    """A folder this process cannot write into (chmod when not root; a sysfs folder when root)."""
+    import os
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    if not os.access(ro, os.W_OK):
+        return ro
+    try:  # root writes through permissions; sysfs refuses new folders even to root
+        (Path("/sys/fs") / "distill-probe").mkdir()
+    except OSError:
+        return Path("/sys/fs")
+    pytest.skip("no read-only folder available to this user")
+
+
+@pytest.mark.parametrize("extra, names", [
+    (["--T", "0"], "--T"), (["--T", "1e30"], "--T"), (["--T", "nan"], "--T"), (["--alpha", "1.5"], "--alpha"),
+    (["--alpha", "nan"], "--alpha"), (["--hidden", "0"], "--hidden"), (["--hidden", "16", "-1"], "--hidden"),
+    (["--lr", "inf"], "--lr"), (["--lr", "0"], "--lr"), (["--lr", "nan"], "--lr"),
+    (["--epochs", "0"], "--epochs must"), (["--teacher-epochs", "0"], "--teacher-epochs must"),
+    (["--seeds", "0"], "--seeds"), (["--batch-size", "0"], "--batch-size"),
+])
+def test_every_bad_option_is_refused_before_any_training(tmp_path, capsys, no_training, extra, names):
+    code = main(["replicate", "--out", str(tmp_path / "o"), "--root", str(tmp_path / "d"), "--no-progress", *extra])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert err.startswith("error:") and names in err and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "o").exists()
+
+
+def test_epoch_errors_say_which_option(tmp_path, capsys, no_training):
+    main(["replicate", "--out", str(tmp_path / "o"), "--epochs", "0"])
+    assert "--epochs must" in capsys.readouterr().err
+    main(["replicate", "--out", str(tmp_path / "o"), "--teacher-epochs", "0"])
+    assert "--teacher-epochs must" in capsys.readouterr().err
+
+
+def test_unusable_paths_are_refused_before_any_training(tmp_path, capsys, no_training):
+    a_file = tmp_path / "afile"
+    a_file.write_text("not a folder")
+    ro = _read_only_folder(tmp_path)
+    for extra, what in [(["--out", str(a_file)], "--out"), (["--root", str(a_file)], "--root"),
+                        (["--out", str(ro / "out")], "--out"), (["--root", str(ro)], "--root")]:
+        args = ["replicate", "--out", str(tmp_path / "o"), "--root", str(tmp_path / "d"), *extra]
+        assert main(args) == 2, extra
+        err = capsys.readouterr().err
+        assert err.startswith("error:") and what in err and err.count("\n") == 1, err
+
+
+def test_usage_errors_share_one_exit_status(tmp_path, capsys, no_training):
+    (tmp_path / "o").mkdir()
+    (tmp_path / "o" / "results.json").write_text("{}")
+    assert main(["replicate", "--out", str(tmp_path / "o")]) == 2  # clash: was exit 1
+    assert main(["replicate", "--out", str(tmp_path / "x"), "--seeds", "0"]) == 2  # was exit 1
+    with pytest.raises(SystemExit) as e:  # argparse's own errors (not a number) use the same status
+        main(["replicate", "--T", "hot"])
+    assert e.value.code == 2
+    assert (tmp_path / "o" / "results.json").read_text() == "{}"
+
+
+def test_validate_args_serves_any_subcommand(tmp_path):
+    import argparse
+    from distill_helpers.cli import UsageError, validate_args
+    validate_args(argparse.Namespace(root=str(tmp_path), T=2.0))  # only the options present are checked
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(UsageError, match="--root .* is a file"):
+        validate_args(argparse.Namespace(root=str(tmp_path / "f"), other=1))
+
+
+def test_an_oserror_during_the_run_is_one_line_and_the_old_results_stay(tmp_path, capsys, monkeypatch, tiny_cli):
+    out = tmp_path / "o"
+    assert main(tiny_cli(out)) == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    import distill_helpers.cli as cli
+
+    def disk_full(*a, **k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(cli, "atomic_write_text", disk_full)
+    capsys.readouterr()
+    assert main(tiny_cli(out) + ["--overwrite"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("error:") and "No space left" in err and err.count("\n") == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["d", "o"]  # the staging folder is gone

@@ -113,3 +113,48 @@ def test_atomic_save_keeps_old_file_when_interrupted(tmp_path, monkeypatch):
     monkeypatch.undo()
     assert torch.equal(torch.load(path, weights_only=True)["a"], torch.ones(2))
     assert [p.name for p in tmp_path.iterdir()] == ["x.pt"]  # no temporary file left behind
+
+
+# ---------------------------------------------------------------- issue 14
+
+def test_callers_own_their_tensors(tmp_path):
+    tr, te = D.load_dataset("mnist5k", "data")
+    before = tr.tensors[0].max().item()
+    tr.tensors[0].mul_(255)  # a learner scales the images in place
+    te.tensors[1].zero_()
+    again_tr, again_te = D.load_dataset("mnist5k", "data")
+    assert again_tr.tensors[0].max().item() == before <= 1.0  # later calls are not affected
+    assert torch.bincount(again_te.tensors[1]).tolist() == [100] * 10
+
+
+def test_download_into_a_file_or_read_only_root_says_so_not_internet(tmp_path, monkeypatch):
+    import errno
+    import os
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    with pytest.raises(NotADirectoryError, match="is a file") as e:
+        D.load_dataset("mnist", a_file, download=True)
+    assert "internet" not in str(e.value)
+    ro = tmp_path / "ro"
+    ro.mkdir()
+    ro.chmod(0o500)
+    try:
+        if os.access(ro, os.W_OK):  # running as root, who writes anywhere: make the probe fail as it would
+            def denied(*a, **k):
+                raise PermissionError(errno.EACCES, "Permission denied")
+            monkeypatch.setattr(D.tempfile, "TemporaryFile", denied)
+        with pytest.raises(PermissionError, match="not writable") as e:
+            D.load_dataset("mnist", ro / "data", download=True)
+        assert "internet" not in str(e.value)
+    finally:
+        ro.chmod(0o700)
+
+
+def test_damaged_idx_files_are_named_with_the_fix(tmp_path):
+    raw = tmp_path / "MNIST" / "raw"
+    raw.mkdir(parents=True)
+    for split in ("train", "t10k"):
+        (raw / f"{split}-images-idx3-ubyte").write_bytes(b"\x00\x00\x08\x03garbage")
+        (raw / f"{split}-labels-idx1-ubyte").write_bytes(b"\x00\x00\x08\x01")
+    with pytest.raises(RuntimeError, match="damaged.*download=True"):  # was a bare AssertionError
+        D.load_dataset("mnist", tmp_path)

@@ -73,3 +73,23 @@ def test_count_macs_by_hand():
     # conv1: 28*28 positions * 32 filters * 9 taps; conv2: 14*14 * 64 * (32*9); fc: 3136*128 + 128*10
     expected = 28 * 28 * 32 * 9 + 14 * 14 * 64 * 32 * 9 + 3136 * 128 + 128 * 10
     assert count_macs(TeacherCNN(), (1, 28, 28)) == expected
+
+
+# ---------------------------------------------------------------- issue 14: no silent wrong result
+
+def test_one_label_is_not_broadcast_over_the_batch():
+    logits = torch.eye(3).repeat(31, 1)[:92]  # 92 examples
+    with pytest.raises(ValueError, match="one label per example"):
+        error_count(logits, torch.tensor([3]))  # used to count 92 "errors"
+    with pytest.raises(ValueError, match="one label per example"):
+        accuracy(logits, torch.tensor([0]))
+
+
+def test_empty_input_is_a_clear_error():
+    empty, no_labels = torch.zeros(0, 10), torch.zeros(0, dtype=torch.long)
+    with pytest.raises(ValueError, match="empty"):
+        expected_calibration_error(empty, no_labels)  # was ZeroDivisionError
+    with pytest.raises(ValueError, match="empty"):
+        accuracy(empty, no_labels)  # was NaN
+    with pytest.raises(ValueError, match="test set is empty"):
+        evaluate_model(MLP(hidden=(4,)), (torch.zeros(0, 1, 28, 28), no_labels))  # was IndexError

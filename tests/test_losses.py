@@ -247,3 +247,44 @@ def test_bad_tensors_raise_clear_errors():
         kd_loss(torch.zeros(3), torch.zeros(3), None, alpha=1.0)
     with pytest.raises(ValueError, match="1-D integer"):
         kd_loss(z, z, torch.tensor([0.0, 1.0]))
+
+
+# ---------------------------------------------------------------- issue 14: no silent NaN
+
+@pytest.mark.parametrize("bad", [float("inf"), float("-inf")])
+def test_infinite_logits_are_refused_not_nan(bad):
+    z, y = torch.zeros(2, 3), torch.tensor([0, 1])
+    with pytest.raises(ValueError, match="inf"):
+        kd_loss(torch.tensor([[0.0, bad, 1.0]] * 2), z, y)
+    with pytest.raises(ValueError, match="inf"):
+        kd_loss(z, torch.tensor([[0.0, bad, 1.0]] * 2), y)
+
+
+def test_an_empty_batch_is_refused_not_nan():
+    with pytest.raises(ValueError, match="empty"):
+        kd_loss(torch.zeros(0, 10), torch.zeros(0, 10), torch.zeros(0, dtype=torch.long))
+    with pytest.raises(ValueError, match="empty"):
+        kd_loss(torch.zeros(0, 10), torch.zeros(0, 10), None, alpha=1.0)
+
+
+def test_huge_temperature_is_refused_and_large_ones_stay_accurate():
+    g = torch.Generator().manual_seed(3)
+    z, v = torch.randn(4, 10, generator=g), torch.randn(4, 10, generator=g)
+    y = torch.tensor([0, 1, 2, 3])
+    with pytest.raises(ValueError, match="too large.*logit_matching_loss"):
+        kd_loss(z, v, y, T=1e30)  # was NaN
+    # independent reference: as T grows, T^2 * KL tends to the logit-matching value (1/2N) mean_b sum_i
+    # of the squared difference of the zero-mean logits (Hinton et al., section 2.1)
+    zc, vc = z.double() - z.double().mean(1, keepdim=True), v.double() - v.double().mean(1, keepdim=True)
+    limit = ((zc - vc) ** 2).sum(1).mean().item() / (2 * 10)
+    for T in (1e3, 1e4):
+        soft = kd_loss(z, v, None, T=T, alpha=1.0)  # float32 inputs
+        assert soft.dtype == torch.float32 and torch.isfinite(soft)
+        assert soft.item() == pytest.approx(limit, rel=1e-3)  # float32 arithmetic gave 3.4 instead of 1.17 at 1e4
+
+
+@pytest.mark.parametrize("kwargs", [{"T": True}, {"alpha": True}, {"alpha": False}, {"T": torch.tensor(True)}])
+def test_boolean_hyperparameters_are_refused(kwargs):
+    z, y = torch.zeros(2, 3), torch.tensor([0, 1])
+    with pytest.raises(ValueError, match="boolean"):
+        kd_loss(z, z, y, **kwargs)

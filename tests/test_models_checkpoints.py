@@ -4,6 +4,7 @@ import torch
 
 from distill_helpers import (CheckpointError, MLP, TeacherCNN, build_model, count_parameters, load_model,
                              save_model, student_config)
+from distill_helpers.checkpoints import state_digest
 
 
 def test_paper_student_parameter_count():
@@ -96,6 +97,8 @@ def test_mismatched_weights_and_config(tmp_path):
     save_model(MLP(hidden=(4,)), path)
     ckpt = torch.load(path, weights_only=True)
     ckpt["config"]["hidden"] = [5]
+    # re-sign it, as a hand-made file would be: the shapes are still checked against the config
+    ckpt["sha256"] = state_digest(ckpt["config"], ckpt["state_dict"], ckpt["metadata"])
     torch.save(ckpt, path)
     with pytest.raises(CheckpointError, match="do not match"):
         load_model(path)
@@ -126,3 +129,141 @@ def test_channels_last_teacher_computes_the_same_function(tmp_path):
     assert torch.allclose(m(x), h, atol=1e-5)
     save_model(m, tmp_path / "t.pt")
     assert torch.allclose(load_model(tmp_path / "t.pt")(x), h, atol=1e-5)
+
+
+# ---------------------------------------------------------------- issue 14: nothing lost, nothing silent
+
+def test_metadata_that_cannot_be_loaded_is_refused_at_save_naming_the_key(tmp_path):
+    np = pytest.importorskip("numpy")
+    m = MLP(hidden=(4,))
+    with pytest.raises(ValueError, match=r"metadata\['acc'\] is a numpy.float64.*float\(x\)"):
+        save_model(m, tmp_path / "m.pt", {"acc": np.float64(0.97)})
+    with pytest.raises(ValueError, match=r"metadata\['runs'\]\[1\]\['f'\]"):
+        save_model(m, tmp_path / "m.pt", {"runs": [{}, {"f": lambda: 0}]})
+    assert not (tmp_path / "m.pt").exists()
+    # everything the safe loader accepts round-trips, checksum included
+    meta = {"acc": 0.97, "n": 3, "ok": True, "none": None, "s": "x", "b": b"\x00", "t": torch.arange(3),
+            "nested": {"l": [1, (2.5, "a")], 7: "int key"}, "nan": float("nan")}
+    loaded = load_model(save_model(m, tmp_path / "m.pt", meta)).metadata
+    assert loaded["acc"] == 0.97 and torch.equal(loaded["t"], torch.arange(3)) and loaded["nested"][7] == "int key"
+
+
+def test_a_file_with_an_unsupported_type_says_so_not_corrupt(tmp_path):
+    np = pytest.importorskip("numpy")
+    m = MLP(hidden=(4,))
+    path = tmp_path / "old.pt"  # what save_model wrote before it validated metadata
+    torch.save({"format": "distill_helpers.model/1", "config": m.config, "state_dict": m.state_dict(),
+                "metadata": {"acc": np.float64(0.97)}}, path)
+    with pytest.raises(CheckpointError, match="unsupported type") as e:
+        load_model(path)
+    assert "corrupt" not in str(e.value)
+
+
+@pytest.mark.parametrize("content", [b"hello, this is text\n" * 20, b"", b"PK\x03\x04" + b"\x00" * 100])
+def test_any_parse_failure_is_a_checkpoint_error(tmp_path, content):
+    path = tmp_path / "x.pt"
+    path.write_bytes(content)  # a text file made torch.load raise a bare KeyError: 101
+    with pytest.raises(CheckpointError, match="corrupt"):
+        load_model(path)
+
+
+def test_a_folder_is_not_a_checkpoint(tmp_path):
+    with pytest.raises(FileNotFoundError, match="a folder"):
+        load_model(tmp_path)
+
+
+def test_byte_flips_are_refused_by_the_checksum(tmp_path):
+    torch.manual_seed(0)
+    path = save_model(MLP(hidden=(8,)), tmp_path / "m.pt", {"note": "x"})
+    raw = path.read_bytes()
+    # flip one byte in the weights: the file still parses, so only the checksum can notice
+    ckpt = torch.load(path, weights_only=True)
+    w = ckpt["state_dict"]["net.2.weight"].reshape(-1)[:4].numpy().tobytes()
+    pos = raw.index(w)
+    bad = bytearray(raw)
+    bad[pos] ^= 0x40
+    path.write_bytes(bytes(bad))
+    torch.load(path, weights_only=True)  # loads fine without the check: weights silently changed
+    with pytest.raises(CheckpointError, match="checksum"):
+        load_model(path)
+    # a metadata edit is noticed too
+    ckpt["metadata"]["note"] = "y"
+    torch.save(ckpt, path)
+    with pytest.raises(CheckpointError, match="checksum"):
+        load_model(path)
+
+
+def test_digest_is_an_independent_sha256_of_the_tensor_bytes():
+    import hashlib
+    t = torch.tensor([1.0, -2.0])
+    d1 = state_digest({}, {"w": t}, {})
+    d2 = state_digest({}, {"w": t.clone()}, {})
+    assert d1 == d2 and len(d1) == 64 and int(d1, 16) >= 0
+    assert state_digest({}, {"w": torch.tensor([1.0, -2.5])}, {}) != d1
+    assert state_digest({}, {"w": t.double()}, {}) != d1  # dtype counts
+    assert state_digest({}, {"w": t.reshape(2, 1)}, {}) != d1  # shape counts
+    assert hashlib.sha256(t.numpy().tobytes()).hexdigest() != d1  # the structure is hashed, not only the bytes
+
+
+def test_a_huge_config_is_refused_before_any_memory_is_spent(tmp_path, monkeypatch):
+    import distill_helpers.checkpoints as ck
+    path = tmp_path / "m.pt"
+    save_model(MLP(hidden=(4,)), path)
+    ckpt = torch.load(path, weights_only=True)
+    ckpt["config"]["hidden"] = [300000]  # 235 M parameters, 0.9 GB if built
+    ckpt["sha256"] = state_digest(ckpt["config"], ckpt["state_dict"], ckpt["metadata"])
+    torch.save(ckpt, path)
+    devices = []
+    real = ck.build_model
+
+    def spy(config):
+        devices.append(str(torch.get_default_device()))
+        return real(config)
+    monkeypatch.setattr(ck, "build_model", spy)
+    with pytest.raises(CheckpointError, match=r"net.2.weight: stored \(4, 784\), config needs \(300000, 784\)"):
+        load_model(path)
+    assert devices == ["meta"]  # only the allocation-free skeleton was built
+
+
+def test_overwrite_false_never_replaces_a_file_that_appears_during_the_save(tmp_path, monkeypatch):
+    # the old code checked for the file, then replaced it: a writer slipping in between was overwritten
+    path = tmp_path / "m.pt"
+    real = torch.save
+
+    def other_writer_wins(obj, f, *a, **k):
+        path.write_bytes(b"the other writer's file")
+        return real(obj, f, *a, **k)
+    monkeypatch.setattr(torch, "save", other_writer_wins)
+    with pytest.raises(FileExistsError, match="another writer"):
+        save_model(MLP(hidden=(4,)), path)
+    assert path.read_bytes() == b"the other writer's file"
+    assert [p.name for p in tmp_path.iterdir()] == ["m.pt"]  # no temp file left behind
+
+
+def test_saved_files_respect_the_umask(tmp_path):
+    import os
+    old = os.umask(0o022)
+    try:
+        p = save_model(MLP(hidden=(4,)), tmp_path / "a.pt")
+        assert p.stat().st_mode & 0o777 == 0o644  # 0666 minus the umask, as open() would give
+        os.umask(0o077)
+        p = save_model(MLP(hidden=(4,)), tmp_path / "b.pt")
+        assert p.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
+
+
+def test_stale_temp_files_of_dead_writers_are_removed_on_the_next_save(tmp_path):
+    import os
+    import subprocess
+    import sys
+    from distill_helpers.safeio import _HOST
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()  # a pid that no longer runs
+    stale = tmp_path / f".m.pt.{_HOST}.{dead.pid}.abc123.tmp"
+    live = tmp_path / f".m.pt.{_HOST}.{os.getpid()}.def456.tmp"  # a concurrent writer in progress
+    other = tmp_path / f".n.pt.{_HOST}.{dead.pid}.abc123.tmp"  # another target's: not ours to clean
+    for p in (stale, live, other):
+        p.write_bytes(b"half")
+    save_model(MLP(hidden=(4,)), tmp_path / "m.pt")
+    assert not stale.exists() and live.exists() and other.exists()

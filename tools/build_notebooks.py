@@ -1,43 +1,334 @@
-"""Build notebooks/NN_*.ipynb from notebooks/src/NN_*.nb.txt and execute them from a fresh kernel.
+"""Build the series' notebooks from notebooks/src/NN_*.nb.txt: the self-study edition and the classroom edition.
 
-Source format: cells separated by lines '%% md' or '%% code'. Usage:
-    python tools/build_notebooks.py            # build and execute all
-    python tools/build_notebooks.py 02 03      # only these
+Source format: cells separated by lines '%% md' or '%% code'. A separator may name the cell's slide type
+('%% md slide', '%% code fragment', ...); without one, the builder derives it (see `slide_type`).
+
+An exercise is a code cell that starts with its placeholder(s) and calls the checker:
+
+    answer_2 = None  # a number between 0 and 1                 <- the learner replaces it
+    check("01.2", answer_2, t_probs=t_probs, y_test=y_test)    <- registered in distill_helpers.exercises
+
+The classroom edition's solution for it comes from, in this order:
+1. a solution block written in the cell, after the placeholder (nbgrader's own markers):
+       ### BEGIN SOLUTION
+       answer_2 = ...
+       ### END SOLUTION
+   (the self-study edition drops the block);
+2. the exercise registry, for a check("NN.k", ...) call: `answer_2 = get("NN.k").solution(<the call's
+   context>)`, with the notebook's folded solution for k as a comment above it;
+3. LEGACY_SOLUTIONS below, for old-style checks (check("exercise k: ...", answer, reference)) of notebooks
+   whose exercises are not registered yet.
+
+Two editions come out of one source:
+- notebooks/NN_name.ipynb (self-study): the solution block is removed, the folded <details> solutions
+  stay; executed from a fresh kernel and committed with outputs.
+- classroom/source/NN_name/NN_name.ipynb (nbgrader source edition): each exercise cell is split into an
+  nbgrader solution cell (placeholder + solution block) and a graded, locked check cell worth one point;
+  every other cell is read-only; the folded solutions are left out. `nbgrader generate_assignment`
+  (run in classroom/, whose nbgrader_config.py sets the stub) turns it into the students' copy.
+  Not executed (nbgrader clears outputs anyway).
+
+Usage:
+    python tools/build_notebooks.py              # build and execute all, write both editions
+    python tools/build_notebooks.py 02 03        # only these
+    python tools/build_notebooks.py --metadata-only [NN ...]
+        # fast path: no execution; refresh the slide metadata of committed notebooks whose cell sources
+        # equal their .nb.txt, and rewrite the classroom edition. Refuses a notebook whose sources changed.
 """
 from __future__ import annotations
 
+import ast
+import re
 import sys
 import time
 from pathlib import Path
 
 import nbformat
 
-NB_DIR = Path(__file__).resolve().parents[1] / "notebooks"
+ROOT = Path(__file__).resolve().parents[1]
+NB_DIR = ROOT / "notebooks"
+CLASSROOM_DIR = ROOT / "classroom" / "source"
+
+BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
+SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
+SEPARATOR = re.compile(r"^%% (md|code)(?: (slide|subslide|fragment|skip|notes|-))?\s*$")
+FOLDED_SOLUTIONS = re.compile(r"^\s*<details>\s*<summary>\s*Solutions", re.IGNORECASE)
+# RISE (jupyterlab-rise) options stored in the notebook: long sections scroll inside their slide.
+RISE = {"scroll": True, "enable_chalkboard": False, "transition": "none"}
+KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+
+
+class SourceError(ValueError):
+    """A notebook source breaks the format described in this module's docstring."""
 
 
 def parse(src: str) -> list[tuple[str, str]]:
-    cells, kind, buf = [], None, []
+    """(kind, text) for each cell; kind is 'md' or 'code'. See `parse_cells` for slide types too."""
+    return [(kind, text) for kind, text, _ in parse_cells(src)]
+
+
+def parse_cells(src: str) -> list[tuple[str, str, str | None]]:
+    cells, kind, slide, buf = [], None, None, []
     for line in src.splitlines():
-        if line.strip() in ("%% md", "%% code"):
+        m = SEPARATOR.match(line.strip())
+        if m:
             if kind is not None:
-                cells.append((kind, "\n".join(buf).strip("\n")))
-            kind, buf = line.strip()[3:], []
+                cells.append((kind, "\n".join(buf).strip("\n"), slide))
+            kind, slide, buf = m.group(1), m.group(2), []
         else:
             buf.append(line)
     if kind is not None:
-        cells.append((kind, "\n".join(buf).strip("\n")))
+        cells.append((kind, "\n".join(buf).strip("\n"), slide))
     return cells
 
 
+def split_solution(text: str) -> tuple[str, str, str] | None:
+    """For an exercise cell: (answer part with the solution block, check part, solution code); else None."""
+    lines = text.split("\n")
+    begins = [i for i, ln in enumerate(lines) if ln.strip() == BEGIN]
+    ends = [i for i, ln in enumerate(lines) if ln.strip() == END]
+    if not begins and not ends:
+        return None
+    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+        raise SourceError(f"an exercise cell needs exactly one '{BEGIN}' followed by one '{END}':\n{text}")
+    b, e = begins[0], ends[0]
+    answer, check, solution = lines[:e + 1], lines[e + 1:], lines[b + 1:e]
+    if not "".join(check).strip():
+        raise SourceError(f"an exercise cell needs its check after '{END}':\n{text}")
+    if not "".join(solution).strip():
+        raise SourceError(f"the solution block between '{BEGIN}' and '{END}' is empty:\n{text}")
+    return "\n".join(answer), "\n".join(check).strip("\n"), "\n".join(solution)
+
+
+def strip_solution(text: str) -> str:
+    """The self-study edition of a cell: the solution block removed, everything else as written."""
+    parts = split_solution(text)
+    if parts is None:
+        return text
+    answer, check, _ = parts
+    placeholder = answer.split("\n")
+    placeholder = placeholder[:[ln.strip() for ln in placeholder].index(BEGIN)]
+    return "\n".join(placeholder + [check])
+
+
+def slide_type(kind: str, text: str, explicit: str | None) -> str:
+    """'slide' for a level-1/2 heading, 'subslide' for level 3 or an exercise, 'skip' for folded solutions,
+    else '-' (the cell continues the slide above it)."""
+    if explicit:
+        return explicit
+    if kind == "md":
+        first = text.lstrip().split("\n", 1)[0]
+        if re.match(r"^#{1,2} ", first):
+            return "slide"
+        if re.match(r"^### ", first) or re.match(r"^\*\*\d+\.\*\*", first):
+            return "subslide"  # a level-3 heading, or one exercise ("**2.** ...")
+        if FOLDED_SOLUTIONS.match(text):
+            return "skip"  # never project the answers
+    return "-"
+
+
+def _notebook_metadata() -> dict:
+    return {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}, "rise": dict(RISE)}
+
+
 def build(src_path: Path) -> nbformat.NotebookNode:
+    """The self-study edition (unexecuted), with slide metadata."""
     nb = nbformat.v4.new_notebook()
-    nb.metadata = {"kernelspec": {"display_name": "Python 3", "language": "python", "name": "python3"},
-                   "language_info": {"name": "python"}}
-    for kind, text in parse(src_path.read_text()):
-        nb.cells.append(nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text))
+    nb.metadata = _notebook_metadata()
+    for kind, text, explicit in parse_cells(src_path.read_text()):
+        text = strip_solution(text) if kind == "code" else text
+        cell = nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
+        cell.metadata["slideshow"] = {"slide_type": slide_type(kind, text, explicit)}
+        nb.cells.append(cell)
     for i, c in enumerate(nb.cells):
         c["id"] = f"c{i:02d}"
     return nb
+
+
+def _nbgrader(grade_id: str, *, solution=False, grade=False, locked=False, points=None) -> dict:
+    meta = {"grade": grade, "grade_id": grade_id, "locked": locked, "schema_version": 3,
+            "solution": solution, "task": False}
+    if points is not None:
+        meta["points"] = points
+    return meta
+
+
+DATA_LINE = re.compile(r'^DATA = (["\'])(.+?)\1(.*)$', re.MULTILINE)
+
+
+def _classroom_data_root(text: str) -> str:
+    """In the classroom edition the cache root can be moved with DISTILL_DATA (a course's shared cache):
+    nbgrader runs copies of a notebook in other folders, where the relative default would not exist."""
+    return DATA_LINE.sub(lambda m: f"import os\nDATA = os.environ.get(\"DISTILL_DATA\", {m.group(1)}{m.group(2)}"
+                                   f"{m.group(1)}){m.group(3)}", text)
+
+
+# Old-style exercise cells (reference computed in the cell) of notebooks whose exercises are not in the
+# registry yet: the instructor's solution, keyed "NN.k". Remove an entry once its notebook calls
+# check("NN.k", ...) (the registry's solution is used then).
+LEGACY_SOLUTIONS = {
+    "01.1": "answer_1 = 784 * 800 + 800 + 800 * 800 + 800 + 800 * 10 + 10",
+    "01.2": "_w = t_probs.clone()\n_w[torch.arange(len(y_test)), y_test] = 0  # the true class does not count\n"
+            "answer_2 = (_w > 0.01).any(1).float().mean().item()",
+    "01.3": "answer_3 = False  # distillation compresses; it does not explain",
+    "02.1": "def my_softmax_T(z, T):\n    e = torch.exp((z - z.max(-1, keepdim=True).values) / T)  # no overflow\n"
+            "    return e / e.sum(-1, keepdim=True)",
+    "02.2": "answer_2 = dh.entropy(dh.soft_targets(t_logits[i], 4.0)).item()",
+    "02.3": "answer_3 = 1.0\nwhile dh.softmax_with_temperature(t_logits[i], answer_3).max() >= 0.5:\n"
+            "    answer_3 = round(answer_3 + 0.1, 1)",
+    "03.1": "answer_1 = 0.5 * math.log(0.5 / 0.25) + 0.25 * math.log(0.25 / 0.5) + 0.25 * math.log(0.25 / 0.25)",
+    "03.2": "def my_kd_loss(z, v, y, T, alpha):\n"
+            "    soft = F.kl_div(F.log_softmax(z / T, 1), F.log_softmax(v / T, 1), reduction=\"batchmean\", "
+            "log_target=True)\n    return alpha * T**2 * soft + (1 - alpha) * F.cross_entropy(z, y)",
+    "03.3": "def _soft_grad_norm(T):\n    z = z0.clone().requires_grad_(True)\n"
+            "    dh.kl_divergence(z, v0, T).backward()  # no T² factor here\n    return z.grad.norm().item()\n"
+            "answer_3 = _soft_grad_norm(2) / _soft_grad_norm(20)",
+    "04.1": "answer_1 = (4000 + 64 - 1) // 64  # the last, partial batch is a step too",
+    "04.2": "answer_2 = \"teacher\"",
+    "04.3": "answer_3 = (predict_logits(teacher, X_test).argmax(1) == predict_logits(distilled, X_test).argmax(1))"
+            ".float().mean().item()",
+    "05.1": "answer_1 = 100 * (146 - 74) / (146 - 67)",
+    "05.2": "answer_2 = expected_calibration_error(predict_logits(d0, X_test) / 1.5, y_test, 10)",
+    "05.3": "answer_3 = False  # compare the difference with the seed-to-seed spread first",
+    "06.1": "answer_1 = (before[2], before[2] - before[1])",
+    "06.2": "answer_2 = choose_bias_shift(predict_logits(no3, X_test), y_test, 3)",
+    "06.3": "answer_3 = bool(diff > spread)",
+}
+
+PLACEHOLDER = re.compile(r"^(\w+) = None\b")
+CHECK_CALL = re.compile(r"^\s*check(?:_function)?\(\s*[\"'](?:(\d\d\.\d+)|exercise (\d+)\b)", re.MULTILINE)
+
+
+def exercise_key(text: str, prefix: str) -> str | None:
+    """'NN.k' for a code cell that checks an exercise (new or old style), else None."""
+    m = CHECK_CALL.search(text)
+    if not m:
+        return None
+    return m.group(1) or f"{prefix}.{m.group(2)}"
+
+
+def _folded_solutions(cells) -> dict[int, str]:
+    """Item k of the notebook's folded <details> solutions, as text."""
+    items: dict[int, str] = {}
+    for kind, text, _ in cells:
+        if kind == "md" and FOLDED_SOLUTIONS.match(text):
+            k = None
+            for ln in text.split("\n"):
+                if ln.strip().startswith("</details"):
+                    break
+                m = re.match(r"^(\d+)\.\s+(.*)", ln)
+                if m:
+                    k = int(m.group(1))
+                    items[k] = m.group(2)
+                elif k is not None and ln.strip():
+                    items[k] += " " + ln.strip()
+    return items
+
+
+def _registry_solution(text: str, key: str, var: str) -> str | None:
+    """`var = get(key).solution(<context of the check call>)` if the cell calls check(key, ...)."""
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        if (isinstance(node, ast.Call) and getattr(node.func, "id", None) == "check" and node.args
+                and isinstance(node.args[0], ast.Constant) and node.args[0].value == key):
+            ctx = ", ".join(f"{kw.arg}={ast.get_source_segment(text, kw.value)}" for kw in node.keywords
+                            if kw.arg not in ("rtol", "atol"))
+            return (f"from distill_helpers.exercises import get as _exercise\n"
+                    f"{var} = _exercise({key!r}).solution({ctx})")
+    return None
+
+
+def exercise_parts(text: str, key: str, folded: dict[int, str]) -> tuple[str, str, str]:
+    """(answer cell with its solution block, check cell, solution) for the exercise cell `text`."""
+    parts = split_solution(text)
+    if parts is not None:
+        return parts
+    lines = text.split("\n")
+    n = 0
+    while n < len(lines) and PLACEHOLDER.match(lines[n]):
+        n += 1
+    if n == 0:
+        raise SourceError(f"exercise {key}: the cell must start with its placeholder ('answer_1 = None'):\n{text}")
+    var = PLACEHOLDER.match(lines[0]).group(1)
+    solution = _registry_solution(text, key, var) or LEGACY_SOLUTIONS.get(key)
+    if solution is None:
+        raise SourceError(f"exercise {key} has no solution: register it in distill_helpers/exercises/nb"
+                          f"{key[:2]}.py and call check({key!r}, ...), or write a '{BEGIN}' block in the cell")
+    k = int(key.split(".")[1])
+    if k in folded:
+        solution = f"# {folded[k]}\n{solution}"
+    answer = "\n".join(lines[:n] + [BEGIN, solution, END])
+    return answer, "\n".join(lines[n:]).strip("\n"), solution
+
+
+def build_classroom(src_path: Path) -> nbformat.NotebookNode:
+    """The nbgrader source edition: solution cells, graded check cells (1 point each), all else read-only."""
+    name = src_path.name.replace(".nb.txt", "")
+    nb = nbformat.v4.new_notebook()
+    nb.metadata = _notebook_metadata()
+    cells = parse_cells(src_path.read_text())
+    folded = _folded_solutions(cells)
+    n_cells = 0
+    for kind, text, explicit in cells:
+        if kind == "md" and FOLDED_SOLUTIONS.match(text):
+            # the answers stay with the instructor (as comments in the solution cells); what follows the
+            # folded block in the same cell (further reading) stays
+            text = re.sub(r"^\s*<details>.*?</details>\s*", "", text, flags=re.DOTALL)
+            if not text.strip():
+                continue
+        key = exercise_key(text, name[:2]) if kind == "code" else None
+        slide = {"slide_type": slide_type(kind, text, explicit)}
+        if key is None:
+            if kind == "code":
+                text = _classroom_data_root(text)
+            cell = nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
+            cell.metadata["nbgrader"] = _nbgrader(f"{name}_cell_{n_cells:02d}", locked=True)
+            cell.metadata["slideshow"] = slide
+            nb.cells.append(cell)
+        else:
+            answer, check, _ = exercise_parts(text, key, folded)
+            gid = f"{name}_exercise_{key.replace('.', '_')}"
+            a = nbformat.v4.new_code_cell(answer)
+            a.metadata["nbgrader"] = _nbgrader(f"{gid}_answer", solution=True)
+            a.metadata["slideshow"] = slide
+            c = nbformat.v4.new_code_cell(check)
+            c.metadata["nbgrader"] = _nbgrader(f"{gid}_check", grade=True, locked=True, points=1)
+            c.metadata["slideshow"] = {"slide_type": "-"}
+            nb.cells += [a, c]
+        n_cells += 1
+    for i, c in enumerate(nb.cells):
+        c["id"] = f"k{i:02d}"
+    return nb
+
+
+def exercise_cells(src_path: Path) -> list[tuple[str, str]]:
+    """(key, cell text) for each code cell of a source that checks an exercise."""
+    prefix = src_path.name[:2]
+    return [(exercise_key(text, prefix), text) for kind, text, _ in parse_cells(src_path.read_text())
+            if kind == "code" and exercise_key(text, prefix)]
+
+
+def write_classroom(src_path: Path) -> Path | None:
+    """Write classroom/source/<name>/<name>.ipynb; None (with the reason) if an exercise has no solution."""
+    name = src_path.name.replace(".nb.txt", "")
+    try:
+        nb = build_classroom(src_path)
+    except SourceError as e:
+        print(f"{name}: classroom edition NOT written: {e}", file=sys.stderr)
+        return None
+    out = CLASSROOM_DIR / name / f"{name}.ipynb"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    _write_atomic(nb, out)
+    return out
+
+
+def _write_atomic(nb: nbformat.NotebookNode, out: Path) -> None:
+    tmp = out.with_name(f".{out.name}.tmp")
+    nbformat.write(nb, tmp)
+    tmp.replace(out)
 
 
 def execute(nb: nbformat.NotebookNode, timeout: int = 600) -> None:
@@ -47,18 +338,49 @@ def execute(nb: nbformat.NotebookNode, timeout: int = 600) -> None:
         c.metadata.pop("execution", None)
 
 
+def refresh_metadata(src_path: Path, out: Path) -> None:
+    """Fast path: copy the builder's metadata onto an executed notebook whose cell sources are unchanged."""
+    built = build(src_path)
+    if not out.exists():
+        raise SourceError(f"{out.name} does not exist yet; build it with: python tools/build_notebooks.py "
+                          f"{out.name[:2]}")
+    committed = nbformat.read(out, as_version=4)
+    if [(c.cell_type, c.source) for c in committed.cells] != [(c.cell_type, c.source) for c in built.cells]:
+        raise SourceError(f"{out.name}: cell sources differ from {src_path.name}; the metadata-only path "
+                          f"would keep stale outputs. Rebuild with: python tools/build_notebooks.py {out.name[:2]}")
+    committed.metadata.update({k: v for k, v in built.metadata.items() if k != "language_info"})  # keep execution's
+    for c, b in zip(committed.cells, built.cells):
+        kept = {k: v for k, v in c.metadata.items() if k != "slideshow"}
+        c.metadata = {**kept, **b.metadata}
+    _write_atomic(committed, out)
+
+
 def main(argv: list[str]) -> int:
+    metadata_only = "--metadata-only" in argv
+    argv = [a for a in argv if a != "--metadata-only"]
     srcs = sorted((NB_DIR / "src").glob("*.nb.txt"))
     if argv:
         srcs = [s for s in srcs if any(s.name.startswith(a) for a in argv)]
+    failed = []
     for s in srcs:
         t0 = time.perf_counter()
-        nb = build(s)
-        execute(nb)
         out = NB_DIR / s.name.replace(".nb.txt", ".ipynb")
-        nbformat.write(nb, out)
-        print(f"{out.name}: {time.perf_counter() - t0:.1f} s", flush=True)
-    return 0
+        if metadata_only:
+            try:
+                refresh_metadata(s, out)
+            except SourceError as e:
+                print(f"error: {e}", file=sys.stderr)
+                failed.append(s.name)
+                continue
+        else:
+            nb = build(s)
+            execute(nb)
+            _write_atomic(nb, out)
+        if write_classroom(s) is None:
+            failed.append(s.name)
+        print(f"{out.name}: {time.perf_counter() - t0:.1f} s{' (metadata only)' if metadata_only else ''}",
+              flush=True)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -13,6 +13,10 @@ A notebook's check cell is then one line::
     check("01.1", answer_1)                                    # needs nothing from the notebook
     check("01.2", answer_2, t_probs=t_probs, y_test=y_test)    # the notebook's own tensors as context
 
+Under nbgrader (``nbgrader autograde`` / ``validate`` set ``NBGRADER_EXECUTION``) an answer that is not
+right, or not given, also raises ``AssertionError``, so the graded check cell of the classroom edition
+(``classroom/``, built by ``tools/build_notebooks.py``) scores zero points; in a notebook it only prints.
+
 ``tests/test_exercises.py`` runs, for every registered exercise, the solution (must pass) and every wrong
 answer (must fail) through ``check``; so a new exercise is tested as soon as it is registered.
 
@@ -27,6 +31,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import os
 import pkgutil
 from dataclasses import dataclass, field
 from typing import Any, Callable
@@ -158,6 +163,13 @@ def _verdict(ex_name: str, ok: bool, why: str = "") -> bool:
     mark = "x" if ok else " "
     text = "correct" if ok else ("not yet" + (f": {why}" if why else ", think again"))
     print(f"[{mark}] {ex_name}: {text}")
+    return _graded(ex_name, ok)
+
+
+def _graded(ex_name: str, ok: bool) -> bool:
+    """Return `ok`; under nbgrader a wrong or missing answer raises, so its graded check cell scores zero."""
+    if not ok and os.environ.get("NBGRADER_EXECUTION"):
+        raise AssertionError(f"{ex_name}: not answered correctly (graded by nbgrader)")
     return ok
 
 
@@ -182,7 +194,7 @@ def check(key: str, answer, *legacy_reference, rtol: float | None = None, atol: 
                         + ", ".join([repr(key), "answer"] + [f"{n}={n}" for n in ex.context]) + ")")
     if answer is None or answer is ...:
         print(f"[ ] {name}: not answered yet: replace the placeholder with your answer and rerun the cell")
-        return False
+        return _graded(name, False)
     rtol = ex.rtol if rtol is None else rtol
     atol = ex.atol if atol is None else atol
     if ex.kind == "function":
@@ -212,7 +224,7 @@ def _check_fn(fn, reference: Callable, inputs: list[tuple], rtol: float, atol: f
 def _legacy_check(name: str, answer, reference, rtol: float, atol: float) -> bool:
     if answer is None or answer is ...:
         print(f"[ ] {name}: not answered yet: replace the placeholder with your answer and rerun the cell")
-        return False
+        return _graded(name, False)
     if isinstance(reference, (bool, str)):
         return _verdict(name, answer == reference)
     return _verdict(name, *_close(answer, reference, rtol, atol))
@@ -223,6 +235,6 @@ def check_function(name: str, fn: Callable, reference: Callable, inputs: list[tu
     """Old style: call `fn` and `reference` on each argument tuple in `inputs` and compare quietly."""
     if fn is None:
         print(f"[ ] {name}: not answered yet: write the function and rerun the cell")
-        return False
+        return _graded(name, False)
     return _verdict(name, *_check_fn(fn, reference, inputs, rtol, atol))
 

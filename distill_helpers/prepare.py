@@ -1,0 +1,128 @@
+"""A prepared room: train and cache, once, every model the notebooks load by recipe.
+
+`python -m distill_helpers prepare` walks `REGISTRY` (one entry per model a notebook loads with
+`get_teacher` / `get_student` or another cached recipe), trains what is missing under `root/cache/`,
+and reports what it cached. A lab image or a JupyterHub runs it once before class.
+
+With the environment variable ``DISTILL_NO_TRAINING=1`` a cached recipe that would have to train
+raises instead (see `refuse_training`): a prepared room then proves it trains no cached model.
+
+A new notebook that loads a model by recipe adds one entry with `register`, next to the others below.
+"""
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable
+
+from torch import nn
+
+__all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training"]
+
+NO_TRAINING_ENV = "DISTILL_NO_TRAINING"
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """One cached model: `load(root, progress)` returns it, training and caching it on a miss."""
+    name: str
+    notebooks: tuple[str, ...]
+    load: Callable[[Path, bool], nn.Module]
+
+
+REGISTRY: list[Recipe] = []
+
+
+def register(name: str, notebooks: tuple[str, ...]):
+    """Decorator: add `fn(root, progress) -> model` to the models that `prepare` caches."""
+    def deco(fn):
+        if any(r.name == name for r in REGISTRY):
+            raise ValueError(f"a recipe named {name!r} is already registered")
+        REGISTRY.append(Recipe(name, tuple(notebooks), fn))
+        return fn
+    return deco
+
+
+def refuse_training(what: str, root) -> None:
+    """Raise if DISTILL_NO_TRAINING=1: called by the model cache just before it would train `what`."""
+    if os.environ.get(NO_TRAINING_ENV) == "1":
+        raise RuntimeError(f"{what} is not in the cache under {root} and {NO_TRAINING_ENV}=1 forbids "
+                           f"training; run `python -m distill_helpers prepare --root {root}` first, "
+                           f"or unset {NO_TRAINING_ENV}")
+
+
+# ---------------------------------------------------------------- what the notebooks load
+# Keep each entry's arguments identical to the notebook's call: the cache key is the full config.
+
+def _get_teacher(root, progress):
+    from .train import get_teacher
+    return get_teacher(root=root, progress=progress)
+
+
+register("teacher CNN", ("01", "02", "03", "04", "05", "06"))(_get_teacher)
+
+
+@register("distilled student 784-800-800-10, seed 0", ("01", "02", "03", "04", "05"))
+def _distilled(root, progress):
+    from .train import get_student
+    return get_student("distilled", root=root, teacher=_get_teacher(root, progress), progress=progress)
+
+
+@register("distilled student 784-64-10", ("01",))
+def _tiny(root, progress):
+    from .train import get_student
+    return get_student("distilled", root=root, teacher=_get_teacher(root, progress), hidden=(64,),
+                       progress=progress)
+
+
+@register("scratch student 784-800-800-10, seed 0", ("04", "05", "06"))
+def _scratch(root, progress):
+    from .train import get_student
+    return get_student("scratch", root=root, progress=progress)
+
+
+def _seeded(kind: str, seed: int):
+    def load(root, progress):
+        from .train import get_student
+        teacher = _get_teacher(root, progress) if kind == "distilled" else None
+        return get_student(kind, root=root, teacher=teacher, seed=seed, progress=progress)
+    return load
+
+
+for _seed in (1, 2):  # notebook 05 reports three seeds; seed 0 is registered above
+    for _kind in ("scratch", "distilled"):
+        register(f"{_kind} student 784-800-800-10, seed {_seed}", ("05",))(_seeded(_kind, _seed))
+
+
+# ---------------------------------------------------------------- the command
+
+def _cache_files(root: Path) -> set[Path]:
+    return set((root / "cache").glob("*.pt")) if (root / "cache").is_dir() else set()
+
+
+def prepare(root="data", progress: bool = True, recipes: list[Recipe] | None = None, out=print) -> list[dict]:
+    """Load or train every registered model; return (and print) one row per recipe."""
+    from tqdm.auto import tqdm
+    root = Path(root)
+    recipes = REGISTRY if recipes is None else recipes
+    rows = []
+    bar = tqdm(recipes, desc="prepare", unit="model", disable=not progress)
+    for r in bar:
+        bar.set_postfix_str(r.name)
+        before, t0 = _cache_files(root), time.perf_counter()
+        r.load(root, progress)
+        new = sorted(p.name for p in _cache_files(root) - before)
+        rows.append({"name": r.name, "notebooks": list(r.notebooks), "trained": new,
+                     "seconds": round(time.perf_counter() - t0, 1)})
+    bar.close()
+    width = max(len(r["name"]) for r in rows) if rows else 0
+    out(f"\nModel cache under {root / 'cache'}:")
+    for row in rows:
+        state = (f"trained now ({row['seconds']:.1f} s): {', '.join(row['trained'])}" if row["trained"]
+                 else "already cached")
+        out(f"  {row['name']:<{width}}  notebooks {','.join(row['notebooks']):<18} {state}")
+    n = sum(bool(r["trained"]) for r in rows)
+    out(f"{len(rows)} models ready ({n} trained now, {len(rows) - n} already cached); the notebooks will load them.")
+    return rows

@@ -1,0 +1,332 @@
+"""The classroom edition: nbgrader source notebooks built from the same sources as the self-study series.
+
+In a temporary course directory, for every notebook: `nbgrader generate_assignment` succeeds and the
+released copy holds no solution text; the released copy runs top to bottom without error and its checks
+say "not answered yet"; `nbgrader autograde` gives the instructor's source full marks, the untouched
+release zero, and a plausible wrong answer exactly one point less than full marks.
+
+The course runs in a prepared room: `python -m distill_helpers prepare` first, then every execution here
+(each released copy, and each autograded submission, which hold all of the series' code) runs with
+DISTILL_NO_TRAINING=1, so a model the notebooks load by recipe that was not cached fails the test.
+"""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tools"))
+import build_notebooks as bn  # noqa: E402
+
+SOURCES = sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.nb.txt"))
+WITH_EXERCISES = [s for s in SOURCES if bn.exercise_cells(s)]
+CLASSROOM = ROOT / "classroom"
+
+# Notebooks whose checks are old style (not in the exercise registry yet): one mistake a learner plausibly
+# makes, per notebook, as (exercise key, code for its answer cell). Registered exercises bring their own.
+WRONG = {
+    "01": ("01.1", "answer_1 = 784 * 800 + 800 * 800 + 800 * 10  # weights only, biases forgotten"),
+    "02": ("02.1", "def my_softmax_T(z, T):\n    e = torch.exp(z / T)  # no max shift: overflows\n"
+                   "    return e / e.sum(-1, keepdim=True)"),
+    "03": ("03.1", "answer_1 = 0.5 * math.log2(0.5 / 0.25) + 0.25 * math.log2(0.25 / 0.5)  # bits, not nats"),
+    "04": ("04.1", "answer_1 = 4000 // 64  # the last, partial batch forgotten"),
+    "05": ("05.3", "answer_3 = True  # one seed taken at its word"),
+    "06": ("06.1", "answer_1 = (before[2], before[1])  # errors instead of correct answers"),
+}
+
+
+def _name(src: Path) -> str:
+    return src.name.replace(".nb.txt", "")
+
+
+def _sources_text(nb) -> str:
+    return "\n".join(c.source for c in nb.cells)
+
+
+# ---------------------------------------------------------------- the builder, without nbgrader
+
+def test_split_solution_on_a_hand_written_cell():
+    cell = "answer_1 = None  # your number\n### BEGIN SOLUTION\nanswer_1 = 42\n### END SOLUTION\ncheck('exercise 1', answer_1, 42)"
+    answer, check, solution = bn.split_solution(cell)
+    assert answer == "answer_1 = None  # your number\n### BEGIN SOLUTION\nanswer_1 = 42\n### END SOLUTION"
+    assert check == "check('exercise 1', answer_1, 42)" and solution == "answer_1 = 42"
+    assert bn.strip_solution(cell) == "answer_1 = None  # your number\ncheck('exercise 1', answer_1, 42)"
+    assert bn.split_solution("x = 1\nprint(x)") is None and bn.strip_solution("x = 1") == "x = 1"
+    for bad in ("a = None\n### BEGIN SOLUTION\na = 1\ncheck(a)",                      # no END
+                "a = None\n### END SOLUTION\na = 1\n### BEGIN SOLUTION\ncheck(a)",     # reversed
+                "a = None\n### BEGIN SOLUTION\na = 1\n### END SOLUTION\n",             # no check
+                "a = None\n### BEGIN SOLUTION\n\n### END SOLUTION\ncheck(a)"):         # empty solution
+        with pytest.raises(bn.SourceError):
+            bn.split_solution(bad)
+
+
+def test_slide_types_follow_the_headings(tmp_path):
+    src = tmp_path / "99_demo.nb.txt"
+    src.write_text("%% md\n# Title\ntext\n%% code\nx = 1\n%% md\n## 1. Section\n%% md\n### a detail\n"
+                   "%% md\n**1.** An exercise\n%% code\nanswer_1 = None\n### BEGIN SOLUTION\nanswer_1 = 1\n"
+                   "### END SOLUTION\ncheck(\"exercise 1\", answer_1, 1)\n%% md\n<details><summary>Solutions"
+                   "</summary>\n1. one\n</details>\n%% md notes\nspeaker note\n")
+    nb = bn.build(src)
+    assert [c.metadata["slideshow"]["slide_type"] for c in nb.cells] == \
+        ["slide", "-", "slide", "subslide", "subslide", "-", "skip", "notes"]
+    assert nb.cells[5].source == "answer_1 = None\ncheck(\"exercise 1\", answer_1, 1)"
+    assert nb.metadata["rise"]["scroll"] is True
+    room = bn.build_classroom(src)
+    kinds = [(c.cell_type, c.metadata["nbgrader"]["solution"], c.metadata["nbgrader"]["grade"],
+              c.metadata["nbgrader"]["locked"], c.metadata["nbgrader"].get("points")) for c in room.cells]
+    assert kinds == [("markdown", False, False, True, None), ("code", False, False, True, None),
+                     ("markdown", False, False, True, None), ("markdown", False, False, True, None),
+                     ("markdown", False, False, True, None), ("code", True, False, False, None),
+                     ("code", False, True, True, 1), ("markdown", False, False, True, None)]
+    assert "Solutions" not in _sources_text(room)  # the folded answers stay with the instructor
+    ids = [c.metadata["nbgrader"]["grade_id"] for c in room.cells]
+    assert len(set(ids)) == len(ids)
+
+
+def test_metadata_fast_path_refuses_changed_sources(tmp_path):
+    src = tmp_path / "99_demo.nb.txt"
+    src.write_text("%% md\n# Title\n%% code\nx = 1\n")
+    out = tmp_path / "99_demo.ipynb"
+    nb = bn.build(src)
+    nb.cells[1].outputs = [nbformat.v4.new_output("stream", text="kept\n")]
+    nb.cells[1].metadata = {"tags": ["kept"]}
+    nbformat.write(nb, out)
+    src.write_text("%% md slide\n# Title\n%% code fragment\nx = 1\n")  # new slide types, same sources
+    bn.refresh_metadata(src, out)
+    again = nbformat.read(out, as_version=4)
+    assert again.cells[1].metadata == {"tags": ["kept"], "slideshow": {"slide_type": "fragment"}}
+    assert again.cells[1].outputs[0].text == "kept\n"
+    src.write_text("%% md\n# Title\n%% code\nx = 2\n")
+    with pytest.raises(bn.SourceError, match="Rebuild with"):
+        bn.refresh_metadata(src, out)
+
+
+@pytest.mark.parametrize("src", SOURCES, ids=_name)
+def test_committed_metadata_in_sync(src):
+    """Slide metadata of the committed self-study notebook equals what the builder writes now."""
+    committed = nbformat.read(ROOT / "notebooks" / f"{_name(src)}.ipynb", as_version=4)
+    built = bn.build(src)
+    assert [c.metadata.get("slideshow") for c in committed.cells] == [c.metadata["slideshow"] for c in built.cells], \
+        f"refresh with: python tools/build_notebooks.py --metadata-only {src.name[:2]}"
+    assert committed.metadata.get("rise") == built.metadata["rise"]
+
+
+@pytest.mark.parametrize("src", WITH_EXERCISES, ids=_name)
+def test_classroom_edition_committed_and_in_sync(src):
+    built = bn.build_classroom(src)  # raises SourceError, naming the fix, for an exercise without a solution
+    path = CLASSROOM / "source" / _name(src) / f"{_name(src)}.ipynb"
+    assert path.exists(), f"build it with: python tools/build_notebooks.py --metadata-only {src.name[:2]}"
+    committed = nbformat.read(path, as_version=4)
+    assert [(c.source, c.metadata) for c in committed.cells] == [(c.source, c.metadata) for c in built.cells], \
+        f"refresh with: python tools/build_notebooks.py --metadata-only {src.name[:2]}"
+    # the same cells as the self-study edition, less the folded solutions, with each exercise split in two
+    self_study = bn.build(src)
+    keys = [k for k, _ in bn.exercise_cells(src)]
+    assert len([c for c in built.cells if c.metadata["nbgrader"]["solution"]]) == len(keys)
+    assert sum(c.metadata["nbgrader"].get("points", 0) for c in built.cells) == len(keys)
+    only_folded = [c for c in self_study.cells if bn.FOLDED_SOLUTIONS.match(c.source)
+                   and not re.sub(r"^\s*<details>.*?</details>\s*", "", c.source, flags=re.DOTALL).strip()]
+    assert len(built.cells) == len(self_study.cells) + len(keys) - len(only_folded)
+
+
+def test_checker_raises_only_under_nbgrader(monkeypatch, capsys):
+    from distill_helpers.exercises import check, check_function
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    assert check("plain", None, 1.0) is False and check("plain", 2.0, 1.0) is False
+    monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
+    assert check("graded", 1.0, 1.0) is True
+    for answer in (None, 2.0, "x"):
+        with pytest.raises(AssertionError, match="graded"):
+            check("graded", answer, 1.0)
+    with pytest.raises(AssertionError):
+        check_function("graded", None, abs, [(1.0,)])
+    with pytest.raises(AssertionError):
+        check_function("graded", lambda x: -x, abs, [(1.0,)])
+    assert check_function("graded", lambda x: x if x > 0 else -x, abs, [(1.0,), (-2.0,)])
+    assert "0.5" not in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- nbgrader in a temporary course directory
+
+def _env() -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NBGRADER_")}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT)] + ([env["PYTHONPATH"]] if env.get("PYTHONPATH") else []))
+    env["DISTILL_DATA"] = str(ROOT / "data")  # the course's shared dataset and model cache
+    env["MPLBACKEND"] = "Agg"
+    env["DISTILL_NO_TRAINING"] = "1"  # after `prepare`, no cached recipe may train
+    return env
+
+
+def _nbgrader(course: Path, *args: str) -> str:
+    r = subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course, env=_env(), capture_output=True,
+                       text=True, timeout=1800)
+    assert r.returncode == 0, f"nbgrader {' '.join(args)} failed:\n{r.stdout[-3000:]}\n{r.stderr[-5000:]}"
+    return r.stdout + r.stderr
+
+
+@pytest.fixture(scope="module")
+def course(tmp_path_factory):
+    pytest.importorskip("nbgrader", reason="nbgrader is pinned in requirements.txt: pip install -r requirements.txt")
+    env = {**_env(), "DISTILL_NO_TRAINING": "0"}
+    r = subprocess.run([sys.executable, "-m", "distill_helpers", "prepare", "--root", str(ROOT / "data"),
+                        "--no-progress"], env=env, capture_output=True, text=True, timeout=3600)
+    assert r.returncode == 0 and "models ready" in r.stdout, r.stdout + r.stderr
+    course = tmp_path_factory.mktemp("course")
+    shutil.copy(CLASSROOM / "nbgrader_config.py", course / "nbgrader_config.py")
+    shutil.copytree(CLASSROOM / "source", course / "source")
+    return course
+
+
+def _solution_lines(source_nb) -> list[str]:
+    """Lines that only the solutions contain: solution blocks and the folded solutions of the .nb.txt."""
+    inside, outside = [], []
+    for c in source_nb.cells:
+        block = False
+        for ln in c.source.split("\n"):
+            if ln.strip() == bn.BEGIN:
+                block = True
+            elif ln.strip() == bn.END:
+                block = False
+            else:
+                (inside if block else outside).append(ln.strip())
+    rest = "\n".join(outside)
+    return [ln for ln in inside if len(ln) >= 8 and ln not in rest]
+
+
+def _folded_solution_lines(src: Path) -> list[str]:
+    cells = [t for k, t, _ in bn.parse_cells(src.read_text()) if k == "md" and bn.FOLDED_SOLUTIONS.match(t)]
+    folded = [t.split("</details>")[0] for t in cells]
+    return [ln.strip() for t in folded for ln in t.split("\n") if len(ln.strip()) >= 25]
+
+
+def _score(course: Path, name: str, student: str) -> tuple[float, float]:
+    from nbgrader.api import Gradebook
+    with Gradebook(f"sqlite:///{course / 'gradebook.db'}") as gb:
+        sub = gb.find_submission_notebook(name, name, student)
+        return sub.score, sub.max_score
+
+
+DEMO = """%% md
+# 99 · A two-exercise demo
+%% code
+import torch
+from distill_helpers.exercises import check
+x = torch.arange(4.0)
+%% md
+## Exercises
+**1.** The sum of `x`.
+%% code
+answer_1 = None  # a number
+### BEGIN SOLUTION
+answer_1 = x.sum().item()
+### END SOLUTION
+check("exercise 1: sum", answer_1, 6.0);
+%% md
+**2.** True or false: `x` has four entries.
+%% code
+answer_2 = None  # True or False
+### BEGIN SOLUTION
+answer_2 = len(x) == 4
+### END SOLUTION
+check("exercise 2", answer_2, True);
+%% md
+<details><summary>Solutions (try first!)</summary>
+
+1. Add them up: `x.sum()` gives the total.
+2. `len(x) == 4` holds.
+</details>
+"""
+
+
+def test_nbgrader_pipeline_on_a_small_notebook(tmp_path, monkeypatch):
+    """The whole pipeline in seconds, on a notebook that needs no trained model."""
+    pytest.importorskip("nbgrader", reason="nbgrader is pinned in requirements.txt: pip install -r requirements.txt")
+    src = tmp_path / "99_demo.nb.txt"
+    src.write_text(DEMO)
+    course = tmp_path / "course"
+    (course / "source" / "99_demo").mkdir(parents=True)
+    shutil.copy(CLASSROOM / "nbgrader_config.py", course / "nbgrader_config.py")
+    nbformat.write(bn.build_classroom(src), course / "source" / "99_demo" / "99_demo.ipynb")
+    _release_and_grade(course, src, monkeypatch, ("99.1", "answer_1 = x.mean().item()  # the mean, not the sum"))
+
+
+@pytest.mark.parametrize("src", WITH_EXERCISES, ids=_name)
+def test_nbgrader_release_and_autograde(course, src, monkeypatch):
+    _release_and_grade(course, src, monkeypatch, _wrong_answer(src))
+
+
+def _release_and_grade(course: Path, src: Path, monkeypatch, wrong_answer: tuple[str, str]):
+    name = _name(src)
+    _nbgrader(course, "generate_assignment", name, "--force")
+    source_nb = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+    release_path = course / "release" / name / f"{name}.ipynb"
+    release = nbformat.read(release_path, as_version=4)
+
+    # 1. no solution text in the students' copy
+    text = _sources_text(release)
+    secrets_ = _solution_lines(source_nb) + _folded_solution_lines(src)
+    assert len(_solution_lines(source_nb)) >= len(bn.exercise_cells(src)), "every exercise has a distinctive line"
+    leaked = [ln for ln in secrets_ if ln in text]
+    assert not leaked, f"solution text in the released copy: {leaked}"
+    assert bn.BEGIN not in text and "Solutions (try first" not in text
+
+    # 2. the released copy runs top to bottom; every check says "not answered yet"
+    from nbclient import NotebookClient
+    for k, v in _env().items():
+        monkeypatch.setenv(k, v)
+    monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
+    run = nbformat.read(release_path, as_version=4)
+    NotebookClient(run, timeout=600, kernel_name="python3",
+                   resources={"metadata": {"path": str(release_path.parent)}}).execute()
+    assert not [o for c in run.cells if c.cell_type == "code" for o in c.outputs if o.output_type == "error"]
+    checks = [c for c in run.cells if c.metadata.get("nbgrader", {}).get("grade")]
+    assert len(checks) == len(bn.exercise_cells(src))
+    for c in checks:
+        said = "".join(o.get("text", "") for o in c.outputs)
+        assert "not answered yet" in said, f"check cell said {said!r}"
+
+    # 3. autograde: the source scores full marks, the untouched release zero, one wrong answer one point less
+    wrong = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
+    answers = {c.metadata["nbgrader"]["grade_id"]: c for c in wrong.cells
+               if c.metadata.get("nbgrader", {}).get("solution")}
+    key, wrong_code = wrong_answer
+    cell = answers[f"{name}_exercise_{key.replace('.', '_')}_answer"]
+    cell.source = wrong_code
+    for student, nb in (("instructor", source_nb), ("blank", release), ("wrong", wrong)):
+        dest = course / "submitted" / student / name / f"{name}.ipynb"
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        nbformat.write(nb, dest)
+    _nbgrader(course, "autograde", name, "--force")
+    full, max_score = _score(course, name, "instructor")
+    assert max_score == len(bn.exercise_cells(src)) and full == max_score, (full, max_score)
+    assert _score(course, name, "blank") == (0, max_score)
+    assert _score(course, name, "wrong") == (max_score - 1, max_score)
+    graded = json.loads((course / "autograded" / "wrong" / name / f"{name}.ipynb").read_text())
+    failed = [c for c in graded["cells"] if c.get("metadata", {}).get("nbgrader", {}).get("grade")
+              and any(o.get("output_type") == "error" for o in c.get("outputs", []))]
+    assert len(failed) == 1 and f"{key.replace('.', '_')}_check" in failed[0]["metadata"]["nbgrader"]["grade_id"]
+
+
+def _wrong_answer(src: Path) -> tuple[str, str]:
+    """(key, answer-cell code) of a plausible mistake: the registry's first one, else WRONG."""
+    from distill_helpers.exercises import all_exercises
+    registered = all_exercises()
+    for key, text in bn.exercise_cells(src):
+        if key in registered and re.search(rf"check\(\s*[\"']{re.escape(key)}[\"']", text):
+            ex, var = registered[key], bn.PLACEHOLDER.match(text).group(1)
+            mistake = next(iter(ex.wrong))
+            ctx = bn._registry_solution(text, key, var).split(".solution(", 1)[1][:-1]
+            return key, (f"from distill_helpers.exercises import get as _exercise\n"
+                         f"{var} = _exercise({key!r}).wrong[{mistake!r}]({ctx})  # {mistake}")
+    if src.name[:2] in WRONG:
+        return WRONG[src.name[:2]]
+    pytest.fail(f"{src.name}: register its exercises (with plausible mistakes) in distill_helpers.exercises, "
+                f"or add one to WRONG in {Path(__file__).name}")

@@ -1,0 +1,57 @@
+"""`python -m distill_helpers prepare` and DISTILL_NO_TRAINING (the series itself is run under both in
+tests/test_classroom.py)."""
+import subprocess
+import sys
+
+import pytest
+import torch
+
+from distill_helpers import MLP, train_model
+from distill_helpers.prepare import REGISTRY, Recipe, prepare
+from distill_helpers.train import cached_model
+
+
+def _tiny_recipe(data, calls):
+    def load(root, progress):
+        def build_and_train():
+            calls.append(root)
+            model = MLP(hidden=(8,))
+            return model, train_model(model, data, epochs=1, progress=False)
+        return cached_model({"role": "tiny-test", "hidden": [8]}, build_and_train, root)
+    return Recipe("tiny test model", ("99",), load)
+
+
+def test_prepare_trains_once_then_reports_cached(tmp_path, small_data, capsys, monkeypatch):
+    monkeypatch.delenv("DISTILL_NO_TRAINING", raising=False)
+    calls, lines = [], []
+    recipe = _tiny_recipe(small_data, calls)
+    rows = prepare(tmp_path, progress=True, recipes=[recipe], out=lines.append)
+    assert len(calls) == 1 and rows[0]["trained"] and (tmp_path / "cache" / rows[0]["trained"][0]).exists()
+    assert "trained now" in "\n".join(lines) and "1 models ready (1 trained now" in lines[-1]
+    assert "prepare" in capsys.readouterr().err  # the progress bar
+    lines.clear()
+    rows = prepare(tmp_path, progress=False, recipes=[recipe], out=lines.append)
+    assert len(calls) == 1 and rows[0]["trained"] == [] and "already cached" in "\n".join(lines)
+
+    # after prepare, the guard lets cached models through and refuses anything that would train
+    monkeypatch.setenv("DISTILL_NO_TRAINING", "1")
+    assert isinstance(recipe.load(tmp_path, False), torch.nn.Module) and len(calls) == 1
+    with pytest.raises(RuntimeError, match="distill_helpers prepare"):
+        recipe.load(tmp_path / "empty", False)
+    assert calls == [tmp_path]
+
+
+def test_registry_names_every_model_the_notebooks_load():
+    names = [r.name for r in REGISTRY]
+    assert len(names) == len(set(names))
+    assert "teacher CNN" in names and all(r.notebooks for r in REGISTRY)
+    from pathlib import Path
+    srcs = Path(__file__).resolve().parents[1] / "notebooks" / "src"
+    for r in REGISTRY:  # every notebook a recipe names exists
+        assert all(list(srcs.glob(f"{nb}_*.nb.txt")) for nb in r.notebooks), r
+
+
+def test_cli_prepare_help():
+    out = subprocess.run([sys.executable, "-m", "distill_helpers", "prepare", "--help"], capture_output=True,
+                         text=True, check=True).stdout
+    assert "--root" in out and "--no-progress" in out
