@@ -112,13 +112,15 @@ def kl_fits_state(d: float, sigma: float = 1.0, w: float = 0.5) -> dict:
             "q_reverse": gaussian_density(x, rev["mu"], rev["sigma"])}
 
 
-def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0)):
-    """A slider for the distance d between the modes, redrawing the target and both KL fits."""
+def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0), key: str = "kl-fits-explorer"):
+    """A slider for the distance d between the modes, redrawing the target and both KL fits.
+
+    `key` fixes the widgets' model ids (see distill_helpers.widgets)."""
     import ipywidgets as w
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from .widgets import _encode_canvas, _explorer
+    from .widgets import _encode_canvas, _explorer, stable_widget
     fig = Figure(figsize=(7.5, 2.8), dpi=72)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes([0.07, 0.15, 0.9, 0.72])
@@ -138,9 +140,9 @@ def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0)):
         canvas.draw()
         return _encode_canvas(canvas), text
 
-    slider = w.FloatSlider(value=d, min=d_range[0], max=d_range[1], step=0.25, description="distance d",
-                           readout_format=".2f")
-    return _explorer([slider], render, "kd-kl-explorer")
+    slider = stable_widget(w.FloatSlider, f"{key}/d", value=d, min=d_range[0], max=d_range[1], step=0.25,
+                           description="distance d", readout_format=".2f")
+    return _explorer([slider], render, "kd-kl-explorer", key)
 
 
 # ---------------------------------------------------------------- 2. a toy language with a known distribution
@@ -458,7 +460,8 @@ def topk_from_logits(teacher_logits: torch.Tensor, k: int) -> tuple[torch.Tensor
     """What an API returns: the k largest log-probabilities (at T = 1) and their token ids."""
     if not 1 <= k <= teacher_logits.shape[-1]:
         raise ValueError(f"k must lie in 1..{teacher_logits.shape[-1]}, got {k}")
-    return F.log_softmax(teacher_logits.detach().float(), -1).topk(k, dim=-1)
+    v = teacher_logits.detach()
+    return F.log_softmax(v if v.is_floating_point() else v.float(), -1).topk(k, dim=-1)
 
 
 def topk_kd_loss(student_logits: torch.Tensor, topk_logprobs: torch.Tensor, topk_ids: torch.Tensor,
@@ -657,7 +660,7 @@ def lm_data(data: dict | None = None) -> tuple[ToyLanguage, dict]:
     return lang, out
 
 
-def get_lm_teacher(root="data", *, steps: int = 600, batch_size: int = 48, lr: float = 1e-2, seed: int = 0,
+def get_lm_teacher(root="data", *, steps: int = 500, batch_size: int = 48, lr: float = 1e-2, seed: int = 0,
                    arch: dict | None = None, data: dict | None = None, retrain: bool = False) -> CharTransformer:
     """The teacher: labels-only training on the toy corpus, cached under root/cache by its full config."""
     data, arch = data or DATA, arch or TEACHER_ARCH
@@ -677,8 +680,8 @@ def get_lm_teacher(root="data", *, steps: int = 600, batch_size: int = 48, lr: f
 SEQ_CORPUS_SEED = 10_000
 
 
-def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: int = 0, steps: int = 400,
-                   batch_size: int = 32, lr: float = 4e-2, T: float = 1.0, k: int = 5, tail: str = "bucket",
+def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: int = 0, steps: int = 300,
+                   batch_size: int = 32, lr: float = 8e-2, T: float = 1.0, k: int = 5, tail: str = "bucket",
                    arch: dict | None = None, data: dict | None = None, teacher_logits: torch.Tensor | None = None,
                    corpus: torch.Tensor | None = None, warm_start: float = 0.5, retrain: bool = False) -> CharTransformer:
     """A student trained with one method (see METHODS) for a fixed budget, cached by its full config.
