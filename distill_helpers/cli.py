@@ -269,13 +269,16 @@ def _print_table(rows: dict, n_test: int) -> None:
 
 def _prepare(args):
     from .prepare import prepare  # the notebooks' models, listed in distill_helpers/prepare.py
+    validate_args(args)
     prepare(args.root, progress=not args.no_progress)
 
 
 COMMANDS = {"replicate": replicate, "prepare": _prepare}
 #: what an interrupted command leaves behind, said in the one line printed on Ctrl-C
 INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its results only when complete); "
-                            "run the same command again to start over"}
+                            "run the same command again to start over",
+               "prepare": "the models finished so far are cached under {root}/cache; run the same command again "
+                          "to train the rest"}
 
 
 def main(argv=None) -> int:

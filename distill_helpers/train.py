@@ -1,6 +1,7 @@
 """Training loops: plain training on labels, and distillation from a frozen teacher."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
 import json
@@ -15,10 +16,12 @@ import torch.nn.functional as F
 from torch import nn
 from torch.utils.data import TensorDataset
 
-from .checkpoints import CheckpointError, load_model, save_model
+from .checks import check_dataset, check_training_settings
+from .checkpoints import CheckpointError, load_model, save_model, weights_are_finite
 from .data import load_dataset, dataset_info
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
+from .safeio import file_lock
 
 __all__ = ["set_seed", "resolve_device", "predict_logits", "iterate_batches", "random_shift",
            "train_model", "distill", "get_teacher", "get_student", "cached_model", "sweep_T_alpha", "CACHE_VERSION"]
@@ -101,8 +104,8 @@ def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
 def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callable, extra: tuple,
          test, epochs: int, lr: float, batch_size: int, seed: int, device, progress: bool, desc: str,
          augment=None) -> dict:
-    if epochs < 0 or batch_size < 1 or not lr > 0:
-        raise ValueError(f"need epochs >= 0, batch_size >= 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
+    epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
+    check_dataset(X, y, model)
     device = resolve_device(device)
     model.to(device)
     torch.manual_seed(seed)  # dropout masks
@@ -112,6 +115,8 @@ def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callabl
     # Cosine decay to zero: the last epoch is stable, so it can be reported as is (no best-epoch picking).
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / max(steps, 1))))
     X_test, y_test = _tensors(test) if test is not None else (None, None)
+    if test is not None:
+        check_dataset(X_test, y_test, model, "test set")
     history = {"epoch": [], "train_loss": [], "train_acc": [], "test_acc": [], "test_loss": [], "time_s": []}
     bar = _progress(epochs, desc, progress)
     for epoch in range(1, epochs + 1):
@@ -177,6 +182,7 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
         raise ValueError("teacher_logits can only be reused without augmentation and with "
                          "cache_teacher_logits=True: augmented inputs need the teacher run on every batch")
     X, y = _tensors(train)
+    check_dataset(X, y, student)  # before the teacher sees the data
     device = resolve_device(device)
     teacher.to(device).eval()
     flags = [p.requires_grad for p in teacher.parameters()]
@@ -216,25 +222,56 @@ def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, di
     """Load the model trained for exactly `config` from root/cache, or train, save and return it.
 
     The file name hashes the full config; the config is also stored inside and compared on load,
-    so a changed config never reuses a stale model. A damaged entry warns and is retrained.
+    so a changed config never reuses a stale model. A damaged entry (unreadable, made for another
+    config, NaN weights, a folder in its place) warns and is retrained. A lock file per entry makes
+    a second process wait while the first trains, then load its result. If the entry cannot be
+    written, the trained model is returned with a warning.
     """
     path = _cache_path(root, config)
-    if path.exists() and not retrain:
+    wanted = json.loads(json.dumps(config))
+    with contextlib.ExitStack() as stack:
         try:
-            model = load_model(path)
-            if model.metadata.get("cache_config") == json.loads(json.dumps(config)):
-                model.history = model.metadata.get("history", {})
+            stack.enter_context(file_lock(path.with_name(path.name + ".lock")))
+        except OSError:  # a read-only or unusable root: no cache, but no lost work either
+            pass
+        if not retrain:
+            model = _load_cache_entry(path, wanted)
+            if model is not None:
                 return model
-            warnings.warn(f"cache entry {path.name} was made for another config; retraining")
-        except CheckpointError as e:
-            warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
-    from .prepare import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
-    refuse_training(f"{config.get('role', 'model')} ({path.name})", root)
-    model, history = build_and_train()
-    metadata = {"cache_config": json.loads(json.dumps(config)), "history": history}
-    save_model(model, path, metadata=metadata, overwrite=True)
-    model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
-    return model.cpu().eval()
+        from .prepare import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+        refuse_training(f"{config.get('role', 'model')} ({path.name})", root)
+        model, history = build_and_train()
+        metadata = {"cache_config": wanted, "history": history}
+        try:
+            save_model(model, path, metadata=metadata, overwrite=True)
+        except (OSError, ValueError) as e:
+            warnings.warn(f"the trained model could not be cached as {str(path)!r} ({e}); it is returned, "
+                          f"but will be trained again next time")
+        model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
+        return model.cpu().eval()
+
+
+def _load_cache_entry(path: Path, wanted: dict) -> nn.Module | None:
+    """The cached model at `path` if it is sound and made for `wanted`; otherwise warn and return None."""
+    if not path.exists():
+        return None
+    if path.is_dir():
+        warnings.warn(f"cache entry {str(path)!r} is a folder, not a file; retraining (remove that folder "
+                      f"so the result can be cached)")
+        return None
+    try:
+        model = load_model(path)
+    except (CheckpointError, OSError) as e:
+        warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
+        return None
+    if model.metadata.get("cache_config") != wanted:
+        warnings.warn(f"cache entry {path.name} was made for another config; retraining")
+        return None
+    if not weights_are_finite(model):
+        warnings.warn(f"cache entry {path.name} holds NaN or inf weights (a diverged run); retraining")
+        return None
+    model.history = model.metadata.get("history", {})
+    return model
 
 
 def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = 12, lr: float = 1e-3,

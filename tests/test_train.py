@@ -228,3 +228,121 @@ def test_sweep_shape_and_each_cell_is_a_real_distillation(small_data):
     assert res["errors"][1][0][1] == int((predict_logits(s, X).argmax(1) != y).sum())
     with pytest.raises(ValueError, match="alpha"):
         sweep_T_alpha(teacher, small_data, small_data, Ts=[1.0], alphas=[2.0], progress=False)
+
+
+# ---------------------------------------------------------------- issue 14: bad input fails at the boundary
+
+def _bad(small_data, **changes):
+    X, y = small_data.tensors
+    return changes.get("X", X), changes.get("y", y)
+
+
+@pytest.mark.parametrize("case, match", [
+    ("empty", "is empty"), ("nan", "NaN"), ("uint8", "uint8 on a 0-255 scale"), ("scale255", "divide by 255"),
+    ("label_high", "labels run from 0 to 6"), ("label_negative", "labels run from -1"),
+    ("float_labels", "integer tensor"), ("mismatch", "119 labels"),
+])
+def test_bad_training_data_is_refused_before_training(small_data, case, match):
+    X, y = small_data.tensors
+    data = {"empty": (X[:0], y[:0]), "nan": (X.clone().index_fill_(0, torch.tensor([3]), float("nan")), y),
+            "uint8": ((X * 255).to(torch.uint8), y), "scale255": (X * 255, y),
+            "label_high": (X, y.clone().index_fill_(0, torch.tensor([0]), 6)),
+            "label_negative": (X, y.clone().index_fill_(0, torch.tensor([0]), -1)),
+            "float_labels": (X, y.float()), "mismatch": (X, y[:-1])}[case]
+    model = MLP(hidden=(4,), num_classes=3)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(ValueError, match=match):
+        train_model(model, data, epochs=1, progress=False)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # nothing was trained
+    if case in ("nan", "uint8"):  # distill checks the same way (it used to fail only on NaN, via kd_loss)
+        with pytest.raises(ValueError, match=match):
+            distill(MLP(hidden=(4,), num_classes=3), MLP(hidden=(4,), num_classes=3), data, epochs=1, progress=False)
+
+
+def test_an_empty_test_set_is_refused(small_data):
+    X, y = small_data.tensors
+    with pytest.raises(ValueError, match="test set is empty"):
+        train_model(MLP(hidden=(4,), num_classes=3), small_data, (X[:0], y[:0]), epochs=1, progress=False)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"lr": float("inf")}, "lr"), ({"lr": float("nan")}, "lr"), ({"lr": 0}, "lr"), ({"lr": True}, "lr"),
+    ({"epochs": 2.5}, "epochs"), ({"epochs": "3"}, "epochs"), ({"epochs": -1}, "epochs"),
+    ({"batch_size": 0}, "batch_size"), ({"batch_size": 8.0}, "batch_size"), ({"seed": "0"}, "seed"),
+])
+def test_bad_training_settings_are_refused(small_data, kwargs, match):
+    model = MLP(hidden=(4,), num_classes=3)
+    with pytest.raises(ValueError, match=match):
+        train_model(model, small_data, progress=False, **{"epochs": 1, **kwargs})
+    assert all(torch.isfinite(p).all() for p in model.parameters())  # lr=inf used to give NaN weights
+
+
+@pytest.mark.parametrize("kwargs", [{"hidden": (0,)}, {"num_classes": 0}, {"num_classes": 1}, {"hidden": 3},
+                                    {"hidden": ("8",)}, {"num_classes": 2.0}])
+def test_degenerate_or_mistyped_models_are_refused(kwargs):
+    with pytest.raises(ValueError, match="hidden|num_classes"):
+        MLP(**kwargs)
+
+
+# ---------------------------------------------------------------- issue 14: the cache never crashes, never loses work
+
+def _trainer(calls, *, nan=False):
+    def build_and_train():
+        calls.append(1)
+        torch.manual_seed(len(calls))
+        model = MLP(hidden=(4,), num_classes=3)
+        if nan:
+            with torch.no_grad():
+                model.net[2].weight.fill_(float("nan"))
+        return model, {"epoch": [1], "train_loss": [0.5]}
+    return build_and_train
+
+
+CFG = {"role": "test", "hidden": [4], "seed": 0}
+
+
+def test_damaged_cache_entries_warn_and_retrain(tmp_path):
+    from distill_helpers.checkpoints import state_digest
+    from distill_helpers.train import cached_model
+    calls = []
+    path = _cache_path(tmp_path, CFG)
+    # 1. metadata that is not a dict (was AttributeError on every call)
+    m = MLP(hidden=(4,), num_classes=3)
+    state = {k: v.detach() for k, v in m.state_dict().items()}
+    path.parent.mkdir(parents=True)
+    torch.save({"format": "distill_helpers.model/2", "config": m.config, "state_dict": state,
+                "metadata": ["not", "a", "dict"], "sha256": state_digest(m.config, state, ["not", "a", "dict"])}, path)
+    with pytest.warns(UserWarning, match="unreadable"):
+        cached_model(CFG, _trainer(calls), tmp_path)
+    assert len(calls) == 1 and cached_model(CFG, _trainer(calls), tmp_path) is not None and len(calls) == 1
+    # 2. an entry with NaN weights (was served as is)
+    path.unlink()
+    cached_model(CFG, _trainer(calls, nan=True), tmp_path)
+    with pytest.warns(UserWarning, match="NaN"):
+        model = cached_model(CFG, _trainer(calls), tmp_path)
+    assert len(calls) == 3 and all(torch.isfinite(p).all() for p in model.parameters())
+    # 3. a folder where the entry should be (was a crash): warns, retrains, and still returns the model
+    path.unlink()
+    path.mkdir()
+    with pytest.warns(UserWarning, match="folder"):
+        model = cached_model(CFG, _trainer(calls), tmp_path)
+    assert len(calls) == 4 and isinstance(model, MLP)
+
+
+def test_a_failed_cache_write_warns_and_returns_the_trained_model(tmp_path, monkeypatch):
+    import distill_helpers.train as tr
+    calls = []
+
+    def disk_full(*a, **k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(tr, "save_model", disk_full)
+    with pytest.warns(UserWarning, match="could not be cached.*No space left"):
+        model = tr.cached_model(CFG, _trainer(calls), tmp_path)
+    assert len(calls) == 1 and model.history == {"epoch": [1], "train_loss": [0.5]}
+    # a root that is a file: no lock, no cache, but the model all the same
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    monkeypatch.undo()
+    with pytest.warns(UserWarning, match="could not be cached"):
+        model = tr.cached_model(CFG, _trainer(calls), a_file)
+    assert len(calls) == 2 and isinstance(model, MLP)
