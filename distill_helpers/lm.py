@@ -8,6 +8,7 @@ Units: bits per character for every reported figure (nats / ln 2).
 from __future__ import annotations
 
 import functools
+import json
 import math
 import random
 
@@ -678,6 +679,17 @@ def get_lm_teacher(root="data", *, steps: int = 500, batch_size: int = 48, lr: f
 
 
 SEQ_CORPUS_SEED = 10_000
+_SHARED: dict = {}
+
+
+def _memo(key, make):
+    """The teacher's logits on the training text and its sampled corpus, computed once per teacher and data
+    and only when a student has to be trained (a warm cache needs neither). Keeps the latest two entries."""
+    if key not in _SHARED:
+        while len(_SHARED) >= 2:
+            _SHARED.pop(next(iter(_SHARED)))
+        _SHARED[key] = make()
+    return _SHARED[key]
 
 
 def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: int = 0, steps: int = 300,
@@ -689,7 +701,7 @@ def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: 
     The history stores the validation figures (history['val']), so choices can be made without the test set.
     teacher_logits (teacher_lm_logits on the training split) and corpus (the 'seq' data, teacher_corpus
     with n_train sentences and seed SEQ_CORPUS_SEED) may be passed to share them between students;
-    they are computed here when missing and a model has to be trained.
+    when missing they are computed here, once per teacher, and only if a model has to be trained.
     """
     data, arch = data or DATA, arch or STUDENT_ARCH
     lang, splits = lm_data(data)
@@ -710,13 +722,48 @@ def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: 
         set_seed(seed)
         model = CharTransformer(lang.vocab_size, data["context"], **arch)
         t_logits = None
+        key = json.dumps([config["teacher"], data], sort_keys=True)  # what the shared teacher data depend on
         if method == "seq":
-            tokens = corpus if corpus is not None else teacher_corpus(teacher, data["n_train"], seed=SEQ_CORPUS_SEED)
+            tokens = corpus if corpus is not None else _memo(("corpus", key), lambda: teacher_corpus(
+                teacher, data["n_train"], seed=SEQ_CORPUS_SEED))
         else:
             tokens = splits["train"]
             if method in ("word", "topk", "onpolicy"):
-                t_logits = teacher_logits if teacher_logits is not None else teacher_lm_logits(teacher, tokens)
+                t_logits = teacher_logits if teacher_logits is not None else _memo(
+                    ("logits", key), lambda: teacher_lm_logits(teacher, tokens))
         hist = train_lm(model, method, tokens, teacher, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
                         T=T, k=k, tail=tail, warm_start=warm_start, teacher_logits=t_logits, val_tokens=splits["val"])
         return model, hist
     return cached_model(config, build_and_train, root, retrain)
+
+
+# ---------------------------------------------------------------- notebook 08's models, for `prepare`
+
+NB08_LR_GRID, NB08_T_GRID, NB08_SEEDS = (4e-2, 8e-2, 1.6e-1), (1.0, 2.0), (0, 1, 2)
+NB08_BUDGET = {"steps": 300, "batch_size": 32}
+NB08_METHODS = (("labels", {}), ("word", {"T": None}), ("seq", {}), ("onpolicy", {"T": None}),
+                ("topk", {"k": 1}), ("topk", {"k": 5}), ("topk", {"k": 20}))  # T None: the T chosen on validation
+
+
+def _prepare_notebook_08(root, progress=False) -> CharTransformer:
+    """Train and cache every model notebook 08 loads, with the same calls (and validation choices) as the notebook."""
+    lang, splits = lm_data()
+    teacher = get_lm_teacher(root)
+    shared = dict(NB08_BUDGET)
+    lr_val = {lr: get_lm_student("labels", teacher, root, lr=lr, **shared).history["val"]["bpc"] for lr in NB08_LR_GRID}
+    lr = min(lr_val, key=lr_val.get)
+    T_val = {T: get_lm_student("word", teacher, root, lr=lr, T=T, **shared).history["val"]["bpc"] for T in NB08_T_GRID}
+    T_kd = min(T_val, key=T_val.get)
+    for method, extra in NB08_METHODS:
+        extra = {k: (T_kd if v is None else v) for k, v in extra.items()}
+        for seed in NB08_SEEDS:
+            get_lm_student(method, teacher, root, lr=lr, seed=seed, **extra, **shared)
+    return teacher
+
+
+def _register_with_prepare() -> None:
+    from .prepare import register
+    register("language-model teacher and its students (24, with the validation sweeps)", ("08",))(_prepare_notebook_08)
+
+
+_register_with_prepare()
