@@ -27,8 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import distill_helpers as dh  # noqa: E402
-from distill_helpers.evaluate import count_macs  # noqa: E402
-from distill_helpers.train import predict_logits  # noqa: E402
+from distill_helpers.evaluate import count_macs, predict_logits  # noqa: E402
 
 
 def median_time(fn, repeats: int) -> float:
@@ -132,7 +131,7 @@ def widget_update_ms(teacher, student, test) -> dict:
     from distill_helpers.widgets import LossFigure, TemperatureFigure
     X, y = test.tensors
     t_logits, s_logits = predict_logits(teacher, X[:256]), predict_logits(student, X[:256])
-    fig = TemperatureFigure(X[:12], t_logits[:12], s_logits[:12], labels=y[:12])
+    fig = TemperatureFigure(X[:12], student_logits=s_logits[:12], teacher_logits=t_logits[:12], labels=y[:12])
     fig.png(0, 1.0)
     temp = [0.0] * 40
     for i in range(40):
@@ -140,7 +139,7 @@ def widget_update_ms(teacher, student, test) -> dict:
         fig.png(0, 1.0 + 0.25 * i)
         temp[i] = time.perf_counter() - t0
     pick = median_time(lambda: fig.png(int(torch.randint(0, 12, (1,))), 2.0), 10)  # new digit: full redraw
-    lf = LossFigure(s_logits, t_logits, y[:256])
+    lf = LossFigure(student_logits=s_logits, teacher_logits=t_logits, labels=y[:256])
     lf.png(4.0, 0.9)
     loss = [0.0] * 20
     for i in range(20):
@@ -179,6 +178,28 @@ def replicate_s(tmp: Path) -> dict:
     return {"replicate_s": time.perf_counter() - t0}
 
 
+def ddp_overhead(tmp: Path) -> dict:
+    """One distillation epoch (the 2nd, after warm-up) of the 800-800 student: 2 gloo processes vs 1 process."""
+    from distill_helpers.distributed import run_torchrun
+    args = [str(ROOT / "examples" / "ddp_distill.py"), "--root", str(ROOT / "data"), "--epochs", "2",
+            "--hidden", "800", "800"]
+    threads = str(os.cpu_count() or 1)
+    single = subprocess.run([sys.executable, *args, "--out", str(tmp / "one.pt")], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": threads})
+    assert single.returncode == 0, single.stderr[-2000:]
+    two = run_torchrun(2, [*args, "--out", str(tmp / "two.pt")], module=False, cwd=ROOT)
+    assert two.returncode == 0, two.stderr[-2000:]
+    e1 = dh.load_model(tmp / "one.pt").metadata["history"]["time_s"][-1]
+    e2 = dh.load_model(tmp / "two.pt").metadata["history"]["time_s"][-1]
+    return {"single_epoch_s": e1, "ddp_2proc_epoch_s": e2, "ddp_2proc_over_single": e2 / e1}
+
+
+def devices_seen() -> dict:
+    from distill_helpers.devices import describe_device, mps_available, resolve_device
+    return {"auto": describe_device(resolve_device("auto")), "cuda_devices": torch.cuda.device_count(),
+            "mps": mps_available()}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--json", help="also write the figures to this JSON file")
@@ -200,6 +221,10 @@ def main() -> int:
     res["batched_matmul_peak_fraction"] = res["batched_train_gflops"] / res["matmul_peak_gflops"]
     print("measuring widgets ...", flush=True)
     res.update(widget_update_ms(teacher, student, test))
+    print("measuring a 2-process (gloo) epoch against a 1-process epoch ...", flush=True)
+    res["devices"] = devices_seen()
+    with tempfile.TemporaryDirectory() as tmp:
+        res.update(ddp_overhead(Path(tmp)))
     if not args.quick:
         with tempfile.TemporaryDirectory() as tmp:
             print("executing the series (cold, then warm) ...", flush=True)
@@ -219,7 +244,8 @@ def main() -> int:
             ("batched_matmul_peak_fraction", "", ">= 0.5", res["batched_matmul_peak_fraction"]),
             ("widget_update_ms (T slider)", "ms", "<= 100", res["widget_update_ms"]),
             ("  new digit picked", "ms", "", res["widget_digit_change_ms"]),
-            ("  T/alpha loss widget", "ms", "<= 100", res["loss_widget_update_ms"])]
+            ("  T/alpha loss widget", "ms", "<= 100", res["loss_widget_update_ms"]),
+            ("ddp_2proc_over_single (epoch)", "x", "> 1 here", res["ddp_2proc_over_single"])]
     if not args.quick:
         rows += [("series_cold_s", "s", "<= 300", res["series_cold_s"]),
                  ("series_warm_s", "s", "", res["series_warm_s"])]
@@ -230,6 +256,7 @@ def main() -> int:
     for name, unit, target, value in rows:
         print(f"{name:<48}{value:>10.3f}  {unit:<9}{target:<10}")
     print(f"\nmachine: {res['machine']}")
+    print(f"devices: {res['devices']}")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2))
         print(f"wrote {args.json}")

@@ -22,21 +22,12 @@ from typing import Sequence
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import TensorDataset
 
-from .data import HeldOutTest
+from .data import HeldOutTest, as_tensors
 from .losses import check_alpha, check_temperature
 from .models import MLP, build_model, student_config
 
 __all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_stacked"]
-
-
-def _tensors(data) -> tuple[torch.Tensor, torch.Tensor]:
-    if isinstance(data, TensorDataset):
-        return data.tensors[0], data.tensors[1]
-    if isinstance(data, (tuple, list)) and len(data) == 2:
-        return data[0], data[1]
-    raise ValueError("data must be a TensorDataset from load_splits or a tuple (X, y) of tensors")
 
 
 def make_students(hidden: Sequence[int], seeds: Sequence[int], in_shape=(1, 28, 28), num_classes: int = 10) -> list[MLP]:
@@ -157,13 +148,13 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
                          "would be tuned on the test set. Pass the validation split from load_splits()")
     if any(teacher is s for s in students):
         raise ValueError("a student is also the teacher: distillation needs separate students")
-    X, y = _tensors(train)
+    X, y = as_tensors(train)
     n = len(X)
     needs_teacher = bool((alphas > 0).any())
     if teacher_logits is None and needs_teacher:
         if teacher is None:
             raise ValueError("alpha > 0 needs the teacher or its logits: pass teacher= or teacher_logits=")
-        from .train import predict_logits
+        from .evaluate import predict_logits
         teacher_logits = predict_logits(teacher, X)
     if teacher_logits is not None and teacher_logits.shape[0] != n:
         raise ValueError(f"teacher_logits has {teacher_logits.shape[0]} rows but the training set has {n}: pass "
@@ -172,7 +163,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     stacked = StackedMLP(students)
     params = list(stacked.parameters())
     feats = stacked.features(X)
-    X_val, y_val = _tensors(val) if val is not None else (None, None)
+    X_val, y_val = as_tensors(val) if val is not None else (None, None)
     gens = [torch.Generator().manual_seed(s) for s in seeds]
     # Adam by hand (the same update as torch.optim.Adam's defaults) so that each student has its own lr.
     beta1, beta2, eps = 0.9, 0.999, 1e-8

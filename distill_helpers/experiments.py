@@ -17,8 +17,9 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from .batched import _tensors, distill_students, make_students, predict_logits_stacked
-from .data import HeldOutTest, atomic_torch_save
+from .batched import distill_students, make_students, predict_logits_stacked
+from .data import HeldOutTest, as_tensors
+from .safeio import atomic_torch_save
 from .losses import check_alpha, check_temperature
 from .models import MLP
 
@@ -92,9 +93,9 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
     seeds = [int(s) for s in seeds]
     if not settings or not seeds:
         raise ValueError("need at least one setting and one seed")
-    X, _ = _tensors(train)
-    X_val, y_val = _tensors(val)
-    num_classes = int(teacher.config["num_classes"]) if teacher is not None else int(_tensors(train)[1].max()) + 1
+    X, _ = as_tensors(train)
+    X_val, y_val = as_tensors(val)
+    num_classes = int(teacher.config["num_classes"]) if teacher is not None else int(as_tensors(train)[1].max()) + 1
     teacher_id = None if teacher is None else getattr(teacher, "metadata", {}).get("cache_config", teacher.config)
     config = {"teacher": teacher_id, "data": data_tag, "n_train": len(X), "n_val": len(X_val), "hidden": list(hidden),
               "settings": settings, "seeds": seeds, "epochs": epochs, "batch_size": batch_size}
@@ -108,10 +109,10 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
             warnings.warn(f"grid cache {path.name} was made for another config; retraining")
         except Exception as e:  # a damaged file is retrained, never trusted
             warnings.warn(f"grid cache {path.name} is unreadable ({type(e).__name__}); retraining")
-    from .prepare import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+    from .train import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
     refuse_training(f"grid of {len(settings) * len(seeds)} students ({path.name if path else 'not cached'})", root)
     if teacher_logits is None and teacher is not None and any(s["alpha"] > 0 for s in settings):
-        from .train import predict_logits
+        from .evaluate import predict_logits
         teacher_logits = predict_logits(teacher, X)
     jobs = [(i, j) for i in range(len(settings)) for j in range(len(seeds))]
     students: dict[tuple[int, int], MLP] = {}

@@ -1,13 +1,18 @@
 """Teacher CNN and MLP students. Every model carries the config that rebuilds it (`model.config`)."""
 from __future__ import annotations
 
+import contextlib
+import copy
 import math
-import operator
+from typing import Iterator
 
 import torch
 from torch import nn
 
-__all__ = ["TeacherCNN", "MLP", "build_model", "count_parameters", "teacher_config", "student_config"]
+from .checks import check_int
+
+__all__ = ["TeacherCNN", "MLP", "build_model", "count_parameters", "teacher_config", "student_config", "eval_mode",
+           "last_linear", "shift_class_bias"]
 
 # Per-channel statistics of the training images; kept inside the model so a saved model is self-contained.
 _STATS = {1: ([0.1307], [0.3081]), 3: ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])}
@@ -31,24 +36,12 @@ def _check_input(x: torch.Tensor, shape) -> None:
                          f"{tuple(x.shape)}; pass a batch as load_dataset returns it (add x[None] for one image)")
 
 
-def _positive_int(value, name: str, minimum: int = 1) -> int:
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        v = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r} ({type(value).__name__})") from None
-    if v < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return v
-
-
 def _check_arch(in_shape, num_classes, dropout) -> tuple:
     """Validate the arguments every model takes: a degenerate model is refused, not built silently."""
     if isinstance(in_shape, (str, bytes)) or not hasattr(in_shape, "__len__") or len(in_shape) != 3:
         raise ValueError(f"in_shape must be (channels, height, width), got {in_shape!r}")
-    in_shape = tuple(_positive_int(v, "in_shape entries") for v in in_shape)
-    num_classes = _positive_int(num_classes, "num_classes (a classifier needs at least 2 classes)", 2)
+    in_shape = tuple(check_int(v, "in_shape entries") for v in in_shape)
+    num_classes = check_int(num_classes, "num_classes (a classifier needs at least 2 classes)", 2)
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
     return in_shape, num_classes, float(dropout)
@@ -62,8 +55,8 @@ class TeacherCNN(nn.Module):
         in_shape, num_classes, dropout = _check_arch(in_shape, num_classes, dropout)
         if isinstance(channels, (str, bytes)) or not hasattr(channels, "__len__") or len(channels) != 2:
             raise ValueError(f"channels must be two conv widths such as (32, 64), got {channels!r}")
-        channels = [_positive_int(c, "channels entries") for c in channels]
-        hidden = _positive_int(hidden, "hidden")
+        channels = [check_int(c, "channels entries") for c in channels]
+        hidden = check_int(hidden, "hidden")
         c, h, w = in_shape
         if h < 4 or w < 4:
             raise ValueError(f"the teacher CNN pools twice, so images must be at least 4x4, got {in_shape}")
@@ -97,7 +90,7 @@ class MLP(nn.Module):
         in_shape, num_classes, dropout = _check_arch(in_shape, num_classes, dropout)
         if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
             raise ValueError(f"hidden must be a sequence of layer widths such as (800, 800), got {hidden!r}")
-        hidden = [_positive_int(h, "hidden layer widths") for h in hidden]
+        hidden = [check_int(h, "hidden layer widths") for h in hidden]
         c = in_shape[0]
         self.in_shape = tuple(in_shape)
         self.config = {"arch": "mlp", "in_shape": list(in_shape), "num_classes": num_classes,
@@ -145,3 +138,30 @@ def student_config(hidden=(800, 800), in_shape=(1, 28, 28), num_classes=10, drop
 def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
     """Number of parameters (buffers such as the normalisation statistics are not counted)."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+@contextlib.contextmanager
+def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
+    """`with eval_mode(model):` runs the block in eval mode and restores the previous mode after, even on error."""
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
+
+
+def last_linear(model: nn.Module) -> nn.Linear:
+    """The model's last nn.Linear layer (the classifier head of every model here)."""
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if not linears:
+        raise ValueError(f"{type(model).__name__} has no nn.Linear layer: it needs a linear classifier head")
+    return linears[-1]
+
+
+def shift_class_bias(model: nn.Module, cls: int, delta: float) -> nn.Module:
+    """A copy of `model` whose output bias for class `cls` is raised by `delta` (the paper's bias correction)."""
+    out = copy.deepcopy(model)
+    with torch.no_grad():
+        last_linear(out).bias[cls] += delta
+    return out

@@ -5,7 +5,6 @@ from typing import Sequence
 
 import math
 
-import matplotlib
 import matplotlib.pyplot as plt
 import torch
 
@@ -38,7 +37,7 @@ def log_floor(*probs) -> float:
     return 10.0 ** math.floor(math.log10(min(smallest, 1e-2)))
 
 
-def plot_probabilities(teacher_probs, student_probs=None, classes: Sequence[str] | None = None,
+def plot_probabilities(*, student_probs=None, teacher_probs, classes: Sequence[str] | None = None,
                        ax=None, title: str | None = None, log: bool = False, floor: float | None = None):
     """Teacher and student probabilities as grouped bars, one pair per class.
 
@@ -67,7 +66,7 @@ def plot_probabilities(teacher_probs, student_probs=None, classes: Sequence[str]
     return fig
 
 
-def plot_digits_with_probs(images, teacher_probs, labels, student_probs=None, classes=None, log=False):
+def plot_digits_with_probs(images, labels, *, student_probs=None, teacher_probs, classes=None, log=False):
     """One column per example: the image above its probability bars."""
     k = len(images)
     floor = log_floor(teacher_probs, student_probs) if log else None  # one scale for every panel
@@ -75,8 +74,8 @@ def plot_digits_with_probs(images, teacher_probs, labels, student_probs=None, cl
                              squeeze=False)
     for j in range(k):
         show_image(axes[0, j], images[j], f"label {int(labels[j])}")
-        plot_probabilities(teacher_probs[j], None if student_probs is None else student_probs[j], classes,
-                           ax=axes[1, j], log=log, floor=floor)
+        plot_probabilities(student_probs=None if student_probs is None else student_probs[j],
+                           teacher_probs=teacher_probs[j], classes=classes, ax=axes[1, j], log=log, floor=floor)
         if j:
             axes[1, j].set_ylabel("")
             axes[1, j].get_legend().remove()
@@ -157,7 +156,7 @@ def plot_confusion(cms: dict[str, torch.Tensor], classes=None):
     return fig
 
 
-def plot_heatmap(values, row_labels, col_labels, xlabel="", ylabel="", title="", fmt="{:.1f}", cmap="viridis"):
+def plot_heatmap(values, row_labels, col_labels, *, xlabel="", ylabel="", title="", fmt="{:.1f}", cmap="viridis"):
     """A labelled heatmap with each cell's value written in it."""
     v = torch.as_tensor(values, dtype=torch.float64)
     fig, ax = plt.subplots(figsize=(1.1 * len(col_labels) + 2, 0.7 * len(row_labels) + 1.5))

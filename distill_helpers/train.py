@@ -4,27 +4,35 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
+import os
 import json
 import random
 import time
 import warnings
 from pathlib import Path
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, Iterator, Mapping
 
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import TensorDataset
 
 from .checks import check_dataset, check_training_settings
 from .checkpoints import CheckpointError, load_model, save_model, weights_are_finite
-from .data import HeldOutTest, dataset_info, load_splits
+from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits, is_main
+from .distributed import current as process_context
+from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_splits
+from .devices import autocast, bf16_default, resolve_device
+from .evaluate import error_count, eval_metrics, predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
+from .recipes import RECIPES
 from .safeio import file_lock
+from .transfer import jittered_copies, random_shift
 
-__all__ = ["set_seed", "resolve_device", "predict_logits", "iterate_batches", "random_shift",
-           "train_model", "distill", "get_teacher", "get_student", "cached_model", "sweep_T_alpha", "CACHE_VERSION"]
+__all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
+           "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
+           "get_student", "cached_model", "sweep_T_alpha", "CACHE_VERSION"]
 
 #: Bump when training code changes in a way that makes old cached models stale.
 CACHE_VERSION = 2
@@ -41,57 +49,18 @@ def set_seed(seed: int) -> None:
         pass
 
 
-def resolve_device(device: str | torch.device | None = "cpu") -> torch.device:
-    """'cpu' (default), 'cuda' (must be available) or 'auto' (cuda if available)."""
-    if device is None or device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(device)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' was asked for but no CUDA GPU is available; use device='cpu'")
-    return device
 
-
-def _tensors(data) -> tuple[torch.Tensor, torch.Tensor]:
-    if isinstance(data, TensorDataset):
-        return data.tensors[0], data.tensors[1]
-    if isinstance(data, (tuple, list)) and len(data) == 2:
-        return data[0], data[1]
-    raise ValueError("data must be a TensorDataset from load_dataset or a tuple (X, y) of tensors")
-
-
-@torch.no_grad()
-def predict_logits(model: nn.Module, X: torch.Tensor, batch_size: int = 256,
-                   device: str | torch.device = "cpu") -> torch.Tensor:
-    """Logits of `model` in eval mode for all of X, on the CPU. The model's mode is restored after."""
-    was_training = model.training
-    model.eval()
-    device = torch.device(device)
-    out = [model(X[i:i + batch_size].to(device)).float().cpu() for i in range(0, len(X), batch_size)]
-    model.train(was_training)
-    return torch.cat(out) if out else torch.empty(0)
+def batch_indices(n: int, batch_size: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
+    """One epoch of mini-batches as row indices: one shuffle of range(n) with `generator`, cut in order."""
+    perm = torch.randperm(n, generator=generator)
+    for i in range(0, n, batch_size):
+        yield perm[i:i + batch_size]
 
 
 def iterate_batches(n: int, batch_size: int, generator: torch.Generator, *tensors: torch.Tensor):
     """Shuffle once with `generator` and yield the same rows of every tensor: alignment by construction."""
-    perm = torch.randperm(n, generator=generator)
-    for i in range(0, n, batch_size):
-        idx = perm[i:i + batch_size]
+    for idx in batch_indices(n, batch_size, generator):
         yield tuple(t[idx] for t in tensors)
-
-
-def random_shift(max_shift: int = 2) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor]:
-    """Augmentation: translate each image by up to `max_shift` pixels (the paper jittered inputs by 2 px)."""
-    def shift(X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        B, C, H, W = X.shape
-        s = max_shift
-        padded = F.pad(X, (s, s, s, s))
-        dy = torch.randint(0, 2 * s + 1, (B,), generator=generator)
-        dx = torch.randint(0, 2 * s + 1, (B,), generator=generator)
-        rows = (dy[:, None] + torch.arange(H))[:, :, None]  # (B, H, 1)
-        cols = (dx[:, None] + torch.arange(W))[:, None, :]  # (B, 1, W)
-        out = padded[torch.arange(B)[:, None, None], :, rows, cols]  # (B, H, W, C)
-        return out.permute(0, 3, 1, 2).contiguous()
-    return shift
 
 
 def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
@@ -101,62 +70,147 @@ def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
     return tqdm(total=total, desc=desc, unit=unit, leave=True)
 
 
-def _check_val(val) -> None:
-    if isinstance(val, HeldOutTest):
-        raise ValueError("the test split was passed as the validation set: choices made while watching it "
-                         "(epochs, T, alpha, ...) would be tuned on the test set. Pass the validation split "
-                         "from load_splits() and score the test set once, after training")
+# ---------------------------------------------------------------- the training loop
+
+@dataclass
+class Batch:
+    """One mini-batch as the loss function sees it.
+
+    X: inputs on the training device, augmented when fit() was given `augment`.
+    y: labels on the training device.
+    index: the rows of the training tensors this batch holds (int64, same device), so per-example data
+        computed once before training (cached teacher logits, teacher features) is looked up as
+        `cached[batch.index]` whatever the order or the process the batch comes from.
+    """
+    X: torch.Tensor
+    y: torch.Tensor
+    index: torch.Tensor
 
 
-def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callable, extra: tuple,
-         val, epochs: int, lr: float, batch_size: int, seed: int, device, progress: bool, desc: str,
-         augment=None) -> dict:
-    epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
-    check_dataset(X, y, model)
-    device = resolve_device(device)
-    model.to(device)
-    torch.manual_seed(seed)  # dropout masks
-    gen = torch.Generator().manual_seed(seed)  # batch order and augmentation
+#: loss_fn(logits, batch) -> scalar loss to minimise; logits = model(batch.X).
+LossFn = Callable[[torch.Tensor, Batch], torch.Tensor]
+
+
+def cross_entropy_loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+    """The plain loss on hard labels: cross-entropy(logits, batch.y)."""
+    return F.cross_entropy(logits, batch.y)
+
+
+def make_optimizer(model: nn.Module, *, lr: float, total_steps: int):
+    """Adam with cosine decay of the learning rate to zero over `total_steps` optimizer steps.
+
+    The decay makes the last epoch stable, so it can be reported as is (no best-epoch picking).
+    """
     opt = torch.optim.Adam(model.parameters(), lr=lr)
-    steps = epochs * -(-len(X) // batch_size)
-    # Cosine decay to zero: the last epoch is stable, so it can be reported as is (no best-epoch picking).
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / max(steps, 1))))
-    _check_val(val)
-    X_val, y_val = _tensors(val) if val is not None else (None, None)
-    if val is not None:
-        check_dataset(X_val, y_val, model, "validation set")
-    history = {"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [], "time_s": []}
-    bar = _progress(epochs, desc, progress)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, total_steps) / max(total_steps, 1))))
+    return opt, sched
+
+
+def train_epoch(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, optimizer, scheduler,
+                batch_size: int, generator: torch.Generator, device: torch.device,
+                augment: Callable | None = None, bf16: bool = False,
+                ctx: Context = SINGLE_PROCESS) -> dict[str, float]:
+    """One pass over (X, y) in shuffled mini-batches; returns {"train_loss", "train_acc", "time_s"}.
+
+    Loss and accuracy are means over the examples seen, weighted by batch size, measured on the fly
+    (while the weights move) on the possibly augmented batches. `bf16` runs forward and loss under bf16
+    autocast. In a process group (`ctx`, see distributed.py) `model` is the DDP-wrapped model, each global
+    batch of `batch_size` is cut into one slice per rank, and the sums are all-reduced over the ranks.
+    """
+    model.train()
+    t0 = time.perf_counter()
+    loss_sum = torch.zeros((), device=device)  # summed on the device: no host sync inside the loop
+    correct = torch.zeros((), dtype=torch.int64, device=device)
+    seen = 0
+    for idx in batch_indices(len(X), batch_size, generator):
+        lo, hi = ctx.bounds(len(idx))
+        if augment is None:
+            xb = X[idx[lo:hi].to(X.device)].to(device)
+        else:  # each rank augments the whole global batch, so the shared generator stays in step
+            xb = augment(X[idx.to(X.device)].to(device), generator)[lo:hi]
+        local = idx[lo:hi].to(device)
+        batch = Batch(X=xb, y=y[local.to(y.device)].to(device), index=local)
+        n = hi - lo
+        with autocast(device, bf16):
+            logits = model(batch.X)
+            loss = loss_fn(logits, batch) if n else logits.sum() * 0.0  # an empty slice still joins the all-reduce
+        optimizer.zero_grad(set_to_none=True)
+        (loss * ctx.loss_scale(n, len(idx))).backward()  # DDP averages: the step is the global-batch mean
+        optimizer.step()
+        scheduler.step()
+        loss_sum += loss.detach().float() * n
+        correct += (logits.detach().argmax(1) == batch.y).sum()
+        seen += n
+    loss_sum, correct, seen = ctx.all_reduce_sum([loss_sum.item(), correct.item(), seen])
+    return {"train_loss": loss_sum / max(seen, 1), "train_acc": int(correct) / max(seen, 1),
+            "time_s": time.perf_counter() - t0}
+
+
+def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs: int, lr: float,
+        batch_size: int, seed: int = 0, eval_data: Mapping[str, object] | None = None,
+        augment: Callable | None = None, device="cpu", progress: bool = True, desc: str = "train",
+        bf16: bool | None = None) -> dict:
+    """Train `model` on `train` with Adam and cosine decay; return the history of per-epoch records.
+
+    The contract:
+    - `train` is a TensorDataset or a tuple (X, y) of tensors on the CPU; each mini-batch is moved to
+      `device`. Batches are drawn by `batch_indices` from a generator seeded with `seed` (which also
+      seeds dropout and `augment`), so a run repeats exactly.
+    - `loss_fn(logits, batch)` returns the scalar loss, where logits = model(batch.X) and `batch` is a
+      `Batch` (X, y, index). Anything computed once per training example before training (a teacher's
+      logits, hint features) is indexed with `batch.index`; the loss closes over it.
+    - `augment(X, generator)` transforms each input batch, or None.
+    - `eval_data` maps a name to a dataset scored after every epoch: {"val": val} adds the keys
+      "val_acc" and "val_loss" (cross-entropy) to each record. The test split (a `HeldOutTest`) is
+      refused: watching it during training is choosing on it. Score it once, after training.
+    - The history is a dict of lists, one entry per epoch for every key: "epoch", "train_loss",
+      "train_acc", "time_s" (training time of the epoch, without evaluation) and "<name>_acc",
+      "<name>_loss" for each entry of `eval_data` (an empty list for "val_acc" and "val_loss" when
+      nothing is evaluated). `history[key][i]` belongs to epoch `history["epoch"][i]`.
+    - `device`: "cpu", "cuda", "mps" or "auto"; the training tensors move there once. `bf16`: autocast
+      forward and loss to bfloat16 (None: on for a CUDA GPU with bf16, off elsewhere).
+    - Under torchrun (several processes) the same call trains with DistributedDataParallel: `batch_size`
+      is the global batch, every rank trains on its slice of it, metrics are summed over ranks; the
+      result equals a one-process run up to float rounding (see distributed.py).
+    The model ends in eval mode, on `device`.
+    """
+    epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
+    X, y = as_tensors(train)
+    check_dataset(X, y, model)
+    for name, data in (eval_data or {}).items():
+        if isinstance(data, HeldOutTest):
+            raise ValueError(f"the test split was passed for evaluation during training (as {name!r}): choices "
+                             f"made while watching it (epochs, T, alpha, ...) would be tuned on the test set. Pass "
+                             f"the validation split from load_splits() and score the test set once, after training")
+    evals = {name: as_tensors(data) for name, data in (eval_data or {}).items()}
+    for name, (X_eval, y_eval) in evals.items():
+        check_dataset(X_eval, y_eval, model, f"{name} set")
+    ctx = process_context(resolve_device(device))  # a plain process, or this rank of a torchrun group
+    device = ctx.device
+    bf16 = bf16_default(device) if bf16 is None else bool(bf16)
+    model.to(device)
+    if device.type != "cpu":  # the whole training set on the device once, batches are drawn there
+        X, y = X.to(device), y.to(device)
+    torch.manual_seed(seed + ctx.rank)  # dropout masks (rank 0 draws what a single process draws)
+    gen = torch.Generator().manual_seed(seed)  # batch order and augmentation: the same on every rank
+    net = ctx.wrap(model)  # DistributedDataParallel in a process group, else the model itself
+    optimizer, scheduler = make_optimizer(model, lr=lr, total_steps=epochs * -(-len(X) // batch_size))
+    history: dict[str, list] = {"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [],
+                                "time_s": []}
+    bar = _progress(epochs, desc, progress and ctx.rank == 0)
     for epoch in range(1, epochs + 1):
-        model.train()
-        t0 = time.perf_counter()
-        loss_sum, correct, seen = 0.0, 0, 0
-        for batch in iterate_batches(len(X), batch_size, gen, X, y, *extra):
-            xb, yb, *rest = (t.to(device) for t in batch)
-            if augment is not None:
-                xb = augment(xb, gen)
-            logits = model(xb)
-            loss = batch_loss(logits, yb, xb, *rest)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            loss_sum += loss.item() * len(yb)
-            correct += (logits.argmax(1) == yb).sum().item()
-            seen += len(yb)
-        history["epoch"].append(epoch)
-        history["train_loss"].append(loss_sum / max(seen, 1))
-        history["train_acc"].append(correct / max(seen, 1))
-        history["time_s"].append(time.perf_counter() - t0)
-        if X_val is not None:
-            val_logits = predict_logits(model, X_val, device=device)
-            history["val_acc"].append((val_logits.argmax(1) == y_val).float().mean().item())
-            history["val_loss"].append(F.cross_entropy(val_logits, y_val).item())  # shows overfitting
+        record = {"epoch": epoch, **train_epoch(net, X, y, loss_fn=loss_fn, optimizer=optimizer,
+                                                 scheduler=scheduler, batch_size=batch_size, generator=gen,
+                                                 device=device, augment=augment, bf16=bf16, ctx=ctx)}
+        for name, (Xe, ye) in evals.items():
+            metrics = eval_metrics(predict_logits(model, Xe, device=device), ye)
+            record.update({f"{name}_{k}": v for k, v in metrics.items()})
+        for key, value in record.items():
+            history.setdefault(key, []).append(value)
         if bar is not None:
-            post = {"loss": f"{history['train_loss'][-1]:.4f}"}
-            if history["val_acc"]:
-                post["val_acc"] = f"{history['val_acc'][-1]:.4f}"
-            bar.set_postfix(post)
+            bar.set_postfix({"loss": f"{record['train_loss']:.4f}",
+                             **{k: f"{v:.4f}" for k, v in record.items() if k.endswith("_acc") and k != "train_acc"}})
             bar.update(1)
     if bar is not None:
         bar.close()
@@ -164,29 +218,30 @@ def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callabl
     return history
 
 
-def train_model(model: nn.Module, train, val=None, *, epochs: int = 10, lr: float = 1e-3,
-                batch_size: int = 64, seed: int = 0, device="cpu", progress: bool = True,
-                augment=None) -> dict:
-    """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists).
-
-    With a validation set `val`, the history also holds its accuracy and loss after every epoch (`val_acc`,
-    `val_loss`). The test split is refused here: score it once, after training.
-    """
-    X, y = _tensors(train)
-    return _fit(model, X, y, lambda logits, yb, xb: F.cross_entropy(logits, yb), (), val, epochs, lr,
-                batch_size, seed, device, progress, "train", augment)
+def train_model(model: nn.Module, train, val=None, *, epochs: int = RECIPES.student.epochs,
+                lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0, device="cpu", progress: bool = True,
+                augment=None, bf16: bool | None = None) -> dict:
+    """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists)."""
+    return fit(model, train, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+               eval_data=None if val is None else {"val": val}, augment=augment, device=device,
+               progress=progress, desc="train", bf16=bf16)
 
 
-def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float = 4.0,
-            alpha: float = 0.9, epochs: int = 10, lr: float = 1e-3, batch_size: int = 64, seed: int = 0,
+def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float = RECIPES.distill.T,
+            alpha: float = RECIPES.distill.alpha, epochs: int = RECIPES.student.epochs,
+            lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0,
             device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None,
-            teacher_logits: torch.Tensor | None = None) -> dict:
+            teacher_logits: torch.Tensor | None = None, transfer_copies: int = 0, copy_shift: int = 2,
+            bf16: bool | None = None) -> dict:
     """Train `student` on kd_loss against a frozen `teacher` (eval mode, no gradients).
 
-    Without augmentation the teacher's logits are computed once and shuffled together with the
-    inputs, so an epoch costs about what a plain epoch costs. Pass `teacher_logits` (the teacher's
-    logits for every training row, in order) to reuse them across several students. With a validation
-    set `val`, the history logs its accuracy and loss after every epoch; the test split is refused.
+    Without augmentation the teacher's logits are computed once and looked up by example index, so
+    an epoch costs about what a plain epoch costs. Pass `teacher_logits` (the teacher's logits for
+    every training row, in order) to reuse them across several students; a sample of rows is checked
+    against the teacher first. Under torchrun it trains with DDP (see fit); the teacher is not wrapped.
+    `transfer_copies=k` enlarges the transfer set with k jittered copies of every training row (shifted
+    by up to `copy_shift` pixels, made once from `seed`; see `transfer.jittered_copies`), and the
+    teacher's logits are computed once per copy: an epoch then has (k + 1) times as many steps.
     """
     T, alpha = check_temperature(T), check_alpha(alpha)
     if student is teacher:
@@ -194,9 +249,15 @@ def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float
     if teacher_logits is not None and (augment is not None or not cache_teacher_logits):
         raise ValueError("teacher_logits can only be reused without augmentation and with "
                          "cache_teacher_logits=True: augmented inputs need the teacher run on every batch")
-    X, y = _tensors(train)
+    X, y = as_tensors(train)
     check_dataset(X, y, student)  # before the teacher sees the data
-    device = resolve_device(device)
+    if transfer_copies:
+        if augment is not None or teacher_logits is not None or not cache_teacher_logits:
+            raise ValueError("transfer_copies makes a fixed, enlarged transfer set with the teacher's logits cached "
+                             "per copy: use it without augment, without teacher_logits and with cache_teacher_logits=True")
+        X, y = jittered_copies(X, y, transfer_copies, copy_shift, seed)
+        train = (X, y)
+    device = process_context(resolve_device(device)).device  # under torchrun: this rank's GPU
     teacher.to(device).eval()
     flags = [p.requires_grad for p in teacher.parameters()]
     for p in teacher.parameters():
@@ -206,17 +267,21 @@ def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float
             if teacher_logits is not None and teacher_logits.shape[0] != len(X):
                 raise ValueError(f"teacher_logits has {teacher_logits.shape[0]} rows but the training set has "
                                  f"{len(X)}: pass predict_logits(teacher, X) for the same X, in the same order")
-            t_logits = teacher_logits if teacher_logits is not None else predict_logits(teacher, X, device=device)
-            loss = lambda logits, yb, xb, tb: kd_loss(logits, tb, yb, T, alpha)  # noqa: E731
-            extra = (t_logits,)
+            if teacher_logits is not None:
+                check_teacher_logits(teacher, X, teacher_logits)
+            cached = teacher_logits if teacher_logits is not None else predict_logits(teacher, X, device=device)
+            cached = cached.to(device)
+
+            def loss_fn(logits, batch):
+                return kd_loss(logits, cached[batch.index], batch.y, T, alpha)
         else:
-            def loss(logits, yb, xb):
+            def loss_fn(logits, batch):
                 with torch.no_grad():
-                    tb = teacher(xb)
-                return kd_loss(logits, tb, yb, T, alpha)
-            extra = ()
-        return _fit(student, X, y, loss, extra, val, epochs, lr, batch_size, seed, device, progress,
-                    f"distill T={T:g}", augment)
+                    teacher_batch = teacher(batch.X)
+                return kd_loss(logits, teacher_batch, batch.y, T, alpha)
+        return fit(student, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+                   eval_data=None if val is None else {"val": val}, augment=augment, device=device,
+                   progress=progress, desc=f"distill T={T:g}", bf16=bf16)
     finally:
         for p, f in zip(teacher.parameters(), flags):
             p.requires_grad_(f)
@@ -228,6 +293,18 @@ def _cache_path(root, config: dict) -> Path:
     blob = json.dumps({"cache_version": CACHE_VERSION, **config}, sort_keys=True)
     key = hashlib.sha256(blob.encode()).hexdigest()[:16]
     return Path(root) / "cache" / f"{config.get('role', 'model')}-{key}.pt"
+
+
+#: With this environment variable set to "1", the model cache refuses to train (see prepare.py).
+NO_TRAINING_ENV = "DISTILL_NO_TRAINING"
+
+
+def refuse_training(what: str, root) -> None:
+    """Raise if DISTILL_NO_TRAINING=1: called by the model cache just before it would train `what`."""
+    if os.environ.get(NO_TRAINING_ENV) == "1":
+        raise RuntimeError(f"{what} is not in the cache under {root} and {NO_TRAINING_ENV}=1 forbids "
+                           f"training; run `python -m distill_helpers prepare --root {root}` first, "
+                           f"or unset {NO_TRAINING_ENV}")
 
 
 def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, dict]], root="data",
@@ -251,15 +328,16 @@ def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, di
             model = _load_cache_entry(path, wanted)
             if model is not None:
                 return model
-        from .prepare import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
-        refuse_training(f"{config.get('role', 'model')} ({path.name})", root)
+        refuse_training(  # DISTILL_NO_TRAINING=1: a prepared room (prepare.py) trains nothing
+            f"{config.get('role', 'model')} ({path.name})", root)
         model, history = build_and_train()
         metadata = {"cache_config": wanted, "history": history}
-        try:
-            save_model(model, path, metadata=metadata, overwrite=True)
-        except (OSError, ValueError) as e:
-            warnings.warn(f"the trained model could not be cached as {str(path)!r} ({e}); it is returned, "
-                          f"but will be trained again next time")
+        if is_main():  # under torchrun every rank trained the same model; rank 0 writes it
+            try:
+                save_model(model, path, metadata=metadata, overwrite=True)
+            except (OSError, ValueError) as e:
+                warnings.warn(f"the trained model could not be cached as {str(path)!r} ({e}); it is returned, "
+                              f"but will be trained again next time")
         model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
         return model.cpu().eval()
 
@@ -287,65 +365,84 @@ def _load_cache_entry(path: Path, wanted: dict) -> nn.Module | None:
     return model
 
 
-def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = 12, lr: float = 1e-3,
-                batch_size: int = 64, seed: int = 0, arch: dict | None = None, augment_shift: int = 2,
-                device="cpu", progress: bool = True, retrain: bool = False) -> nn.Module:
-    """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar)."""
-    info = dataset_info(dataset)
-    arch = arch or teacher_config(info["shape"], info["num_classes"])
-    config = {"role": "teacher", "dataset": dataset, "split": "train-val-v1", "arch": arch, "epochs": epochs,
-              "lr": lr, "batch_size": batch_size, "seed": seed, "augment_shift": augment_shift}
+def _bf16_key(device, bf16: bool | None) -> dict:
+    """Cache-key entry for bf16 training: present only when on, so float32 entries keep their keys."""
+    on = bf16_default(resolve_device(device)) if bf16 is None else bool(bf16)
+    return {"bf16": True} if on else {}
 
+
+def _fresh_model_trainer(dataset: str, root, arch: dict, seed: int, train_fn: Callable) -> Callable:
+    """build_and_train for cached_model: load the splits, seed, build `arch`, run train_fn(model, train, val).
+
+    Models train on the 3,500 training digits and log the 500 validation digits per epoch; the test set
+    is not touched.
+    """
     def build_and_train():
         train, val, _ = load_splits(dataset, root)
         set_seed(seed)
         model = build_model(arch)
-        hist = train_model(model, train, val, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-                           device=device, progress=progress,
+        return model, train_fn(model, train, val)
+    return build_and_train
+
+
+def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = RECIPES.teacher.epochs,
+                lr: float = RECIPES.teacher.lr, batch_size: int = RECIPES.teacher.batch_size, seed: int = 0,
+                arch: dict | None = None, augment_shift: int = RECIPES.teacher.augment_shift,
+                device="cpu", progress: bool = True, retrain: bool = False, bf16: bool | None = None) -> nn.Module:
+    """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar)."""
+    info = dataset_info(dataset)
+    arch = arch or teacher_config(info["shape"], info["num_classes"])
+    config = {"role": "teacher", "dataset": dataset, "split": "train-val-v1", "arch": arch, "epochs": epochs,
+              "lr": lr, "batch_size": batch_size, "seed": seed, "augment_shift": augment_shift,
+              **_bf16_key(device, bf16)}
+
+    def train_fn(model, train, val):
+        return train_model(model, train, val, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+                           device=device, progress=progress, bf16=bf16,
                            augment=random_shift(augment_shift) if augment_shift else None)
-        return model, hist
-    return cached_model(config, build_and_train, root, retrain)
+    return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
 
 
 def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", *,
-                hidden=(800, 800), T: float = 4.0, alpha: float = 0.9, epochs: int = 20, lr: float = 1e-3,
-                batch_size: int = 64, seed: int = 0, teacher: nn.Module | None = None, device="cpu",
-                progress: bool = True, retrain: bool = False) -> nn.Module:
+                hidden=RECIPES.student.hidden, T: float = RECIPES.distill.T, alpha: float = RECIPES.distill.alpha,
+                epochs: int = RECIPES.student.epochs, lr: float = RECIPES.student.lr,
+                batch_size: int = RECIPES.student.batch_size, seed: int = 0, teacher: nn.Module | None = None, device="cpu",
+                progress: bool = True, retrain: bool = False, bf16: bool | None = None) -> nn.Module:
     """An MLP student trained from scratch (kind='scratch') or distilled from the default teacher, cached."""
     if kind not in ("scratch", "distilled"):
         raise ValueError(f"kind must be 'scratch' or 'distilled', got {kind!r}")
     info = dataset_info(dataset)
     arch = student_config(tuple(hidden), info["shape"], info["num_classes"])
     config = {"role": f"student-{kind}", "dataset": dataset, "split": "train-val-v1", "arch": arch,
-              "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed}
+              "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed, **_bf16_key(device, bf16)}
     if kind == "distilled":
         teacher = teacher if teacher is not None else get_teacher(dataset, root, device=device,
                                                                   progress=progress)
         config.update(T=check_temperature(T), alpha=check_alpha(alpha),
                       teacher=getattr(teacher, "metadata", {}).get("cache_config", teacher.config))
 
-    def build_and_train():
-        train, val, _ = load_splits(dataset, root)
-        set_seed(seed)
-        model = build_model(arch)
+    def train_fn(model, train, val):
+        kw = dict(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device, progress=progress,
+                  bf16=bf16)
         if kind == "scratch":
-            hist = train_model(model, train, val, epochs=epochs, lr=lr, batch_size=batch_size,
-                               seed=seed, device=device, progress=progress)
-        else:
-            hist = distill(model, teacher, train, val, T=T, alpha=alpha, epochs=epochs, lr=lr,
-                           batch_size=batch_size, seed=seed, device=device, progress=progress)
-        return model, hist
-    return cached_model(config, build_and_train, root, retrain)
+            return train_model(model, train, val, **kw)
+        return distill(model, teacher, train, val, T=T, alpha=alpha, **kw)
+    return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
 
 
-def sweep_T_alpha(teacher: nn.Module, train, val, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
-                  lr: float = 1e-3, batch_size: int = 64, progress: bool = True) -> dict:
-    """Distil one small student per (T, alpha, seed) and return validation errors as nested lists [T][alpha][seed]."""
+def sweep_T_alpha(teacher: nn.Module, train, val, *, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
+                  lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size,
+                  progress: bool = True) -> dict:
+    """Distil one small student per (T, alpha, seed) and return validation errors as nested lists [T][alpha][seed].
+
+    For many seeds, `experiments.train_grid` trains the same students batched, many times faster."""
     Ts = [check_temperature(t) for t in Ts]
     alphas = [check_alpha(a) for a in alphas]
-    _check_val(val)
-    X_val, y_val = _tensors(val)
-    X, _ = _tensors(train)
+    if isinstance(val, HeldOutTest):
+        raise ValueError("the test split was passed as the validation set of a sweep: pass the validation split "
+                         "from load_splits() and score the chosen cell on the test set once")
+    X_val, y_val = as_tensors(val)
+    X, _ = as_tensors(train)
     arch = student_config(tuple(hidden), tuple(X.shape[1:]), int(teacher.config["num_classes"]))
     errors = [[[0] * len(seeds) for _ in alphas] for _ in Ts]
     t_logits = predict_logits(teacher, X)  # once for the whole sweep
@@ -357,7 +454,7 @@ def sweep_T_alpha(teacher: nn.Module, train, val, Ts, alphas, seeds=(0,), hidden
                 student = build_model(arch)
                 distill(student, teacher, train, T=T, alpha=alpha, epochs=epochs, lr=lr, batch_size=batch_size,
                         seed=seed, progress=False, teacher_logits=t_logits)
-                errors[i][j][k] = int((predict_logits(student, X_val).argmax(1) != y_val).sum())
+                errors[i][j][k] = error_count(predict_logits(student, X_val), y_val)
                 if bar is not None:
                     bar.update(1)
     if bar is not None:

@@ -194,8 +194,10 @@ def _save_and_reopen(browser, lab, page, notebook: str, box_class: str, tag: str
     reopened.goto(f"{lab['base']}/lab/workspaces/{tag}-reopen/tree/{notebook}?reset&token={lab['token']}",
                   wait_until="domcontentloaded")
     box = reopened.locator(f".{box_class}").first
+    error = reopened.locator(".jp-OutputArea-output", has_text="Error displaying widget").first
     try:
-        box.wait_for(state="visible", timeout=90_000)
+        box.or_(error).wait_for(state="visible", timeout=90_000)
+        assert not error.is_visible(), f"the reopened notebook shows: {error.inner_text()}"
         box.scroll_into_view_if_needed()
         img = box.locator("img").first
         img.wait_for(state="visible", timeout=30_000)

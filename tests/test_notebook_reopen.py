@@ -33,8 +33,9 @@ def _tree_ids(widget) -> set:
 
 def _explorers():
     X, t = torch.rand(2, 1, 28, 28), torch.randn(2, 10)
-    return {"02_temperature.ipynb": lambda: temperature_explorer(X, t, t, labels=torch.tensor([1, 2])),
-            "03_kl_and_loss.ipynb": lambda: loss_explorer(t, t, torch.tensor([1, 2]))}
+    y = torch.tensor([1, 2])
+    return {"02_temperature.ipynb": lambda: temperature_explorer(X, student_logits=t, teacher_logits=t, labels=y),
+            "03_kl_and_loss.ipynb": lambda: loss_explorer(student_logits=t, teacher_logits=t, labels=y)}
 
 
 def _referenced(state: dict, model_id: str) -> set:
@@ -72,5 +73,5 @@ def test_running_the_cell_again_replaces_the_widgets_under_the_same_ids():
     second = make()
     assert _tree_ids(second.widget) == first_ids
     assert first.widget.comm is None and second.widget.comm is not None  # the old ones were closed
-    assert temperature_explorer(torch.rand(1, 1, 28, 28), torch.randn(1, 10), key="another").widget.model_id \
-        != second.widget.model_id  # a second explorer shown at once takes its own key
+    assert temperature_explorer(torch.rand(1, 1, 28, 28), teacher_logits=torch.randn(1, 10),
+                                key="another").widget.model_id != second.widget.model_id  # a second explorer shown at once takes its own key

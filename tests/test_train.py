@@ -1,12 +1,11 @@
 """Training loops, the frozen teacher, cached-logit alignment, determinism and the model cache."""
-import warnings
-
 import pytest
 import torch
 from torch import nn
 
-from distill_helpers import MLP, TeacherCNN, build_model, distill, get_student, get_teacher, load_model, train_model
-from distill_helpers.train import _cache_path, iterate_batches, predict_logits, random_shift, resolve_device
+from distill_helpers import MLP, TeacherCNN, distill, get_student, get_teacher, train_model
+from distill_helpers.evaluate import predict_logits
+from distill_helpers.train import _cache_path, iterate_batches, random_shift, resolve_device
 
 
 def _fast(**kw):
@@ -233,6 +232,71 @@ def test_sweep_shape_and_each_cell_is_a_real_distillation(small_data):
         sweep_T_alpha(teacher, small_data, small_data, Ts=[1.0], alphas=[2.0], progress=False)
 
 
+def test_fit_contract_batch_index_eval_data_and_history(small_data):
+    # The loss sees each training row exactly once per epoch, with batch.index naming the rows it holds.
+    from distill_helpers import fit
+    X, y = small_data.tensors
+    seen = []
+
+    def loss_fn(logits, batch):
+        assert torch.equal(batch.X, X[batch.index]) and torch.equal(batch.y, y[batch.index])
+        seen.append(batch.index.clone())
+        return torch.nn.functional.cross_entropy(logits, batch.y)
+    torch.manual_seed(0)
+    m = MLP(hidden=(8,), num_classes=3)
+    half = (X[:60], y[:60])
+    hist = fit(m, small_data, loss_fn=loss_fn, epochs=2, lr=1e-2, batch_size=32, progress=False,
+               eval_data={"val": small_data, "half": half})
+    assert len(seen) == 2 * 4 and [len(i) for i in seen[:4]] == [32, 32, 32, 24]
+    for epoch in range(2):
+        assert sorted(torch.cat(seen[4 * epoch:4 * epoch + 4]).tolist()) == list(range(120))
+    assert hist["epoch"] == [1, 2] and not m.training
+    for key in ("train_loss", "train_acc", "time_s", "val_acc", "val_loss", "half_acc", "half_loss"):
+        assert len(hist[key]) == 2, key
+    # the evaluation columns are the metrics of the final weights, recomputed here by hand
+    logits = m(X[:60]).detach()
+    assert hist["half_acc"][-1] == (logits.argmax(1) == y[:60]).float().mean().item()
+    assert hist["half_loss"][-1] == pytest.approx(-torch.log_softmax(logits, 1)[range(60), y[:60]].mean().item(),
+                                                  rel=1e-5)
+    with pytest.raises(TypeError):
+        fit(m, small_data, loss_fn, 1, 1e-3, 32)  # everything after the data is keyword-only
+
+
+def test_eval_mode_restores_the_mode_even_on_error():
+    from distill_helpers import eval_mode
+    m = MLP(hidden=(4,), num_classes=3).train()
+    with eval_mode(m):
+        assert not m.training
+    assert m.training
+    m.eval()
+    with pytest.raises(RuntimeError), eval_mode(m):
+        raise RuntimeError("boom")
+    assert not m.training
+    m.train()
+    with pytest.raises(RuntimeError), eval_mode(m):
+        raise RuntimeError("boom")
+    assert m.training
+
+
+def test_fit_with_a_kd_loss_fn_is_distill(small_data):
+    # The README's recipe for a custom loss (cached teacher logits looked up by batch.index) and distill()
+    # are two formulations of the same training: the weights must come out identical.
+    from distill_helpers import fit, kd_loss
+    torch.manual_seed(0)
+    teacher = MLP(hidden=(12,), num_classes=3)
+    train_model(teacher, small_data, **_fast(seed=0))
+    t_logits = predict_logits(teacher, small_data.tensors[0])
+
+    def student():
+        torch.manual_seed(5)
+        return MLP(hidden=(8,), num_classes=3)
+    a, b = student(), student()
+    distill(a, teacher, small_data, **_fast(seed=2, T=3.0, alpha=0.6))
+    fit(b, small_data, loss_fn=lambda logits, batch: kd_loss(logits, t_logits[batch.index], batch.y, 3.0, 0.6),
+        **_fast(seed=2))
+    assert all(torch.equal(a.state_dict()[k], b.state_dict()[k]) for k in a.state_dict())
+
+
 # ---------------------------------------------------------------- issue 14: bad input fails at the boundary
 
 def _bad(small_data, **changes):
@@ -262,9 +326,9 @@ def test_bad_training_data_is_refused_before_training(small_data, case, match):
             distill(MLP(hidden=(4,), num_classes=3), MLP(hidden=(4,), num_classes=3), data, epochs=1, progress=False)
 
 
-def test_an_empty_test_set_is_refused(small_data):
+def test_an_empty_validation_set_is_refused(small_data):
     X, y = small_data.tensors
-    with pytest.raises(ValueError, match="test set is empty"):
+    with pytest.raises(ValueError, match="val set is empty"):
         train_model(MLP(hidden=(4,), num_classes=3), small_data, (X[:0], y[:0]), epochs=1, progress=False)
 
 

@@ -7,7 +7,7 @@ import torch
 
 from ..evaluate import accuracy, agreement
 from ..models import MLP
-from ..train import predict_logits
+from ..evaluate import predict_logits
 from . import register
 
 
@@ -48,11 +48,11 @@ register(
     "04.3", "top-1 agreement of teacher and distilled student", example=_two_models, rtol=0, atol=1e-6,
     reference=lambda teacher, distilled, X_test, y_test: (
         predict_logits(teacher, X_test).argmax(1) == predict_logits(distilled, X_test).argmax(1)).double().mean().item(),
-    solution=lambda teacher, distilled, X_test, y_test: agreement(predict_logits(teacher, X_test),
-                                                                  predict_logits(distilled, X_test)),
+    solution=lambda teacher, distilled, X_test, y_test: agreement(student_logits=predict_logits(distilled, X_test),
+                                                                  teacher_logits=predict_logits(teacher, X_test)),
     wrong={"the student's accuracy on the labels": lambda teacher, distilled, X_test, y_test:
                accuracy(predict_logits(distilled, X_test), y_test),
            "disagreement": lambda teacher, distilled, X_test, y_test:
-               1 - agreement(predict_logits(teacher, X_test), predict_logits(distilled, X_test)),
+               1 - agreement(student_logits=predict_logits(distilled, X_test), teacher_logits=predict_logits(teacher, X_test)),
            "a percentage": lambda teacher, distilled, X_test, y_test:
-               100 * agreement(predict_logits(teacher, X_test), predict_logits(distilled, X_test))})
+               100 * agreement(student_logits=predict_logits(distilled, X_test), teacher_logits=predict_logits(teacher, X_test))})

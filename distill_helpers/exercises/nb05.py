@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 from ..models import MLP
 from ..stats import paired_difference
-from ..train import predict_logits
+from ..evaluate import predict_logits
 from . import register
 
 _PAPER = {"teacher": 67, "scratch": 146, "distilled": 74}  # errors on 10,000 MNIST test digits (Hinton et al. 2015)
