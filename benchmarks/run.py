@@ -27,8 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import distill_helpers as dh  # noqa: E402
-from distill_helpers.evaluate import count_macs  # noqa: E402
-from distill_helpers.train import predict_logits  # noqa: E402
+from distill_helpers.evaluate import count_macs, predict_logits  # noqa: E402
 
 
 def median_time(fn, repeats: int) -> float:
@@ -98,7 +97,7 @@ def widget_update_ms(teacher, student, test) -> dict:
     from distill_helpers.widgets import LossFigure, TemperatureFigure
     X, y = test.tensors
     t_logits, s_logits = predict_logits(teacher, X[:256]), predict_logits(student, X[:256])
-    fig = TemperatureFigure(X[:12], t_logits[:12], s_logits[:12], labels=y[:12])
+    fig = TemperatureFigure(X[:12], student_logits=s_logits[:12], teacher_logits=t_logits[:12], labels=y[:12])
     fig.png(0, 1.0)
     temp = [0.0] * 40
     for i in range(40):
@@ -106,7 +105,7 @@ def widget_update_ms(teacher, student, test) -> dict:
         fig.png(0, 1.0 + 0.25 * i)
         temp[i] = time.perf_counter() - t0
     pick = median_time(lambda: fig.png(int(torch.randint(0, 12, (1,))), 2.0), 10)  # new digit: full redraw
-    lf = LossFigure(s_logits, t_logits, y[:256])
+    lf = LossFigure(student_logits=s_logits, teacher_logits=t_logits, labels=y[:256])
     lf.png(4.0, 0.9)
     loss = [0.0] * 20
     for i in range(20):

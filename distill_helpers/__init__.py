@@ -7,13 +7,15 @@ from .data import dataset_info, load_dataset
 from .evaluate import accuracy, agreement, error_count, evaluate_model, expected_calibration_error, predict_logits
 from .losses import (entropy, kd_loss, kl_divergence, logit_matching_loss, soft_cross_entropy, soft_targets,
                      softmax_with_temperature)
-from .models import MLP, TeacherCNN, build_model, count_parameters, student_config, teacher_config
-from .train import distill, get_student, get_teacher, set_seed, train_model
+from .models import MLP, TeacherCNN, build_model, count_parameters, eval_mode, student_config, teacher_config
+from .paper import PAPER_MNIST_ERRORS
+from .recipes import RECIPES
+from .train import distill, fit, get_student, get_teacher, set_seed, train_model
 
 __all__ = ["CheckpointError", "load_model", "save_model", "dataset_info", "load_dataset", "accuracy", "agreement",
            "error_count", "evaluate_model", "expected_calibration_error", "predict_logits", "entropy", "kd_loss",
            "kl_divergence", "logit_matching_loss", "soft_cross_entropy", "soft_targets",
            "softmax_with_temperature", "MLP", "TeacherCNN", "build_model", "count_parameters",
-           "student_config", "teacher_config", "distill", "get_student", "get_teacher", "set_seed",
-           "train_model"]
+           "student_config", "teacher_config", "eval_mode", "PAPER_MNIST_ERRORS", "RECIPES", "distill", "fit",
+           "get_student", "get_teacher", "set_seed", "train_model"]
 __version__ = "0.1.0"

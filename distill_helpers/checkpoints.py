@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from .models import build_model
-from .safeio import atomic_write
+from .safeio import atomic_torch_save
 
 __all__ = ["CheckpointError", "save_model", "load_model", "load_checkpoint", "state_digest", "weights_are_finite", "FORMAT"]
 
@@ -113,7 +113,7 @@ def save_model(model: nn.Module, path: str | os.PathLike, metadata: dict | None 
     state = {k: v.detach().cpu() for k, v in model.state_dict().items()}
     ckpt = {"format": FORMAT, "config": config, "state_dict": state, "metadata": metadata,
             "sha256": state_digest(config, state, metadata)}
-    return atomic_write(path, lambda f: torch.save(ckpt, f), overwrite=overwrite)
+    return atomic_torch_save(ckpt, path, overwrite=overwrite)
 
 
 def load_checkpoint(path: str | os.PathLike) -> dict:

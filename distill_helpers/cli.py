@@ -7,6 +7,7 @@ the run, 2 a usage error (bad option value, unusable path, missing dataset), 130
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import os
@@ -24,10 +25,11 @@ from .checkpoints import save_model
 from .data import DATASETS, load_dataset
 from .evaluate import evaluate_model, predict_logits
 from .losses import KD_MAX_T, check_alpha, check_temperature
+from .paper import PAPER_MNIST_ERRORS
+from .recipes import RECIPES
 from .safeio import atomic_write_text, staging_dir
 from .train import get_student, get_teacher, resolve_device
 
-PAPER = {"teacher": 67, "student_scratch": 146, "student_distilled": 74}  # errors on 10k MNIST test digits
 EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 EXIT_STATUS = ("exit status: 0 success, 1 a failure during the run, 2 a usage error (bad option, unusable "
                "path, missing dataset; nothing was trained), 130 interrupted with Ctrl-C")
@@ -140,14 +142,20 @@ def _parser() -> argparse.ArgumentParser:
                    help="replace the results already in --out (the new set replaces the old one as a whole, "
                         "at the end; a failed or interrupted run leaves the old set as it was)")
     r.add_argument("--seeds", type=int, default=3, help="number of student seeds (mean and spread are reported)")
-    r.add_argument("--teacher-epochs", type=int, default=12, help="teacher training epochs")
-    r.add_argument("--epochs", type=int, default=20, help="epochs for each student")
-    r.add_argument("--hidden", type=int, nargs="+", default=[800, 800],
+    # Every default is read from RECIPES: the same recipes as get_teacher / get_student and the notebooks.
+    r.add_argument("--teacher-epochs", type=int, default=RECIPES.teacher.epochs, help="teacher training epochs")
+    r.add_argument("--epochs", type=int, default=RECIPES.student.epochs, help="epochs for each student")
+    r.add_argument("--hidden", type=int, nargs="+", default=list(RECIPES.student.hidden),
                    help="student hidden layer widths (800 800 is the paper's 784-800-800-10)")
-    r.add_argument("--T", type=float, default=4.0, help="distillation temperature")
-    r.add_argument("--alpha", type=float, default=0.9, help="weight of the SOFT (teacher) term; 1-alpha weights the labels")
-    r.add_argument("--lr", type=float, default=1e-3, help="Adam learning rate (cosine decay to 0)")
-    r.add_argument("--batch-size", type=int, default=64, help="mini-batch size")
+    r.add_argument("--T", type=float, default=RECIPES.distill.T, help="distillation temperature")
+    r.add_argument("--alpha", type=float, default=RECIPES.distill.alpha,
+                   help="weight of the SOFT (teacher) term; 1-alpha weights the labels")
+    r.add_argument("--lr", type=float, default=None,
+                   help=f"Adam learning rate of all three models, with cosine decay to 0 (default: each model's "
+                        f"recipe: teacher {RECIPES.teacher.lr:g}, students {RECIPES.student.lr:g})")
+    r.add_argument("--batch-size", type=int, default=None,
+                   help=f"mini-batch size of all three models (default: each model's recipe: teacher "
+                        f"{RECIPES.teacher.batch_size}, students {RECIPES.student.batch_size})")
     r.add_argument("--device", default="cpu", help="cpu, cuda or auto")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
     pr = sub.add_parser("prepare", help="train and cache every model the notebooks load (run once before class)",
@@ -223,9 +231,10 @@ def replicate(args) -> dict:
 def _run(args, train, test, device, progress: bool, staged: Path) -> dict:
     # The same recipes the notebooks use (get_teacher / get_student), always retrained here; the fresh
     # models also refresh the cache under --root.
+    given = {k: v for k, v in (("lr", args.lr), ("batch_size", args.batch_size)) if v is not None}
     t0 = time.perf_counter()
-    teacher = get_teacher(args.dataset, args.root, epochs=args.teacher_epochs, lr=args.lr,
-                          batch_size=args.batch_size, device=device, progress=progress, retrain=True)
+    teacher = get_teacher(args.dataset, args.root, epochs=args.teacher_epochs, device=device, progress=progress,
+                          retrain=True, **given)
     teacher_hist = teacher.history
     rows = {"teacher": [{**evaluate_model(teacher, test), "train_s": time.perf_counter() - t0, "seed": 0}]}
     t_logits = predict_logits(teacher, test.tensors[0])
@@ -235,9 +244,9 @@ def _run(args, train, test, device, progress: bool, staged: Path) -> dict:
         for kind in ("scratch", "distilled"):
             t0 = time.perf_counter()
             student = get_student(kind, args.dataset, args.root, hidden=tuple(args.hidden), T=args.T,
-                                  alpha=args.alpha, epochs=args.epochs, lr=args.lr, batch_size=args.batch_size,
-                                  seed=seed, teacher=teacher, device=device, progress=progress, retrain=True)
-            rows[f"student_{kind}"].append({**evaluate_model(student, test, t_logits),
+                                  alpha=args.alpha, epochs=args.epochs, seed=seed, teacher=teacher, device=device,
+                                  progress=progress, retrain=True, **given)
+            rows[f"student_{kind}"].append({**evaluate_model(student, test, teacher_logits=t_logits),
                                             "train_s": time.perf_counter() - t0, "seed": seed,
                                             "history": student.history})
             if seed == 0:
@@ -249,7 +258,8 @@ def _run(args, train, test, device, progress: bool, staged: Path) -> dict:
     results = {"config": {k: v for k, v in vars(args).items() if k != "command"},
                "machine": {"python": platform.python_version(), "torch": torch.__version__,
                            "threads": torch.get_num_threads(), "device": str(device)},
-               "paper_errors_on_10k": PAPER, "runs": rows}
+               "recipes": dataclasses.asdict(RECIPES),
+               "paper_errors_on_10k": PAPER_MNIST_ERRORS, "runs": rows}
     atomic_write_text(staged / "results.json", json.dumps(results, indent=2))
     return results
 
@@ -264,18 +274,21 @@ def _print_table(rows: dict, n_test: int) -> None:
         accs = [100 * r["accuracy"] for r in rs]
         secs = [r["train_s"] for r in rs]
         print(f"{kind:<20}{_fmt_spread(errs, '{:.1f}'):>14}{_fmt_spread(accs, '{:.2f}'):>16}"
-              f"{rs[0]['params']:>11,}{statistics.mean(secs):>10.1f}{PAPER[kind]:>18}")
+              f"{rs[0]['params']:>11,}{statistics.mean(secs):>10.1f}{PAPER_MNIST_ERRORS[kind]:>18}")
 
 
 def _prepare(args):
     from .prepare import prepare  # the notebooks' models, listed in distill_helpers/prepare.py
+    validate_args(args)
     prepare(args.root, progress=not args.no_progress)
 
 
 COMMANDS = {"replicate": replicate, "prepare": _prepare}
 #: what an interrupted command leaves behind, said in the one line printed on Ctrl-C
 INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its results only when complete); "
-                            "run the same command again to start over"}
+                            "run the same command again to start over",
+               "prepare": "the models finished so far are cached under {root}/cache; run the same command again "
+                          "to train the rest"}
 
 
 def main(argv=None) -> int:

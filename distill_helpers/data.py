@@ -8,7 +8,9 @@ from pathlib import Path
 import torch
 from torch.utils.data import TensorDataset
 
-__all__ = ["DATASETS", "load_dataset", "dataset_info", "atomic_torch_save"]
+from .safeio import atomic_torch_save
+
+__all__ = ["DATASETS", "load_dataset", "dataset_info", "as_tensors", "without_class", "stratified_subset"]
 
 #: name -> (torchvision class name, image shape, class names)
 DATASETS = {
@@ -34,26 +36,39 @@ def dataset_info(name: str) -> dict:
     return {"name": name, "shape": shape, "num_classes": len(classes), "classes": list(classes)}
 
 
+def as_tensors(data) -> tuple[torch.Tensor, torch.Tensor]:
+    """(X, y) from a TensorDataset as load_dataset returns it, or from a tuple/list (X, y) of tensors."""
+    if isinstance(data, TensorDataset):
+        return data.tensors[0], data.tensors[1]
+    if isinstance(data, (tuple, list)) and len(data) == 2:
+        return data[0], data[1]
+    raise ValueError("data must be a TensorDataset from load_dataset or a tuple (X, y) of tensors, got "
+                     f"{type(data).__name__}")
+
+
+def without_class(data, cls: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """(X, y) with every example of class `cls` removed: the paper's transfer set without a digit."""
+    X, y = as_tensors(data)
+    keep = y != cls
+    return X[keep], y[keep]
+
+
+def stratified_subset(data, per_class: int) -> tuple[torch.Tensor, torch.Tensor]:
+    """The first `per_class` examples of every class, in dataset order (fixed, no randomness)."""
+    X, y = as_tensors(data)
+    idx = []
+    for c in torch.unique(y).tolist():
+        found = torch.nonzero(y == c).flatten()
+        if len(found) < per_class:
+            raise ValueError(f"class {c} has only {len(found)} examples, fewer than per_class={per_class}")
+        idx.append(found[:per_class])
+    idx = torch.cat(idx)
+    return X[idx], y[idx]
+
+
 def _check_name(name: str) -> None:
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}: choose one of {sorted(DATASETS)}")
-
-
-def atomic_torch_save(obj, path: str | os.PathLike) -> None:
-    """torch.save to a temporary file in the same folder, then rename: a crash never leaves half a file."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            torch.save(obj, f)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
 
 
 def load_dataset(name: str = "mnist5k", root: str | os.PathLike = "data",

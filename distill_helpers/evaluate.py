@@ -2,20 +2,30 @@
 from __future__ import annotations
 
 import io
-import os
 import statistics
 import time
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
+from .data import as_tensors
 from .losses import kl_divergence, softmax_with_temperature
-from .models import count_parameters
-from .train import _tensors, predict_logits
+from .models import count_parameters, eval_mode
 
-__all__ = ["predict_logits", "accuracy", "error_count", "confusion_matrix", "per_class_accuracy",
-           "agreement", "mean_kl", "calibration_bins", "expected_calibration_error", "model_size_bytes",
-           "file_size", "latency", "evaluate_model", "count_parameters", "count_macs"]
+__all__ = ["predict_logits", "accuracy", "error_count", "eval_metrics", "class_errors", "choose_bias_shift",
+           "confusion_matrix", "agreement", "mean_kl", "calibration_bins", "expected_calibration_error",
+           "model_size_bytes", "latency", "evaluate_model", "count_parameters", "count_macs"]
+
+
+@torch.no_grad()
+def predict_logits(model: nn.Module, X: torch.Tensor, batch_size: int = 256,
+                   device: str | torch.device = "cpu") -> torch.Tensor:
+    """Logits of `model` in eval mode for all of X, on the CPU. The model's mode is restored after."""
+    device = torch.device(device)
+    with eval_mode(model):
+        out = [model(X[i:i + batch_size].to(device)).float().cpu() for i in range(0, len(X), batch_size)]
+    return torch.cat(out) if out else torch.empty(0)
 
 
 def _preds(logits_or_preds: torch.Tensor) -> torch.Tensor:
@@ -43,6 +53,30 @@ def error_count(logits: torch.Tensor, y: torch.Tensor) -> int:
     return int((_matched(logits, y) != y).sum())
 
 
+def eval_metrics(logits: torch.Tensor, y: torch.Tensor) -> dict[str, float]:
+    """{"acc": accuracy, "loss": mean cross-entropy} of logits against labels (what a training history logs)."""
+    return {"acc": accuracy(logits, y), "loss": F.cross_entropy(logits.float(), y).item()}
+
+
+def class_errors(logits: torch.Tensor, y: torch.Tensor, cls: int) -> tuple[int, int, int]:
+    """(errors overall, errors on examples of class `cls`, number of examples of class `cls`)."""
+    mask = y == cls
+    n = int(mask.sum())
+    return error_count(logits, y), error_count(logits[mask], y[mask]) if n else 0, n
+
+
+def choose_bias_shift(logits: torch.Tensor, y: torch.Tensor, cls: int, deltas=None) -> float:
+    """The bias shift for class `cls` that maximises accuracy on (logits, y); ties go to the smallest shift.
+
+    Pass logits of TRAINING (or validation) data: choosing the shift on the test set would make the
+    test result a lie.
+    """
+    deltas = [d / 10 for d in range(0, 151)] if deltas is None else list(deltas)
+    onehot = F.one_hot(torch.tensor(cls), logits.shape[1]).to(logits.dtype)
+    accs = [accuracy(logits + d * onehot, y) for d in deltas]
+    return deltas[accs.index(max(accs))]
+
+
 def confusion_matrix(logits: torch.Tensor, y: torch.Tensor, num_classes: int | None = None) -> torch.Tensor:
     """C[i, j] = number of examples of true class i predicted as j."""
     p = _preds(logits)
@@ -50,18 +84,16 @@ def confusion_matrix(logits: torch.Tensor, y: torch.Tensor, num_classes: int | N
     return torch.bincount(y * n + p, minlength=n * n).reshape(n, n)
 
 
-def per_class_accuracy(logits: torch.Tensor, y: torch.Tensor, num_classes: int | None = None) -> torch.Tensor:
-    """Recall of each class: diagonal of the confusion matrix over its row sums (NaN for absent classes)."""
-    cm = confusion_matrix(logits, y, num_classes).double()
-    return cm.diagonal() / cm.sum(1)
-
-
-def agreement(teacher_logits: torch.Tensor, student_logits: torch.Tensor) -> float:
+def agreement(*, student_logits: torch.Tensor, teacher_logits: torch.Tensor) -> float:
     """Top-1 agreement: fraction of examples where student and teacher predict the same class."""
-    return (_preds(teacher_logits) == _preds(student_logits)).float().mean().item()
+    s, t = _preds(student_logits), _preds(teacher_logits)
+    if s.shape != t.shape:
+        raise ValueError(f"student_logits and teacher_logits cover {len(s)} and {len(t)} examples: "
+                         f"pass both models' outputs on the same inputs")
+    return (s == t).float().mean().item()
 
 
-def mean_kl(teacher_logits: torch.Tensor, student_logits: torch.Tensor, T: float = 1.0) -> float:
+def mean_kl(*, student_logits: torch.Tensor, teacher_logits: torch.Tensor, T: float = 1.0) -> float:
     """Mean over examples of KL(teacher_T || student_T), in nats."""
     return kl_divergence(student_logits.double(), teacher_logits.double(), T).item()
 
@@ -98,30 +130,23 @@ def model_size_bytes(model: nn.Module) -> int:
     return buf.getbuffer().nbytes
 
 
-def file_size(path: str | os.PathLike) -> int:
-    """Size of a file in bytes."""
-    return os.path.getsize(path)
-
-
 @torch.no_grad()
 def latency(model: nn.Module, X: torch.Tensor, repeats: int = 20, warmup: int = 3) -> float:
     """Median seconds of one forward pass on X in eval mode (X is one batch; use X[:1] for one image)."""
-    was = model.training
-    model.eval()
-    for _ in range(warmup):
-        model(X)
     times = []
-    for _ in range(repeats):
-        t0 = time.perf_counter()
-        model(X)
-        times.append(time.perf_counter() - t0)
-    model.train(was)
+    with eval_mode(model):
+        for _ in range(warmup):
+            model(X)
+        for _ in range(repeats):
+            t0 = time.perf_counter()
+            model(X)
+            times.append(time.perf_counter() - t0)
     return statistics.median(times)
 
 
-def evaluate_model(model: nn.Module, test, teacher_logits: torch.Tensor | None = None) -> dict:
+def evaluate_model(model: nn.Module, test, *, teacher_logits: torch.Tensor | None = None) -> dict:
     """Accuracy, errors, ECE and parameters on `test`; agreement and mean KL when teacher_logits is given."""
-    X, y = _tensors(test)
+    X, y = as_tensors(test)
     if len(X) == 0:
         raise ValueError("the test set is empty: evaluate_model needs at least one example")
     logits = predict_logits(model, X)
@@ -129,8 +154,8 @@ def evaluate_model(model: nn.Module, test, teacher_logits: torch.Tensor | None =
            "ece": expected_calibration_error(logits, y), "params": count_parameters(model),
            "size_bytes": model_size_bytes(model)}
     if teacher_logits is not None:
-        out["agreement"] = agreement(teacher_logits, logits)
-        out["mean_kl"] = mean_kl(teacher_logits, logits)
+        out["agreement"] = agreement(student_logits=logits, teacher_logits=teacher_logits)
+        out["mean_kl"] = mean_kl(student_logits=logits, teacher_logits=teacher_logits)
     return out
 
 
@@ -147,12 +172,10 @@ def count_macs(model: nn.Module, input_shape) -> int:
             k = m.kernel_size[0] * m.kernel_size[1] * (m.in_channels // m.groups)
             total += out.shape[1] * out.shape[2] * out.shape[3] * k
     hooks = [m.register_forward_hook(hook) for m in model.modules() if isinstance(m, (nn.Linear, nn.Conv2d))]
-    was = model.training
-    model.eval()
     try:
-        model(torch.zeros(1, *input_shape))
+        with eval_mode(model):
+            model(torch.zeros(1, *input_shape))
     finally:
         for h in hooks:
             h.remove()
-        model.train(was)
     return total

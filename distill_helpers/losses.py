@@ -11,7 +11,9 @@ import math
 import torch
 import torch.nn.functional as F
 
-__all__ = ["softmax_with_temperature", "log_softmax_with_temperature", "soft_targets", "entropy",
+from .recipes import RECIPES
+
+__all__ = ["softmax_with_temperature", "soft_targets", "entropy",
            "kl_divergence", "soft_cross_entropy", "kd_loss", "kd_loss_terms", "logit_matching_loss",
            "check_temperature", "check_alpha"]
 
@@ -77,11 +79,6 @@ def _check_pair(student_logits, teacher_logits) -> None:
                          f"are both models built for the same number of classes, and fed the same batch?")
 
 
-def log_softmax_with_temperature(logits: torch.Tensor, T: float = 1.0) -> torch.Tensor:
-    """log softmax(logits / T) along the last dimension, computed stably."""
-    return F.log_softmax(logits / check_temperature(T), dim=-1)
-
-
 def softmax_with_temperature(logits: torch.Tensor, T: float = 1.0) -> torch.Tensor:
     """p_i = exp(z_i / T) / sum_j exp(z_j / T); T > 1 softens the distribution, T < 1 sharpens it."""
     return F.softmax(logits / check_temperature(T), dim=-1)
@@ -145,7 +142,7 @@ def _check_labels(labels, logits) -> None:
 KD_MAX_T = 1e4
 
 
-def kd_loss_terms(student_logits, teacher_logits, labels=None, T: float = 4.0) -> dict[str, torch.Tensor]:
+def kd_loss_terms(student_logits, teacher_logits, labels=None, T: float = RECIPES.distill.T) -> dict[str, torch.Tensor]:
     """The two unweighted terms: soft = T^2 * KL(teacher_T || student_T), hard = CE(student, labels)."""
     T = check_temperature(T)
     if T > KD_MAX_T:
@@ -163,7 +160,8 @@ def kd_loss_terms(student_logits, teacher_logits, labels=None, T: float = 4.0) -
     return terms
 
 
-def kd_loss(student_logits, teacher_logits, labels=None, T: float = 4.0, alpha: float = 0.9) -> torch.Tensor:
+def kd_loss(student_logits, teacher_logits, labels=None, T: float = RECIPES.distill.T,
+            alpha: float = RECIPES.distill.alpha) -> torch.Tensor:
     """alpha * T^2 * KL(softmax(v/T) || softmax(z/T)) + (1 - alpha) * CE(z, labels), batch means.
 
     alpha is the weight of the SOFT term (teacher), 1 - alpha that of the hard labels.

@@ -1,13 +1,17 @@
 """Teacher CNN and MLP students. Every model carries the config that rebuilds it (`model.config`)."""
 from __future__ import annotations
 
+import contextlib
+import copy
 import math
 import operator
+from typing import Iterator
 
 import torch
 from torch import nn
 
-__all__ = ["TeacherCNN", "MLP", "build_model", "count_parameters", "teacher_config", "student_config"]
+__all__ = ["TeacherCNN", "MLP", "build_model", "count_parameters", "teacher_config", "student_config", "eval_mode",
+           "last_linear", "shift_class_bias"]
 
 # Per-channel statistics of the training images; kept inside the model so a saved model is self-contained.
 _STATS = {1: ([0.1307], [0.3081]), 3: ([0.4914, 0.4822, 0.4465], [0.2470, 0.2435, 0.2616])}
@@ -145,3 +149,30 @@ def student_config(hidden=(800, 800), in_shape=(1, 28, 28), num_classes=10, drop
 def count_parameters(model: nn.Module, trainable_only: bool = False) -> int:
     """Number of parameters (buffers such as the normalisation statistics are not counted)."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
+
+
+@contextlib.contextmanager
+def eval_mode(model: nn.Module) -> Iterator[nn.Module]:
+    """`with eval_mode(model):` runs the block in eval mode and restores the previous mode after, even on error."""
+    was_training = model.training
+    model.eval()
+    try:
+        yield model
+    finally:
+        model.train(was_training)
+
+
+def last_linear(model: nn.Module) -> nn.Linear:
+    """The model's last nn.Linear layer (the classifier head of every model here)."""
+    linears = [m for m in model.modules() if isinstance(m, nn.Linear)]
+    if not linears:
+        raise ValueError(f"{type(model).__name__} has no nn.Linear layer: it needs a linear classifier head")
+    return linears[-1]
+
+
+def shift_class_bias(model: nn.Module, cls: int, delta: float) -> nn.Module:
+    """A copy of `model` whose output bias for class `cls` is raised by `delta` (the paper's bias correction)."""
+    out = copy.deepcopy(model)
+    with torch.no_grad():
+        last_linear(out).bias[cls] += delta
+    return out

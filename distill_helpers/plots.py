@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Sequence
 
-import matplotlib
 import matplotlib.pyplot as plt
 import torch
 
@@ -28,7 +27,7 @@ def show_image(ax, image: torch.Tensor, title: str | None = None) -> None:
         ax.set_title(title, fontsize=9)
 
 
-def plot_probabilities(teacher_probs, student_probs=None, classes: Sequence[str] | None = None,
+def plot_probabilities(*, student_probs=None, teacher_probs, classes: Sequence[str] | None = None,
                        ax=None, title: str | None = None, log: bool = False):
     """Teacher and student probabilities as grouped bars, one pair per class."""
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5, 2.6))
@@ -54,15 +53,15 @@ def plot_probabilities(teacher_probs, student_probs=None, classes: Sequence[str]
     return fig
 
 
-def plot_digits_with_probs(images, teacher_probs, labels, student_probs=None, classes=None, log=False):
+def plot_digits_with_probs(images, labels, *, student_probs=None, teacher_probs, classes=None, log=False):
     """One column per example: the image above its probability bars."""
     k = len(images)
     fig, axes = plt.subplots(2, k, figsize=(2.6 * k, 4.2), gridspec_kw={"height_ratios": [1, 1.2]},
                              squeeze=False)
     for j in range(k):
         show_image(axes[0, j], images[j], f"label {int(labels[j])}")
-        plot_probabilities(teacher_probs[j], None if student_probs is None else student_probs[j], classes,
-                           ax=axes[1, j], log=log)
+        plot_probabilities(student_probs=None if student_probs is None else student_probs[j],
+                           teacher_probs=teacher_probs[j], classes=classes, ax=axes[1, j], log=log)
         if j:
             axes[1, j].set_ylabel("")
             axes[1, j].get_legend().remove()
@@ -121,7 +120,7 @@ def plot_confusion(cms: dict[str, torch.Tensor], classes=None):
     return fig
 
 
-def plot_heatmap(values, row_labels, col_labels, xlabel="", ylabel="", title="", fmt="{:.1f}", cmap="viridis"):
+def plot_heatmap(values, row_labels, col_labels, *, xlabel="", ylabel="", title="", fmt="{:.1f}", cmap="viridis"):
     """A labelled heatmap with each cell's value written in it."""
     v = torch.as_tensor(values, dtype=torch.float64)
     fig, ax = plt.subplots(figsize=(1.1 * len(col_labels) + 2, 0.7 * len(row_labels) + 1.5))

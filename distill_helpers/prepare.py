@@ -11,7 +11,6 @@ A new notebook that loads a model by recipe adds one entry with `register`, next
 """
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +18,9 @@ from typing import Callable
 
 from torch import nn
 
-__all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training"]
+from .train import NO_TRAINING_ENV, get_student, get_teacher, refuse_training
 
-NO_TRAINING_ENV = "DISTILL_NO_TRAINING"
+__all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training"]
 
 
 @dataclass(frozen=True)
@@ -45,19 +44,10 @@ def register(name: str, notebooks: tuple[str, ...]):
     return deco
 
 
-def refuse_training(what: str, root) -> None:
-    """Raise if DISTILL_NO_TRAINING=1: called by the model cache just before it would train `what`."""
-    if os.environ.get(NO_TRAINING_ENV) == "1":
-        raise RuntimeError(f"{what} is not in the cache under {root} and {NO_TRAINING_ENV}=1 forbids "
-                           f"training; run `python -m distill_helpers prepare --root {root}` first, "
-                           f"or unset {NO_TRAINING_ENV}")
-
-
 # ---------------------------------------------------------------- what the notebooks load
 # Keep each entry's arguments identical to the notebook's call: the cache key is the full config.
 
 def _get_teacher(root, progress):
-    from .train import get_teacher
     return get_teacher(root=root, progress=progress)
 
 
@@ -66,26 +56,22 @@ register("teacher CNN", ("01", "02", "03", "04", "05", "06"))(_get_teacher)
 
 @register("distilled student 784-800-800-10, seed 0", ("01", "02", "03", "04", "05"))
 def _distilled(root, progress):
-    from .train import get_student
     return get_student("distilled", root=root, teacher=_get_teacher(root, progress), progress=progress)
 
 
 @register("distilled student 784-64-10", ("01",))
 def _tiny(root, progress):
-    from .train import get_student
     return get_student("distilled", root=root, teacher=_get_teacher(root, progress), hidden=(64,),
                        progress=progress)
 
 
 @register("scratch student 784-800-800-10, seed 0", ("04", "05", "06"))
 def _scratch(root, progress):
-    from .train import get_student
     return get_student("scratch", root=root, progress=progress)
 
 
 def _seeded(kind: str, seed: int):
     def load(root, progress):
-        from .train import get_student
         teacher = _get_teacher(root, progress) if kind == "distilled" else None
         return get_student(kind, root=root, teacher=teacher, seed=seed, progress=progress)
     return load

@@ -22,7 +22,7 @@ import time
 from pathlib import Path
 from typing import Callable, IO
 
-__all__ = ["atomic_write", "atomic_write_text", "clean_stale_temp_files", "staging_dir", "file_lock",
+__all__ = ["atomic_write", "atomic_write_text", "atomic_torch_save", "clean_stale_temp_files", "staging_dir", "file_lock",
            "current_umask"]
 
 _HOST = re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:32] or "host"
@@ -136,6 +136,12 @@ def staging_dir(path: str | os.PathLike) -> Path:
 def atomic_write_text(path: str | os.PathLike, text: str, overwrite: bool = True) -> Path:
     """atomic_write for a UTF-8 text file."""
     return atomic_write(path, lambda f: f.write(text.encode("utf-8")), overwrite=overwrite)
+
+
+def atomic_torch_save(obj, path: str | os.PathLike, overwrite: bool = True) -> Path:
+    """atomic_write of torch.save(obj)."""
+    import torch
+    return atomic_write(path, lambda f: torch.save(obj, f), overwrite=overwrite)
 
 
 @contextlib.contextmanager

@@ -1,27 +1,35 @@
 """Training loops: plain training on labels, and distillation from a frozen teacher."""
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import math
+import os
 import json
 import random
 import time
 import warnings
 from pathlib import Path
-from typing import Callable
+from dataclasses import dataclass
+from typing import Callable, Iterator, Mapping
 
 import torch
 import torch.nn.functional as F
 from torch import nn
-from torch.utils.data import TensorDataset
 
-from .checkpoints import CheckpointError, load_model, save_model
-from .data import load_dataset, dataset_info
+from .checks import check_dataset, check_training_settings
+from .checkpoints import CheckpointError, load_model, save_model, weights_are_finite
+from .data import as_tensors, dataset_info, load_dataset
+from .evaluate import error_count, eval_metrics, predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
+from .recipes import RECIPES
+from .safeio import file_lock
+from .transfer import jittered_copies
 
-__all__ = ["set_seed", "resolve_device", "predict_logits", "iterate_batches", "random_shift",
-           "train_model", "distill", "get_teacher", "get_student", "cached_model", "sweep_T_alpha", "CACHE_VERSION"]
+__all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
+           "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
+           "get_student", "cached_model", "sweep_T_alpha", "CACHE_VERSION"]
 
 #: Bump when training code changes in a way that makes old cached models stale.
 CACHE_VERSION = 2
@@ -48,31 +56,16 @@ def resolve_device(device: str | torch.device | None = "cpu") -> torch.device:
     return device
 
 
-def _tensors(data) -> tuple[torch.Tensor, torch.Tensor]:
-    if isinstance(data, TensorDataset):
-        return data.tensors[0], data.tensors[1]
-    if isinstance(data, (tuple, list)) and len(data) == 2:
-        return data[0], data[1]
-    raise ValueError("data must be a TensorDataset from load_dataset or a tuple (X, y) of tensors")
-
-
-@torch.no_grad()
-def predict_logits(model: nn.Module, X: torch.Tensor, batch_size: int = 256,
-                   device: str | torch.device = "cpu") -> torch.Tensor:
-    """Logits of `model` in eval mode for all of X, on the CPU. The model's mode is restored after."""
-    was_training = model.training
-    model.eval()
-    device = torch.device(device)
-    out = [model(X[i:i + batch_size].to(device)).float().cpu() for i in range(0, len(X), batch_size)]
-    model.train(was_training)
-    return torch.cat(out) if out else torch.empty(0)
+def batch_indices(n: int, batch_size: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
+    """One epoch of mini-batches as row indices: one shuffle of range(n) with `generator`, cut in order."""
+    perm = torch.randperm(n, generator=generator)
+    for i in range(0, n, batch_size):
+        yield perm[i:i + batch_size]
 
 
 def iterate_batches(n: int, batch_size: int, generator: torch.Generator, *tensors: torch.Tensor):
     """Shuffle once with `generator` and yield the same rows of every tensor: alignment by construction."""
-    perm = torch.randperm(n, generator=generator)
-    for i in range(0, n, batch_size):
-        idx = perm[i:i + batch_size]
+    for idx in batch_indices(n, batch_size, generator):
         yield tuple(t[idx] for t in tensors)
 
 
@@ -98,52 +91,121 @@ def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
     return tqdm(total=total, desc=desc, unit=unit, leave=True)
 
 
-def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callable, extra: tuple,
-         test, epochs: int, lr: float, batch_size: int, seed: int, device, progress: bool, desc: str,
-         augment=None) -> dict:
-    if epochs < 0 or batch_size < 1 or not lr > 0:
-        raise ValueError(f"need epochs >= 0, batch_size >= 1 and lr > 0; got {epochs}, {batch_size}, {lr}")
+# ---------------------------------------------------------------- the training loop
+
+@dataclass
+class Batch:
+    """One mini-batch as the loss function sees it.
+
+    X: inputs on the training device, augmented when fit() was given `augment`.
+    y: labels on the training device.
+    index: the rows of the training tensors this batch holds (int64, same device), so per-example data
+        computed once before training (cached teacher logits, teacher features) is looked up as
+        `cached[batch.index]` whatever the order or the process the batch comes from.
+    """
+    X: torch.Tensor
+    y: torch.Tensor
+    index: torch.Tensor
+
+
+#: loss_fn(logits, batch) -> scalar loss to minimise; logits = model(batch.X).
+LossFn = Callable[[torch.Tensor, Batch], torch.Tensor]
+
+
+def cross_entropy_loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
+    """The plain loss on hard labels: cross-entropy(logits, batch.y)."""
+    return F.cross_entropy(logits, batch.y)
+
+
+def make_optimizer(model: nn.Module, *, lr: float, total_steps: int):
+    """Adam with cosine decay of the learning rate to zero over `total_steps` optimizer steps.
+
+    The decay makes the last epoch stable, so it can be reported as is (no best-epoch picking).
+    """
+    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    sched = torch.optim.lr_scheduler.LambdaLR(
+        opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, total_steps) / max(total_steps, 1))))
+    return opt, sched
+
+
+def train_epoch(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, optimizer, scheduler,
+                batch_size: int, generator: torch.Generator, device: torch.device,
+                augment: Callable | None = None) -> dict[str, float]:
+    """One pass over (X, y) in shuffled mini-batches; returns {"train_loss", "train_acc", "time_s"}.
+
+    Loss and accuracy are means over the examples seen, weighted by batch size, measured on the fly
+    (while the weights move) on the possibly augmented batches.
+    """
+    model.train()
+    t0 = time.perf_counter()
+    loss_sum, correct, seen = 0.0, 0, 0
+    for idx in batch_indices(len(X), batch_size, generator):
+        xb = X[idx].to(device)
+        if augment is not None:
+            xb = augment(xb, generator)
+        batch = Batch(X=xb, y=y[idx].to(device), index=idx.to(device))
+        logits = model(batch.X)
+        loss = loss_fn(logits, batch)
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        n = len(batch.y)
+        loss_sum += loss.item() * n
+        correct += n - error_count(logits.detach(), batch.y)
+        seen += n
+    # (sums first, means last: the place to all-reduce loss_sum, correct and seen across processes)
+    return {"train_loss": loss_sum / max(seen, 1), "train_acc": correct / max(seen, 1),
+            "time_s": time.perf_counter() - t0}
+
+
+def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs: int, lr: float,
+        batch_size: int, seed: int = 0, eval_data: Mapping[str, object] | None = None,
+        augment: Callable | None = None, device="cpu", progress: bool = True, desc: str = "train") -> dict:
+    """Train `model` on `train` with Adam and cosine decay; return the history of per-epoch records.
+
+    The contract:
+    - `train` is a TensorDataset or a tuple (X, y) of tensors on the CPU; each mini-batch is moved to
+      `device`. Batches are drawn by `batch_indices` from a generator seeded with `seed` (which also
+      seeds dropout and `augment`), so a run repeats exactly.
+    - `loss_fn(logits, batch)` returns the scalar loss, where logits = model(batch.X) and `batch` is a
+      `Batch` (X, y, index). Anything computed once per training example before training (a teacher's
+      logits, hint features) is indexed with `batch.index`; the loss closes over it.
+    - `augment(X, generator)` transforms each input batch, or None.
+    - `eval_data` maps a name to a dataset scored after every epoch: {"test": test} adds the keys
+      "test_acc" and "test_loss" (cross-entropy) to each record.
+    - The history is a dict of lists, one entry per epoch for every key: "epoch", "train_loss",
+      "train_acc", "time_s" (training time of the epoch, without evaluation) and "<name>_acc",
+      "<name>_loss" for each entry of `eval_data` (an empty list for "test_acc" and "test_loss" when
+      nothing is evaluated). `history[key][i]` belongs to epoch `history["epoch"][i]`.
+    The model ends in eval mode, on `device`.
+    """
+    epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
+    X, y = as_tensors(train)
+    check_dataset(X, y, model)
+    evals = {name: as_tensors(data) for name, data in (eval_data or {}).items()}
+    for name, (X_eval, y_eval) in evals.items():
+        check_dataset(X_eval, y_eval, model, f"{name} set")
     device = resolve_device(device)
     model.to(device)
     torch.manual_seed(seed)  # dropout masks
     gen = torch.Generator().manual_seed(seed)  # batch order and augmentation
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
-    steps = epochs * -(-len(X) // batch_size)
-    # Cosine decay to zero: the last epoch is stable, so it can be reported as is (no best-epoch picking).
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, steps) / max(steps, 1))))
-    X_test, y_test = _tensors(test) if test is not None else (None, None)
-    history = {"epoch": [], "train_loss": [], "train_acc": [], "test_acc": [], "test_loss": [], "time_s": []}
+    optimizer, scheduler = make_optimizer(model, lr=lr, total_steps=epochs * -(-len(X) // batch_size))
+    history: dict[str, list] = {"epoch": [], "train_loss": [], "train_acc": [], "test_acc": [], "test_loss": [],
+                                "time_s": []}
     bar = _progress(epochs, desc, progress)
     for epoch in range(1, epochs + 1):
-        model.train()
-        t0 = time.perf_counter()
-        loss_sum, correct, seen = 0.0, 0, 0
-        for batch in iterate_batches(len(X), batch_size, gen, X, y, *extra):
-            xb, yb, *rest = (t.to(device) for t in batch)
-            if augment is not None:
-                xb = augment(xb, gen)
-            logits = model(xb)
-            loss = batch_loss(logits, yb, xb, *rest)
-            opt.zero_grad(set_to_none=True)
-            loss.backward()
-            opt.step()
-            sched.step()
-            loss_sum += loss.item() * len(yb)
-            correct += (logits.argmax(1) == yb).sum().item()
-            seen += len(yb)
-        history["epoch"].append(epoch)
-        history["train_loss"].append(loss_sum / max(seen, 1))
-        history["train_acc"].append(correct / max(seen, 1))
-        history["time_s"].append(time.perf_counter() - t0)
-        if X_test is not None:
-            test_logits = predict_logits(model, X_test, device=device)
-            history["test_acc"].append((test_logits.argmax(1) == y_test).float().mean().item())
-            history["test_loss"].append(F.cross_entropy(test_logits, y_test).item())  # shows overfitting
+        record = {"epoch": epoch, **train_epoch(model, X, y, loss_fn=loss_fn, optimizer=optimizer,
+                                                 scheduler=scheduler, batch_size=batch_size, generator=gen,
+                                                 device=device, augment=augment)}
+        for name, (Xe, ye) in evals.items():
+            metrics = eval_metrics(predict_logits(model, Xe, device=device), ye)
+            record.update({f"{name}_{k}": v for k, v in metrics.items()})
+        for key, value in record.items():
+            history.setdefault(key, []).append(value)
         if bar is not None:
-            post = {"loss": f"{history['train_loss'][-1]:.4f}"}
-            if history["test_acc"]:
-                post["test_acc"] = f"{history['test_acc'][-1]:.4f}"
-            bar.set_postfix(post)
+            bar.set_postfix({"loss": f"{record['train_loss']:.4f}",
+                             **{k: f"{v:.4f}" for k, v in record.items() if k.endswith("_acc") and k != "train_acc"}})
             bar.update(1)
     if bar is not None:
         bar.close()
@@ -151,24 +213,28 @@ def _fit(model: nn.Module, X: torch.Tensor, y: torch.Tensor, batch_loss: Callabl
     return history
 
 
-def train_model(model: nn.Module, train, test=None, *, epochs: int = 10, lr: float = 1e-3,
-                batch_size: int = 64, seed: int = 0, device="cpu", progress: bool = True,
+def train_model(model: nn.Module, train, test=None, *, epochs: int = RECIPES.student.epochs,
+                lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0, device="cpu", progress: bool = True,
                 augment=None) -> dict:
     """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists)."""
-    X, y = _tensors(train)
-    return _fit(model, X, y, lambda logits, yb, xb: F.cross_entropy(logits, yb), (), test, epochs, lr,
-                batch_size, seed, device, progress, "train", augment)
+    return fit(model, train, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+               eval_data=None if test is None else {"test": test}, augment=augment, device=device,
+               progress=progress, desc="train")
 
 
-def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = 4.0,
-            alpha: float = 0.9, epochs: int = 10, lr: float = 1e-3, batch_size: int = 64, seed: int = 0,
+def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = RECIPES.distill.T,
+            alpha: float = RECIPES.distill.alpha, epochs: int = RECIPES.student.epochs,
+            lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0,
             device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None,
-            teacher_logits: torch.Tensor | None = None) -> dict:
+            teacher_logits: torch.Tensor | None = None, transfer_copies: int = 0, copy_shift: int = 2) -> dict:
     """Train `student` on kd_loss against a frozen `teacher` (eval mode, no gradients).
 
-    Without augmentation the teacher's logits are computed once and shuffled together with the
-    inputs, so an epoch costs about what a plain epoch costs. Pass `teacher_logits` (the teacher's
-    logits for every training row, in order) to reuse them across several students.
+    Without augmentation the teacher's logits are computed once and looked up by example index, so
+    an epoch costs about what a plain epoch costs. Pass `teacher_logits` (the teacher's logits for
+    every training row, in order) to reuse them across several students.
+    `transfer_copies=k` enlarges the transfer set with k jittered copies of every training row (shifted
+    by up to `copy_shift` pixels, made once from `seed`; see `transfer.jittered_copies`), and the
+    teacher's logits are computed once per copy: an epoch then has (k + 1) times as many steps.
     """
     T, alpha = check_temperature(T), check_alpha(alpha)
     if student is teacher:
@@ -176,7 +242,14 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
     if teacher_logits is not None and (augment is not None or not cache_teacher_logits):
         raise ValueError("teacher_logits can only be reused without augmentation and with "
                          "cache_teacher_logits=True: augmented inputs need the teacher run on every batch")
-    X, y = _tensors(train)
+    X, y = as_tensors(train)
+    check_dataset(X, y, student)  # before the teacher sees the data
+    if transfer_copies:
+        if augment is not None or teacher_logits is not None or not cache_teacher_logits:
+            raise ValueError("transfer_copies makes a fixed, enlarged transfer set with the teacher's logits cached "
+                             "per copy: use it without augment, without teacher_logits and with cache_teacher_logits=True")
+        X, y = jittered_copies(X, y, transfer_copies, copy_shift, seed)
+        train = (X, y)
     device = resolve_device(device)
     teacher.to(device).eval()
     flags = [p.requires_grad for p in teacher.parameters()]
@@ -187,17 +260,19 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
             if teacher_logits is not None and teacher_logits.shape[0] != len(X):
                 raise ValueError(f"teacher_logits has {teacher_logits.shape[0]} rows but the training set has "
                                  f"{len(X)}: pass predict_logits(teacher, X) for the same X, in the same order")
-            t_logits = teacher_logits if teacher_logits is not None else predict_logits(teacher, X, device=device)
-            loss = lambda logits, yb, xb, tb: kd_loss(logits, tb, yb, T, alpha)  # noqa: E731
-            extra = (t_logits,)
+            cached = teacher_logits if teacher_logits is not None else predict_logits(teacher, X, device=device)
+            cached = cached.to(device)
+
+            def loss_fn(logits, batch):
+                return kd_loss(logits, cached[batch.index], batch.y, T, alpha)
         else:
-            def loss(logits, yb, xb):
+            def loss_fn(logits, batch):
                 with torch.no_grad():
-                    tb = teacher(xb)
-                return kd_loss(logits, tb, yb, T, alpha)
-            extra = ()
-        return _fit(student, X, y, loss, extra, test, epochs, lr, batch_size, seed, device, progress,
-                    f"distill T={T:g}", augment)
+                    teacher_batch = teacher(batch.X)
+                return kd_loss(logits, teacher_batch, batch.y, T, alpha)
+        return fit(student, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+                   eval_data=None if test is None else {"test": test}, augment=augment, device=device,
+                   progress=progress, desc=f"distill T={T:g}")
     finally:
         for p, f in zip(teacher.parameters(), flags):
             p.requires_grad_(f)
@@ -211,34 +286,88 @@ def _cache_path(root, config: dict) -> Path:
     return Path(root) / "cache" / f"{config.get('role', 'model')}-{key}.pt"
 
 
+#: With this environment variable set to "1", the model cache refuses to train (see prepare.py).
+NO_TRAINING_ENV = "DISTILL_NO_TRAINING"
+
+
+def refuse_training(what: str, root) -> None:
+    """Raise if DISTILL_NO_TRAINING=1: called by the model cache just before it would train `what`."""
+    if os.environ.get(NO_TRAINING_ENV) == "1":
+        raise RuntimeError(f"{what} is not in the cache under {root} and {NO_TRAINING_ENV}=1 forbids "
+                           f"training; run `python -m distill_helpers prepare --root {root}` first, "
+                           f"or unset {NO_TRAINING_ENV}")
+
+
 def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, dict]], root="data",
                  retrain: bool = False) -> nn.Module:
     """Load the model trained for exactly `config` from root/cache, or train, save and return it.
 
     The file name hashes the full config; the config is also stored inside and compared on load,
-    so a changed config never reuses a stale model. A damaged entry warns and is retrained.
+    so a changed config never reuses a stale model. A damaged entry (unreadable, made for another
+    config, NaN weights, a folder in its place) warns and is retrained. A lock file per entry makes
+    a second process wait while the first trains, then load its result. If the entry cannot be
+    written, the trained model is returned with a warning.
     """
     path = _cache_path(root, config)
-    if path.exists() and not retrain:
+    wanted = json.loads(json.dumps(config))
+    with contextlib.ExitStack() as stack:
         try:
-            model = load_model(path)
-            if model.metadata.get("cache_config") == json.loads(json.dumps(config)):
-                model.history = model.metadata.get("history", {})
+            stack.enter_context(file_lock(path.with_name(path.name + ".lock")))
+        except OSError:  # a read-only or unusable root: no cache, but no lost work either
+            pass
+        if not retrain:
+            model = _load_cache_entry(path, wanted)
+            if model is not None:
                 return model
-            warnings.warn(f"cache entry {path.name} was made for another config; retraining")
-        except CheckpointError as e:
-            warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
-    from .prepare import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
-    refuse_training(f"{config.get('role', 'model')} ({path.name})", root)
-    model, history = build_and_train()
-    metadata = {"cache_config": json.loads(json.dumps(config)), "history": history}
-    save_model(model, path, metadata=metadata, overwrite=True)
-    model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
-    return model.cpu().eval()
+        refuse_training(  # DISTILL_NO_TRAINING=1: a prepared room (prepare.py) trains nothing
+            f"{config.get('role', 'model')} ({path.name})", root)
+        model, history = build_and_train()
+        metadata = {"cache_config": wanted, "history": history}
+        try:
+            save_model(model, path, metadata=metadata, overwrite=True)
+        except (OSError, ValueError) as e:
+            warnings.warn(f"the trained model could not be cached as {str(path)!r} ({e}); it is returned, "
+                          f"but will be trained again next time")
+        model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
+        return model.cpu().eval()
 
 
-def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = 12, lr: float = 1e-3,
-                batch_size: int = 64, seed: int = 0, arch: dict | None = None, augment_shift: int = 2,
+def _load_cache_entry(path: Path, wanted: dict) -> nn.Module | None:
+    """The cached model at `path` if it is sound and made for `wanted`; otherwise warn and return None."""
+    if not path.exists():
+        return None
+    if path.is_dir():
+        warnings.warn(f"cache entry {str(path)!r} is a folder, not a file; retraining (remove that folder "
+                      f"so the result can be cached)")
+        return None
+    try:
+        model = load_model(path)
+    except (CheckpointError, OSError) as e:
+        warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
+        return None
+    if model.metadata.get("cache_config") != wanted:
+        warnings.warn(f"cache entry {path.name} was made for another config; retraining")
+        return None
+    if not weights_are_finite(model):
+        warnings.warn(f"cache entry {path.name} holds NaN or inf weights (a diverged run); retraining")
+        return None
+    model.history = model.metadata.get("history", {})
+    return model
+
+
+def _fresh_model_trainer(dataset: str, root, arch: dict, seed: int, train_fn: Callable) -> Callable:
+    """build_and_train for cached_model: load the dataset, seed, build `arch`, run train_fn(model, train, test)."""
+    def build_and_train():
+        train, test = load_dataset(dataset, root)
+        set_seed(seed)
+        model = build_model(arch)
+        return model, train_fn(model, train, test)
+    return build_and_train
+
+
+def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = RECIPES.teacher.epochs,
+                lr: float = RECIPES.teacher.lr, batch_size: int = RECIPES.teacher.batch_size, seed: int = 0,
+                arch: dict | None = None, augment_shift: int = RECIPES.teacher.augment_shift,
                 device="cpu", progress: bool = True, retrain: bool = False) -> nn.Module:
     """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar)."""
     info = dataset_info(dataset)
@@ -246,20 +375,17 @@ def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = 12, lr: 
     config = {"role": "teacher", "dataset": dataset, "split": "default", "arch": arch, "epochs": epochs,
               "lr": lr, "batch_size": batch_size, "seed": seed, "augment_shift": augment_shift}
 
-    def build_and_train():
-        train, test = load_dataset(dataset, root)
-        set_seed(seed)
-        model = build_model(arch)
-        hist = train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+    def train_fn(model, train, test):
+        return train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
                            device=device, progress=progress,
                            augment=random_shift(augment_shift) if augment_shift else None)
-        return model, hist
-    return cached_model(config, build_and_train, root, retrain)
+    return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
 
 
 def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", *,
-                hidden=(800, 800), T: float = 4.0, alpha: float = 0.9, epochs: int = 20, lr: float = 1e-3,
-                batch_size: int = 64, seed: int = 0, teacher: nn.Module | None = None, device="cpu",
+                hidden=RECIPES.student.hidden, T: float = RECIPES.distill.T, alpha: float = RECIPES.distill.alpha,
+                epochs: int = RECIPES.student.epochs, lr: float = RECIPES.student.lr,
+                batch_size: int = RECIPES.student.batch_size, seed: int = 0, teacher: nn.Module | None = None, device="cpu",
                 progress: bool = True, retrain: bool = False) -> nn.Module:
     """An MLP student trained from scratch (kind='scratch') or distilled from the default teacher, cached."""
     if kind not in ("scratch", "distilled"):
@@ -274,27 +400,22 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
         config.update(T=check_temperature(T), alpha=check_alpha(alpha),
                       teacher=getattr(teacher, "metadata", {}).get("cache_config", teacher.config))
 
-    def build_and_train():
-        train, test = load_dataset(dataset, root)
-        set_seed(seed)
-        model = build_model(arch)
+    def train_fn(model, train, test):
+        kw = dict(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device, progress=progress)
         if kind == "scratch":
-            hist = train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size,
-                               seed=seed, device=device, progress=progress)
-        else:
-            hist = distill(model, teacher, train, test, T=T, alpha=alpha, epochs=epochs, lr=lr,
-                           batch_size=batch_size, seed=seed, device=device, progress=progress)
-        return model, hist
-    return cached_model(config, build_and_train, root, retrain)
+            return train_model(model, train, test, **kw)
+        return distill(model, teacher, train, test, T=T, alpha=alpha, **kw)
+    return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
 
 
-def sweep_T_alpha(teacher: nn.Module, train, test, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
-                  lr: float = 1e-3, batch_size: int = 64, progress: bool = True) -> dict:
+def sweep_T_alpha(teacher: nn.Module, train, test, *, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
+                  lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size,
+                  progress: bool = True) -> dict:
     """Distil one small student per (T, alpha, seed) and return test errors as nested lists [T][alpha][seed]."""
     Ts = [check_temperature(t) for t in Ts]
     alphas = [check_alpha(a) for a in alphas]
-    X_test, y_test = _tensors(test)
-    X, _ = _tensors(train)
+    X_test, y_test = as_tensors(test)
+    X, _ = as_tensors(train)
     arch = student_config(tuple(hidden), tuple(X.shape[1:]), int(teacher.config["num_classes"]))
     errors = [[[0] * len(seeds) for _ in alphas] for _ in Ts]
     t_logits = predict_logits(teacher, X)  # once for the whole sweep
@@ -306,7 +427,7 @@ def sweep_T_alpha(teacher: nn.Module, train, test, Ts, alphas, seeds=(0,), hidde
                 student = build_model(arch)
                 distill(student, teacher, train, T=T, alpha=alpha, epochs=epochs, lr=lr, batch_size=batch_size,
                         seed=seed, progress=False, teacher_logits=t_logits)
-                errors[i][j][k] = int((predict_logits(student, X_test).argmax(1) != y_test).sum())
+                errors[i][j][k] = error_count(predict_logits(student, X_test), y_test)
                 if bar is not None:
                     bar.update(1)
     if bar is not None:

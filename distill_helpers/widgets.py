@@ -22,30 +22,26 @@ from matplotlib.figure import Figure
 
 from .losses import check_alpha, check_temperature, entropy, kd_loss_terms, softmax_with_temperature
 from .plots import STUDENT_COLOR, TEACHER_COLOR, show_image
+from .recipes import RECIPES
 
-__all__ = ["temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
+__all__ = ["BlittedFigure", "temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
            "LossFigure", "loss_explorer"]
 
 
 # ---------------------------------------------------------------- temperature explorer
 
-def temperature_state(teacher_logits: torch.Tensor, student_logits: torch.Tensor | None, T: float) -> dict:
+def temperature_state(*, student_logits: torch.Tensor | None = None, teacher_logits: torch.Tensor,
+                      T: float) -> dict:
     """Probabilities at temperature T and their entropies (nats) for one example's logits."""
     T = check_temperature(T)
     out = {"T": T}
-    for name, z in (("teacher", teacher_logits), ("student", student_logits)):
+    for name, z in (("student", student_logits), ("teacher", teacher_logits)):
         if z is None:
             continue
         p = softmax_with_temperature(z.detach().double(), T)
         out[f"{name}_probs"] = p
         out[f"{name}_entropy"] = entropy(p).item()
     return out
-
-
-def _png(fig: Figure, dpi: int = 72) -> bytes:
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
 
 
 def _encode_canvas(canvas: FigureCanvasAgg) -> bytes:
@@ -57,16 +53,50 @@ def _encode_canvas(canvas: FigureCanvasAgg) -> bytes:
     return buf.getvalue()
 
 
-class TemperatureFigure:
+class BlittedFigure:
+    """A figure redrawn by blitting: everything but `moving` is drawn once into a background; render()
+    restores it and draws only the moving artists on top (about 10x faster than a full redraw).
+
+    Subclasses build `self.fig` and call `start_blitting(artists)`; they call `invalidate()` when something
+    outside the moving artists changes (a new digit, new axis limits).
+    """
+
+    def __init__(self, figsize=(7.5, 2.8), dpi: int = 72):
+        self.fig = Figure(figsize=figsize, dpi=dpi)
+        self.canvas = FigureCanvasAgg(self.fig)
+        self.moving: list = []
+        self._background = None
+
+    def start_blitting(self, moving: list) -> None:
+        self.moving = list(moving)
+        for artist in self.moving:
+            artist.set_animated(True)
+        self._background = None
+
+    def invalidate(self) -> None:
+        self._background = None
+
+    def render(self) -> bytes:
+        """PNG bytes of the current state."""
+        if self._background is None:
+            self.canvas.draw()  # everything except the animated artists
+            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
+        else:
+            self.canvas.restore_region(self._background)
+        for artist in self.moving:
+            self.fig.draw_artist(artist)
+        return _encode_canvas(self.canvas)
+
+
+class TemperatureFigure(BlittedFigure):
     """A reusable figure: a digit and its teacher/student bars; update() only moves bar heights."""
 
-    def __init__(self, images, teacher_logits, student_logits=None, classes=None, labels=None):
-        self.images, self.teacher_logits, self.student_logits = images, teacher_logits, student_logits
+    def __init__(self, images, *, student_logits=None, teacher_logits, classes=None, labels=None):
+        self.images, self.student_logits, self.teacher_logits = images, student_logits, teacher_logits
         self.labels = labels
         n = teacher_logits.shape[1]
         self.classes = classes or [str(i) for i in range(n)]
-        self.fig = Figure(figsize=(7.5, 2.8), dpi=72)
-        self.canvas = FigureCanvasAgg(self.fig)
+        super().__init__()
         self.ax_img = self.fig.add_axes([0.01, 0.12, 0.22, 0.76])
         self.ax = self.fig.add_axes([0.31, 0.16, 0.66, 0.7])
         xs = torch.arange(n).float().numpy()
@@ -80,23 +110,19 @@ class TemperatureFigure:
         self.legend = self.ax.legend(fontsize=8, loc="upper right")
         self.title = self.ax.set_title("", fontsize=10)
         self.index = None
-        # Blitting: the axes, ticks and digit are drawn once into a background; a new T redraws only
-        # the bars and the title on top of it (about 10x faster than a full redraw).
-        self._moving = [*self.t_bars, *(self.s_bars or []), self.legend, self.title]  # legend over bars
-        for artist in self._moving:
-            artist.set_animated(True)
-        self._background = None
+        # the axes, ticks and digit are the background; a new T redraws the bars, the legend over them, the title
+        self.start_blitting([*self.t_bars, *(self.s_bars or []), self.legend, self.title])
 
     def update(self, index: int, T: float) -> dict:
         """Redraw for example `index` at temperature T; returns the state that was drawn."""
         s = self.student_logits[index] if self.student_logits is not None else None
-        state = temperature_state(self.teacher_logits[index], s, T)
+        state = temperature_state(student_logits=s, teacher_logits=self.teacher_logits[index], T=T)
         if index != self.index:
             self.ax_img.clear()
             lab = None if self.labels is None else int(self.labels[index])
             show_image(self.ax_img, self.images[index], f"test digit #{index}" + (f" (label {lab})" if lab is not None else ""))
             self.index = index
-            self._background = None
+            self.invalidate()
         for bar, h in zip(self.t_bars, state["teacher_probs"].tolist()):
             bar.set_height(h)
         text = f"T = {state['T']:.2f}   entropy: teacher {state['teacher_entropy']:.3f}"
@@ -111,25 +137,7 @@ class TemperatureFigure:
     def png(self, index: int, T: float) -> bytes:
         """Update and render to PNG bytes (what the widget shows)."""
         self.update(index, T)
-        if self._background is None:
-            self.canvas.draw()  # everything except the animated bars and title
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in self._moving:
-            self.fig.draw_artist(artist)
-        return _encode_canvas(self.canvas)
-
-    def png_full(self, index: int, T: float) -> bytes:
-        """The same picture through a plain full redraw (the reference the fast path is tested against)."""
-        self.update(index, T)
-        for artist in self._moving:
-            artist.set_animated(False)
-        try:
-            return _png(self.fig)
-        finally:
-            for artist in self._moving:
-                artist.set_animated(True)
+        return self.render()
 
 
 class _WithStaticFallback:
@@ -190,7 +198,7 @@ def _explorer(controls: list, render, css_class: str, key: str) -> _WithStaticFa
     return _WithStaticFallback(box, first)
 
 
-def temperature_explorer(images, teacher_logits, student_logits=None, labels=None, classes=None,
+def temperature_explorer(images, *, student_logits=None, teacher_logits, labels=None, classes=None,
                          T: float = 1.0, index: int = 0, T_range=(0.5, 20.0), key: str = "temperature-explorer"):
     """A T slider and an example picker redrawing teacher and student probability bars.
 
@@ -199,7 +207,8 @@ def temperature_explorer(images, teacher_logits, student_logits=None, labels=Non
     """
     import ipywidgets as w
 
-    fig = TemperatureFigure(images, teacher_logits, student_logits, classes, labels)
+    fig = TemperatureFigure(images, student_logits=student_logits, teacher_logits=teacher_logits, classes=classes,
+                            labels=labels)
     slider = stable_widget(w.FloatSlider, f"{key}/T", value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
                            continuous_update=True, readout_format=".1f")
     picker = stable_widget(w.Dropdown, f"{key}/example", options=[(f"#{i}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
@@ -210,7 +219,7 @@ def temperature_explorer(images, teacher_logits, student_logits=None, labels=Non
 
 # ---------------------------------------------------------------- T / alpha loss explorer
 
-def loss_terms_state(student_logits, teacher_logits, labels, T: float, alpha: float) -> dict:
+def loss_terms_state(*, student_logits, teacher_logits, labels, T: float, alpha: float) -> dict:
     """Weighted soft and hard terms of kd_loss and the norms of their gradients w.r.t. the student logits."""
     T, alpha = check_temperature(T), check_alpha(alpha)
     z = student_logits.detach().double().requires_grad_(True)
@@ -225,17 +234,16 @@ def loss_terms_state(student_logits, teacher_logits, labels, T: float, alpha: fl
     return out
 
 
-class LossFigure:
+class LossFigure(BlittedFigure):
     """Two bar panels: the weighted loss terms and the sizes of their gradients.
 
     The y-limits move in powers of two, so most slider steps only redraw the bars (blitting) and a
     full redraw happens only when a limit changes.
     """
 
-    def __init__(self, student_logits, teacher_logits, labels):
-        self.args = (student_logits, teacher_logits, labels)
-        self.fig = Figure(figsize=(7.5, 2.8), dpi=72)
-        self.canvas = FigureCanvasAgg(self.fig)
+    def __init__(self, *, student_logits, teacher_logits, labels):
+        self.logits = {"student_logits": student_logits, "teacher_logits": teacher_logits, "labels": labels}
+        super().__init__()
         self.ax1 = self.fig.add_axes([0.08, 0.15, 0.38, 0.68])
         self.ax2 = self.fig.add_axes([0.58, 0.15, 0.38, 0.68])
         names = ["alpha*soft", "(1-alpha)*hard"]
@@ -245,10 +253,8 @@ class LossFigure:
         self.ax1.set_title("loss terms", fontsize=10)
         self.ax2.set_title("gradient norm w.r.t. student logits", fontsize=10)
         self.title = self.fig.suptitle("", fontsize=10)
-        self._moving = [*self.b1, *self.b2, self.title]
-        for artist in self._moving:
-            artist.set_animated(True)
-        self._background, self._limits = None, None
+        self.start_blitting([*self.b1, *self.b2, self.title])
+        self._limits = None
 
     @staticmethod
     def _limit(values) -> float:
@@ -256,7 +262,7 @@ class LossFigure:
         return 2.0 ** math.ceil(math.log2(top))
 
     def update(self, T: float, alpha: float) -> dict:
-        state = loss_terms_state(*self.args, T, alpha)
+        state = loss_terms_state(**self.logits, T=T, alpha=alpha)
         limits = []
         for bars, key, ax in ((self.b1, "term", self.ax1), (self.b2, "grad_norm", self.ax2)):
             vals = [state[f"soft_{key}"], state[f"hard_{key}"]]
@@ -265,7 +271,8 @@ class LossFigure:
             limits.append(self._limit(vals))
             ax.set_ylim(0, limits[-1])
         if limits != self._limits:
-            self._background, self._limits = None, limits
+            self._limits = limits
+            self.invalidate()
         state["text"] = (f"T = {T:.1f}, alpha = {alpha:.2f}: loss {state['total']:.4f} "
                          f"(soft {state['soft_term']:.4f}, hard {state['hard_term']:.4f}); "
                          f"grad norms soft {state['soft_grad_norm']:.4f}, hard {state['hard_grad_norm']:.4f}")
@@ -275,22 +282,15 @@ class LossFigure:
     def png(self, T: float, alpha: float) -> tuple[bytes, str]:
         """Update and render; returns PNG bytes and the readout text."""
         state = self.update(T, alpha)
-        if self._background is None:
-            self.canvas.draw()
-            self._background = self.canvas.copy_from_bbox(self.fig.bbox)
-        else:
-            self.canvas.restore_region(self._background)
-        for artist in self._moving:
-            self.fig.draw_artist(artist)
-        return _encode_canvas(self.canvas), state["text"]
+        return self.render(), state["text"]
 
 
-def loss_explorer(student_logits, teacher_logits, labels, T: float = 4.0, alpha: float = 0.9,
-                  key: str = "loss-explorer"):
+def loss_explorer(*, student_logits, teacher_logits, labels, T: float = RECIPES.distill.T,
+                  alpha: float = RECIPES.distill.alpha, key: str = "loss-explorer"):
     """T and alpha sliders showing how the soft and hard terms of kd_loss, and their gradients, change."""
     import ipywidgets as w
 
-    fig = LossFigure(student_logits, teacher_logits, labels)
+    fig = LossFigure(student_logits=student_logits, teacher_logits=teacher_logits, labels=labels)
     t_slider = stable_widget(w.FloatSlider, f"{key}/T", value=T, min=0.5, max=20, step=0.5, description="T", readout_format=".1f")
     a_slider = stable_widget(w.FloatSlider, f"{key}/alpha", value=alpha, min=0, max=1, step=0.05, description="alpha", readout_format=".2f")
     return _explorer([t_slider, a_slider], lambda: fig.png(t_slider.value, a_slider.value), "kd-loss-explorer", key)

@@ -2,14 +2,20 @@
 
 Runs notebooks 02 and 03 in JupyterLab the way a learner does, sets the temperature of each explorer
 by typing into its slider's readout, and checks that the figure and its readout changed, that no error output
-appeared, and that the browser console reported no widget or JavaScript error. Screenshots go to
-artifacts/browser/ (git-ignored).
+appeared, and that the browser console reported no widget or JavaScript error. Notebook 02 is then saved and
+reopened, as JupyterLab's autosave does to a learner's copy: it must show its explorer's picture, not
+"Error displaying widget: model not found". Screenshots go to artifacts/browser/ (git-ignored).
+
+JupyterLab serves the notebooks as committed (read from git), not the working copies, so notebooks a
+learner has run and saved do not change what this test sees.
 
 Needs Debian's chromium (`apt-get install chromium`) and the Python package playwright. Without them the
 test skips, unless DISTILL_REQUIRE_BROWSER=1 is set, which makes a missing browser a failure.
 """
 from __future__ import annotations
 
+import io
+import json
 import os
 import re
 import secrets
@@ -17,6 +23,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import tarfile
 import time
 import urllib.request
 from pathlib import Path
@@ -48,6 +55,20 @@ def _require_browser():
         pytest.skip(msg)
 
 
+def _committed_notebooks(dest: Path) -> None:
+    """Copy notebooks/ as committed at HEAD (a learner's saved copies may hold other outputs); outside a git
+    checkout, the files as they are."""
+    try:
+        tar = subprocess.run(["git", "-C", str(ROOT), "archive", "--format=tar", "HEAD", "notebooks"],
+                             capture_output=True, check=True, timeout=60).stdout
+    except (OSError, subprocess.SubprocessError):
+        shutil.copytree(ROOT / "notebooks", dest / "notebooks", ignore=shutil.ignore_patterns("src", "*.pth"))
+        return
+    with tarfile.open(fileobj=io.BytesIO(tar)) as t:
+        t.extractall(dest, members=[m for m in t.getmembers() if m.name.endswith(".ipynb") or m.isdir()],
+                     filter="data")
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -59,7 +80,7 @@ def lab(tmp_path_factory):
     """JupyterLab on a free loopback port with a random token, serving a copy of the notebooks."""
     _require_browser()
     work = tmp_path_factory.mktemp("lab")
-    shutil.copytree(ROOT / "notebooks", work / "notebooks", ignore=shutil.ignore_patterns("src", "*.pth"))
+    _committed_notebooks(work)
     (work / "data").symlink_to(ROOT / "data")  # share the dataset and model cache; notebooks use ../data
     # Render every cell (no virtual scrolling, so all prompts are in the page) and fetch no news.
     settings = work / "settings" / "@jupyterlab"
@@ -147,7 +168,51 @@ def _errors_in_outputs(page) -> list[str]:
     return [t for t in texts if re.search(r"Traceback|Error", t)]
 
 
-def _exercise(browser, lab, notebook: str, box_class: str, value: str, expect: str, tag: str):
+def _shut_down_kernels(lab) -> None:
+    headers = {"Authorization": f"token {lab['token']}"}
+    with urllib.request.urlopen(urllib.request.Request(f"{lab['base']}/api/sessions", headers=headers)) as r:
+        sessions = json.load(r)
+    for session in sessions:
+        urllib.request.urlopen(urllib.request.Request(f"{lab['base']}/api/sessions/{session['id']}",
+                                                      method="DELETE", headers=headers), timeout=30)
+
+
+def _save_and_reopen(browser, lab, page, notebook: str, box_class: str, tag: str, console: list):
+    """Save the run notebook as JupyterLab's autosave would, then open it again without running it."""
+    page.locator(".jp-Notebook").first.click()
+    page.keyboard.press("Control+s")
+    page.wait_for_function("() => !document.querySelector('.lm-TabBar-tab.jp-mod-current.jp-mod-dirty')",
+                           timeout=30_000)
+    saved = json.loads((lab["work"] / "notebooks" / notebook).read_text())
+    view = "application/vnd.jupyter.widget-view+json"
+    assert any(view in o.get("data", {}) for c in saved["cells"] for o in c.get("outputs", [])), \
+        "the saved file holds the run's widget outputs"
+    page.goto("about:blank")
+    _shut_down_kernels(lab)  # as after closing JupyterLab: the reopened notebook meets a fresh kernel
+    reopened = page.context.new_page()
+    reopened.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
+    reopened.goto(f"{lab['base']}/lab/workspaces/{tag}-reopen/tree/{notebook}?reset&token={lab['token']}",
+                  wait_until="domcontentloaded")
+    box = reopened.locator(f".{box_class}").first
+    error = reopened.locator(".jp-OutputArea-output", has_text="Error displaying widget").first
+    try:
+        box.or_(error).wait_for(state="visible", timeout=90_000)
+        assert not error.is_visible(), f"the reopened notebook shows: {error.inner_text()}"
+        box.scroll_into_view_if_needed()
+        img = box.locator("img").first
+        img.wait_for(state="visible", timeout=30_000)
+        reopened.wait_for_function("(img) => img.complete && img.naturalWidth > 100", arg=img.element_handle(),
+                                   timeout=30_000)
+        box.screenshot(path=str(ARTIFACTS / f"{tag}_reopened.png"))
+        assert not reopened.locator(".jp-OutputArea-output", has_text="Error displaying widget").count()
+        assert not [c for c in console if "model not found" in c], console
+    except Exception:
+        reopened.screenshot(path=str(ARTIFACTS / f"{tag}_reopen_failure.png"))
+        raise
+
+
+def _exercise(browser, lab, notebook: str, box_class: str, value: str, expect: str, tag: str,
+              reopen: bool = False):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     for old in ARTIFACTS.glob(f"{tag}_*"):  # no stale screenshot from an earlier run
         old.unlink()
@@ -186,6 +251,8 @@ def _exercise(browser, lab, notebook: str, box_class: str, value: str, expect: s
         (ARTIFACTS / f"{tag}_console.txt").write_text("\n".join(console + page_errors))
         assert not page_errors, f"JavaScript errors: {page_errors}"
         assert not bad, f"browser console reported widget/JavaScript errors: {bad}"
+        if reopen:
+            _save_and_reopen(browser, lab, page, notebook, box_class, tag, console)
     except Exception:
         page.screenshot(path=str(ARTIFACTS / f"{tag}_failure.png"), full_page=False)
         raise
@@ -194,7 +261,8 @@ def _exercise(browser, lab, notebook: str, box_class: str, value: str, expect: s
 
 
 def test_temperature_widget_in_jupyterlab(browser, lab):
-    _exercise(browser, lab, "02_temperature.ipynb", "kd-temperature-explorer", "4.5", "T = 4.50", "02_temperature")
+    _exercise(browser, lab, "02_temperature.ipynb", "kd-temperature-explorer", "4.5", "T = 4.50", "02_temperature",
+              reopen=True)
 
 
 def test_loss_widget_in_jupyterlab(browser, lab):

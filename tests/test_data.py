@@ -6,6 +6,7 @@ import pytest
 import torch
 
 from distill_helpers import data as D
+from distill_helpers.safeio import atomic_torch_save
 
 
 def test_mnist5k_shapes_types_and_stratified_split(mnist5k):
@@ -102,14 +103,14 @@ def test_failed_download_is_reported_and_points_offline(tmp_path, monkeypatch):
 
 def test_atomic_save_keeps_old_file_when_interrupted(tmp_path, monkeypatch):
     path = tmp_path / "x.pt"
-    D.atomic_torch_save({"a": torch.ones(2)}, path)
+    atomic_torch_save({"a": torch.ones(2)}, path)
 
     def boom(*a, **k):
         raise KeyboardInterrupt
 
     monkeypatch.setattr(torch, "save", boom)
     with pytest.raises(KeyboardInterrupt):
-        D.atomic_torch_save({"a": torch.zeros(2)}, path)
+        atomic_torch_save({"a": torch.zeros(2)}, path)
     monkeypatch.undo()
     assert torch.equal(torch.load(path, weights_only=True)["a"], torch.ones(2))
     assert [p.name for p in tmp_path.iterdir()] == ["x.pt"]  # no temporary file left behind

@@ -6,8 +6,8 @@ import torch
 
 from distill_helpers import MLP
 from distill_helpers.evaluate import (accuracy, agreement, calibration_bins, confusion_matrix, error_count,
-                                      evaluate_model, expected_calibration_error, file_size, latency, mean_kl,
-                                      model_size_bytes, per_class_accuracy)
+                                      eval_metrics, evaluate_model, expected_calibration_error, latency, mean_kl,
+                                      model_size_bytes)
 
 
 def test_accuracy_errors_confusion_by_hand():
@@ -17,18 +17,26 @@ def test_accuracy_errors_confusion_by_hand():
     assert error_count(logits, y) == 2
     cm = confusion_matrix(logits, y)
     assert cm.tolist() == [[1, 0, 0], [0, 1, 1], [1, 0, 0]]
-    assert per_class_accuracy(logits, y).tolist() == [1.0, 0.5, 0.0]
+    m = eval_metrics(logits, y)
+    by_hand = sum(-math.log(math.exp(2) / (math.exp(2) + 2)) if p == t else -math.log(1 / (math.exp(2) + 2))
+                  for p, t in zip([0, 1, 2, 0], y.tolist())) / 4
+    assert m["acc"] == 0.5 and m["loss"] == pytest.approx(by_hand, rel=1e-6)
 
 
 def test_agreement_and_mean_kl():
     t = torch.tensor([[3.0, 0, 0], [0, 3.0, 0]])
     s = torch.tensor([[1.0, 0, 0], [1.0, 0, 0]])
-    assert agreement(t, s) == 0.5
+    assert agreement(student_logits=s, teacher_logits=t) == 0.5
     p = torch.softmax(t.double(), 1)
     q = torch.softmax(s.double(), 1)
     expected = sum(sum(pi * math.log(pi / qi) for pi, qi in zip(pr, qr)) for pr, qr in zip(p.tolist(), q.tolist())) / 2
-    assert mean_kl(t, s) == pytest.approx(expected, rel=1e-10)
-    assert mean_kl(t, t) == pytest.approx(0.0, abs=1e-12)
+    assert mean_kl(student_logits=s, teacher_logits=t) == pytest.approx(expected, rel=1e-10)
+    assert mean_kl(student_logits=t, teacher_logits=t) == pytest.approx(0.0, abs=1e-12)
+    # KL is not symmetric, so the roles must be named: a positional call is refused
+    assert mean_kl(student_logits=t, teacher_logits=s) != pytest.approx(expected, rel=1e-3)
+    for fn in (agreement, mean_kl):
+        with pytest.raises(TypeError):
+            fn(s, t)
 
 
 def test_ece_by_hand():
@@ -59,7 +67,7 @@ def test_size_latency_and_summary(tmp_path, small_data):
     assert n_bytes > 4 * (784 * 16 + 16 * 3)
     torch.save(m.state_dict(), tmp_path / "w.pt")
     # the same bytes up to the archive's internal file name, which torch.save takes from the path
-    assert abs(file_size(tmp_path / "w.pt") - n_bytes) < 1024
+    assert abs((tmp_path / "w.pt").stat().st_size - n_bytes) < 1024
     assert 0 < latency(m, small_data.tensors[0][:1], repeats=3) < 1
     out = evaluate_model(m, small_data, teacher_logits=torch.zeros(120, 3))
     assert out["n"] == 120 and out["errors"] == round((1 - out["accuracy"]) * 120)

@@ -216,3 +216,33 @@ def test_a_save_failing_half_way_through_replicate_overwrite_keeps_the_old_set(t
     assert main(_tiny_args(out, root) + ["--overwrite"]) == 0
     after = _snapshot(out)
     assert after["notes.txt"] == b"the user's own file" and after["teacher.pt"] != before["teacher.pt"]
+
+
+# Two processes ask an empty cache for the same model at once. The training announces itself with a file
+# per process and takes a moment; the lock makes the second process wait and load the first one's model.
+CACHE_RACE = """
+import os, sys, time, pathlib, torch
+from distill_helpers import MLP
+from distill_helpers.train import cached_model
+root, log = pathlib.Path(sys.argv[1]), pathlib.Path(sys.argv[2])
+(log / f"started-{os.getpid()}").touch()
+while len(list(log.glob("started-*"))) < 2:  # both processes are up before either asks the cache
+    time.sleep(0.01)
+def build_and_train():
+    (log / f"trained-{os.getpid()}").touch()
+    time.sleep(1.0)
+    torch.manual_seed(os.getpid())
+    return MLP(hidden=(4,), num_classes=3), {"epoch": [1]}
+model = cached_model({"role": "race", "hidden": [4]}, build_and_train, root)
+print(float(model.state_dict()["net.2.weight"].sum()))
+"""
+
+
+def test_two_processes_on_an_empty_cache_train_once(tmp_path):
+    log = tmp_path / "log"
+    log.mkdir()
+    procs = [_child(CACHE_RACE, str(tmp_path / "root"), str(log)) for _ in range(2)]
+    outs = [p.communicate(timeout=120) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    assert len(list(log.glob("trained-*"))) == 1  # the second process waited and loaded
+    assert outs[0][0] == outs[1][0]  # both got the same weights

@@ -1,6 +1,6 @@
 """The distillation loss, each property checked against an independent reference.
 
-Where each pitfall of shared/REFERENCE.md section 3 is tested:
+Where each pitfall of docs/pitfalls.md is tested (the same map, with sources, is in that file):
 1. reduction="mean"              test_reduction_mean_trap_gives_a_different_wrong_value
 2. missing T^2                   test_T_squared_keeps_soft_gradient_size_roughly_constant
 3. probabilities / p.log()       test_probabilities_instead_of_log_probabilities_is_wrong_and_we_are_stable
@@ -10,6 +10,8 @@ Where each pitfall of shared/REFERENCE.md section 3 is tested:
 6. swapped / duplicated logits   test_loss_depends_on_student_and_teacher_and_arguments_are_not_symmetric
 7. alpha convention              test_alpha_is_the_soft_weight
 8. single seed, best epoch       tests/test_cli.py::test_replicate_small_run_writes_loadable_models
+9. lookup by sample index       tests/test_train.py::test_fit_contract_batch_index_eval_data_and_history
+10. choices made on the test set see docs/pitfalls.md
 """
 import math
 

@@ -52,7 +52,7 @@ def test_series_structure(path):
     assert "assert " in code, "claims are backed by assert cells"
 
 
-# REFERENCE.md section 4: every error of the blog is named and corrected where its section is taught.
+# docs/blog_outline.md: every error of the blog is named and corrected where its section is taught.
 BLOG_ERRORS = {
     "01": ["black-box", "compression", "interpretability"],
     "02": ["never mentions temperature".split()[0], "T²", "hard-label"],

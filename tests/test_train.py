@@ -1,12 +1,11 @@
 """Training loops, the frozen teacher, cached-logit alignment, determinism and the model cache."""
-import warnings
-
 import pytest
 import torch
 from torch import nn
 
-from distill_helpers import MLP, TeacherCNN, build_model, distill, get_student, get_teacher, load_model, train_model
-from distill_helpers.train import _cache_path, iterate_batches, predict_logits, random_shift, resolve_device
+from distill_helpers import MLP, TeacherCNN, distill, get_student, get_teacher, train_model
+from distill_helpers.evaluate import predict_logits
+from distill_helpers.train import _cache_path, iterate_batches, random_shift, resolve_device
 
 
 def _fast(**kw):
@@ -153,7 +152,6 @@ def test_cuda_is_only_used_when_available_and_asked():
 
 
 def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatch):
-    import distill_helpers.data as D
     import distill_helpers.train as tr
     monkeypatch.setattr(tr, "load_dataset", lambda name, root: mnist5k)  # do not re-parse the CSV
     small_arch = TeacherCNN(channels=(2, 4), hidden=8).config
@@ -228,3 +226,186 @@ def test_sweep_shape_and_each_cell_is_a_real_distillation(small_data):
     assert res["errors"][1][0][1] == int((predict_logits(s, X).argmax(1) != y).sum())
     with pytest.raises(ValueError, match="alpha"):
         sweep_T_alpha(teacher, small_data, small_data, Ts=[1.0], alphas=[2.0], progress=False)
+
+
+def test_fit_contract_batch_index_eval_data_and_history(small_data):
+    # The loss sees each training row exactly once per epoch, with batch.index naming the rows it holds.
+    from distill_helpers import fit
+    X, y = small_data.tensors
+    seen = []
+
+    def loss_fn(logits, batch):
+        assert torch.equal(batch.X, X[batch.index]) and torch.equal(batch.y, y[batch.index])
+        seen.append(batch.index.clone())
+        return torch.nn.functional.cross_entropy(logits, batch.y)
+    torch.manual_seed(0)
+    m = MLP(hidden=(8,), num_classes=3)
+    half = (X[:60], y[:60])
+    hist = fit(m, small_data, loss_fn=loss_fn, epochs=2, lr=1e-2, batch_size=32, progress=False,
+               eval_data={"test": small_data, "half": half})
+    assert len(seen) == 2 * 4 and [len(i) for i in seen[:4]] == [32, 32, 32, 24]
+    for epoch in range(2):
+        assert sorted(torch.cat(seen[4 * epoch:4 * epoch + 4]).tolist()) == list(range(120))
+    assert hist["epoch"] == [1, 2] and not m.training
+    for key in ("train_loss", "train_acc", "time_s", "test_acc", "test_loss", "half_acc", "half_loss"):
+        assert len(hist[key]) == 2, key
+    # the evaluation columns are the metrics of the final weights, recomputed here by hand
+    logits = m(X[:60]).detach()
+    assert hist["half_acc"][-1] == (logits.argmax(1) == y[:60]).float().mean().item()
+    assert hist["half_loss"][-1] == pytest.approx(-torch.log_softmax(logits, 1)[range(60), y[:60]].mean().item(),
+                                                  rel=1e-5)
+    with pytest.raises(TypeError):
+        fit(m, small_data, loss_fn, 1, 1e-3, 32)  # everything after the data is keyword-only
+
+
+def test_eval_mode_restores_the_mode_even_on_error():
+    from distill_helpers import eval_mode
+    m = MLP(hidden=(4,), num_classes=3).train()
+    with eval_mode(m):
+        assert not m.training
+    assert m.training
+    m.eval()
+    with pytest.raises(RuntimeError), eval_mode(m):
+        raise RuntimeError("boom")
+    assert not m.training
+    m.train()
+    with pytest.raises(RuntimeError), eval_mode(m):
+        raise RuntimeError("boom")
+    assert m.training
+
+
+def test_fit_with_a_kd_loss_fn_is_distill(small_data):
+    # The README's recipe for a custom loss (cached teacher logits looked up by batch.index) and distill()
+    # are two formulations of the same training: the weights must come out identical.
+    from distill_helpers import fit, kd_loss
+    torch.manual_seed(0)
+    teacher = MLP(hidden=(12,), num_classes=3)
+    train_model(teacher, small_data, **_fast(seed=0))
+    t_logits = predict_logits(teacher, small_data.tensors[0])
+
+    def student():
+        torch.manual_seed(5)
+        return MLP(hidden=(8,), num_classes=3)
+    a, b = student(), student()
+    distill(a, teacher, small_data, **_fast(seed=2, T=3.0, alpha=0.6))
+    fit(b, small_data, loss_fn=lambda logits, batch: kd_loss(logits, t_logits[batch.index], batch.y, 3.0, 0.6),
+        **_fast(seed=2))
+    assert all(torch.equal(a.state_dict()[k], b.state_dict()[k]) for k in a.state_dict())
+
+
+# ---------------------------------------------------------------- issue 14: bad input fails at the boundary
+
+def _bad(small_data, **changes):
+    X, y = small_data.tensors
+    return changes.get("X", X), changes.get("y", y)
+
+
+@pytest.mark.parametrize("case, match", [
+    ("empty", "is empty"), ("nan", "NaN"), ("uint8", "uint8 on a 0-255 scale"), ("scale255", "divide by 255"),
+    ("label_high", "labels run from 0 to 6"), ("label_negative", "labels run from -1"),
+    ("float_labels", "integer tensor"), ("mismatch", "119 labels"),
+])
+def test_bad_training_data_is_refused_before_training(small_data, case, match):
+    X, y = small_data.tensors
+    data = {"empty": (X[:0], y[:0]), "nan": (X.clone().index_fill_(0, torch.tensor([3]), float("nan")), y),
+            "uint8": ((X * 255).to(torch.uint8), y), "scale255": (X * 255, y),
+            "label_high": (X, y.clone().index_fill_(0, torch.tensor([0]), 6)),
+            "label_negative": (X, y.clone().index_fill_(0, torch.tensor([0]), -1)),
+            "float_labels": (X, y.float()), "mismatch": (X, y[:-1])}[case]
+    model = MLP(hidden=(4,), num_classes=3)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    with pytest.raises(ValueError, match=match):
+        train_model(model, data, epochs=1, progress=False)
+    assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # nothing was trained
+    if case in ("nan", "uint8"):  # distill checks the same way (it used to fail only on NaN, via kd_loss)
+        with pytest.raises(ValueError, match=match):
+            distill(MLP(hidden=(4,), num_classes=3), MLP(hidden=(4,), num_classes=3), data, epochs=1, progress=False)
+
+
+def test_an_empty_test_set_is_refused(small_data):
+    X, y = small_data.tensors
+    with pytest.raises(ValueError, match="test set is empty"):
+        train_model(MLP(hidden=(4,), num_classes=3), small_data, (X[:0], y[:0]), epochs=1, progress=False)
+
+
+@pytest.mark.parametrize("kwargs, match", [
+    ({"lr": float("inf")}, "lr"), ({"lr": float("nan")}, "lr"), ({"lr": 0}, "lr"), ({"lr": True}, "lr"),
+    ({"epochs": 2.5}, "epochs"), ({"epochs": "3"}, "epochs"), ({"epochs": -1}, "epochs"),
+    ({"batch_size": 0}, "batch_size"), ({"batch_size": 8.0}, "batch_size"), ({"seed": "0"}, "seed"),
+])
+def test_bad_training_settings_are_refused(small_data, kwargs, match):
+    model = MLP(hidden=(4,), num_classes=3)
+    with pytest.raises(ValueError, match=match):
+        train_model(model, small_data, progress=False, **{"epochs": 1, **kwargs})
+    assert all(torch.isfinite(p).all() for p in model.parameters())  # lr=inf used to give NaN weights
+
+
+@pytest.mark.parametrize("kwargs", [{"hidden": (0,)}, {"num_classes": 0}, {"num_classes": 1}, {"hidden": 3},
+                                    {"hidden": ("8",)}, {"num_classes": 2.0}])
+def test_degenerate_or_mistyped_models_are_refused(kwargs):
+    with pytest.raises(ValueError, match="hidden|num_classes"):
+        MLP(**kwargs)
+
+
+# ---------------------------------------------------------------- issue 14: the cache never crashes, never loses work
+
+def _trainer(calls, *, nan=False):
+    def build_and_train():
+        calls.append(1)
+        torch.manual_seed(len(calls))
+        model = MLP(hidden=(4,), num_classes=3)
+        if nan:
+            with torch.no_grad():
+                model.net[2].weight.fill_(float("nan"))
+        return model, {"epoch": [1], "train_loss": [0.5]}
+    return build_and_train
+
+
+CFG = {"role": "test", "hidden": [4], "seed": 0}
+
+
+def test_damaged_cache_entries_warn_and_retrain(tmp_path):
+    from distill_helpers.checkpoints import state_digest
+    from distill_helpers.train import cached_model
+    calls = []
+    path = _cache_path(tmp_path, CFG)
+    # 1. metadata that is not a dict (was AttributeError on every call)
+    m = MLP(hidden=(4,), num_classes=3)
+    state = {k: v.detach() for k, v in m.state_dict().items()}
+    path.parent.mkdir(parents=True)
+    torch.save({"format": "distill_helpers.model/2", "config": m.config, "state_dict": state,
+                "metadata": ["not", "a", "dict"], "sha256": state_digest(m.config, state, ["not", "a", "dict"])}, path)
+    with pytest.warns(UserWarning, match="unreadable"):
+        cached_model(CFG, _trainer(calls), tmp_path)
+    assert len(calls) == 1 and cached_model(CFG, _trainer(calls), tmp_path) is not None and len(calls) == 1
+    # 2. an entry with NaN weights (was served as is)
+    path.unlink()
+    cached_model(CFG, _trainer(calls, nan=True), tmp_path)
+    with pytest.warns(UserWarning, match="NaN"):
+        model = cached_model(CFG, _trainer(calls), tmp_path)
+    assert len(calls) == 3 and all(torch.isfinite(p).all() for p in model.parameters())
+    # 3. a folder where the entry should be (was a crash): warns, retrains, and still returns the model
+    path.unlink()
+    path.mkdir()
+    with pytest.warns(UserWarning, match="folder"):
+        model = cached_model(CFG, _trainer(calls), tmp_path)
+    assert len(calls) == 4 and isinstance(model, MLP)
+
+
+def test_a_failed_cache_write_warns_and_returns_the_trained_model(tmp_path, monkeypatch):
+    import distill_helpers.train as tr
+    calls = []
+
+    def disk_full(*a, **k):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(tr, "save_model", disk_full)
+    with pytest.warns(UserWarning, match="could not be cached.*No space left"):
+        model = tr.cached_model(CFG, _trainer(calls), tmp_path)
+    assert len(calls) == 1 and model.history == {"epoch": [1], "train_loss": [0.5]}
+    # a root that is a file: no lock, no cache, but the model all the same
+    a_file = tmp_path / "afile"
+    a_file.write_text("x")
+    monkeypatch.undo()
+    with pytest.warns(UserWarning, match="could not be cached"):
+        model = tr.cached_model(CFG, _trainer(calls), a_file)
+    assert len(calls) == 2 and isinstance(model, MLP)

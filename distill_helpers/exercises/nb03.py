@@ -28,7 +28,7 @@ def _kd_inputs() -> list[tuple]:
              torch.randint(0, 10, (8,), generator=g), T, a) for T, a in ((1.0, 0.5), (4.0, 0.9), (10.0, 0.1))]
 
 
-def _my_kd(z, v, y, T, alpha, reduction="batchmean", t2=True, swap_alpha=False, probs=False):
+def _my_kd(z, v, y, T, alpha, *, reduction="batchmean", t2=True, swap_alpha=False, probs=False):
     log_q, log_p = F.log_softmax(z / T, 1), F.log_softmax(v / T, 1)
     with warnings.catch_warnings():  # PyTorch warns about reduction="mean", one of the mistakes tried here
         warnings.simplefilter("ignore")

@@ -1,12 +1,13 @@
-"""Helpers behind notebook 06."""
+"""Helpers behind notebook 06: transfer sets, bias correction, FitNets-style hints."""
 import pytest
 import torch
 import torch.nn.functional as F
 
 from distill_helpers import MLP, train_model
-from distill_helpers.beyond import (HintStudent, choose_bias_shift, class_errors, distill_with_hint, shift_class_bias,
-                                    stratified_subset, without_class)
-from distill_helpers.train import predict_logits
+from distill_helpers.data import stratified_subset, without_class
+from distill_helpers.evaluate import choose_bias_shift, class_errors
+from distill_helpers.hints import HintStudent, distill_with_hint, teacher_hints
+from distill_helpers.models import shift_class_bias
 
 
 def test_without_class_and_stratified_subset(small_data):
@@ -51,8 +52,7 @@ def test_hint_term_is_learned_and_gradients_reach_the_regressor(small_data):
     teacher = MLP(hidden=(12,), num_classes=3)
     train_model(teacher, small_data, epochs=2, lr=3e-3, batch_size=16, progress=False)
     X = small_data.tensors[0]
-    from distill_helpers.beyond import _teacher_hints
-    _, feats = _teacher_hints(teacher, X)
+    _, feats = teacher_hints(teacher, X)
     assert feats.shape == (len(X), 12)
     # hook check: the features are the input of the teacher's last linear layer
     h = F.relu(teacher.net[2](teacher.net[1](teacher.net[0](X))))

@@ -1,0 +1,35 @@
+"""Transfer sets: the inputs on which a student learns to match its teacher.
+
+The transfer set need not be the teacher's training set, and it needs no labels: the teacher supplies
+the targets. One cheap way to enlarge it is to add jittered copies of the training digits, each shifted
+by up to `max_shift` pixels (the jitter the paper's MNIST teacher was trained with). The copies are made
+once, so the teacher's logits can be computed once per copy and cached like those of the originals.
+"""
+from __future__ import annotations
+
+import torch
+
+__all__ = ["jittered_copies"]
+
+
+def jittered_copies(X: torch.Tensor, y: torch.Tensor, copies: int, max_shift: int = 2,
+                    seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """(X, y) followed by `copies` shifted copies of every row: rows k*n .. (k+1)*n - 1 are copy k of X.
+
+    Each copy shifts each image by its own random (dy, dx) in [-max_shift, max_shift] pixels, filling
+    with zeros (the background); labels are repeated, since a shifted digit is the same digit. The
+    shifts come from a generator seeded with `seed`, so the same call always gives the same set.
+    """
+    from .train import random_shift  # late import: train imports this module
+    if not isinstance(copies, int) or isinstance(copies, bool) or copies < 0:
+        raise ValueError(f"copies must be a whole number >= 0 (0 keeps the set as it is), got {copies!r}")
+    if not isinstance(max_shift, int) or max_shift < 1:
+        raise ValueError(f"max_shift must be a whole number of pixels >= 1, got {max_shift!r}")
+    if X.dim() != 4 or len(X) != len(y):
+        raise ValueError(f"need images X of shape (n, C, H, W) and n labels, got X {tuple(X.shape)} and "
+                         f"y {tuple(y.shape)}")
+    if copies == 0:
+        return X, y
+    gen = torch.Generator().manual_seed(seed)
+    shift = random_shift(max_shift)
+    return torch.cat([X] + [shift(X, gen) for _ in range(copies)]), y.repeat(copies + 1)

@@ -1,0 +1,50 @@
+"""The README's numbers come from the package: the paper's errors and the recipes' defaults."""
+import re
+from pathlib import Path
+
+from distill_helpers import PAPER_MNIST_ERRORS, RECIPES
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_readme_paper_column_matches_the_package():
+    readme = (ROOT / "README.md").read_text()
+    rows = {m.group(1): int(m.group(2)) for m in
+            re.finditer(r"^(teacher|student_scratch|student_distilled)\s.*?\s(\d+)\s*$", readme, re.M)}
+    assert rows == PAPER_MNIST_ERRORS
+
+
+def test_readme_states_the_recipes_defaults():
+    readme = (ROOT / "README.md").read_text()
+    assert f"T={RECIPES.distill.T:g}, alpha={RECIPES.distill.alpha:g}" in readme
+    assert f"epochs={RECIPES.student.epochs}" in readme
+
+
+def test_docs_quote_every_paper_number():
+    from distill_helpers import paper
+    text = (ROOT / "docs" / "paper_numbers.md").read_text()
+    for table in (paper.PAPER_MNIST_ERRORS, paper.PAPER_OMITTED_3, paper.PAPER_SPEECH_FRAME_ACCURACY):
+        for key, value in table.items():
+            shown = f"{value:,}" if isinstance(value, int) and value >= 1000 else f"{value:g}"
+            assert re.search(rf"(?<![\d.]){re.escape(shown)}(?![\d])", text), f"{key} = {value} is not in the page"
+    assert f"T = {paper.PAPER_MNIST_T}" in text
+
+
+def test_pitfall_map_names_tests_that_exist():
+    text = (ROOT / "docs" / "pitfalls.md").read_text()
+    rows = [line for line in text.splitlines() if re.match(r"\| \d+ \|", line)]
+    assert [int(r.split("|")[1]) for r in rows] == list(range(1, 11))
+    sources = {p.name: p.read_text() for p in (ROOT / "tests").glob("test_*.py")}
+    for file, name in re.findall(r"tests/(test_\w+\.py)::(test_\w+)", text):
+        assert f"def {name}(" in sources[file], f"{file}::{name} named in docs/pitfalls.md does not exist"
+    for name in re.findall(r"`(test_\w+)`", text):
+        assert any(f"def {name}(" in s for s in sources.values()), f"{name} named in docs/pitfalls.md does not exist"
+
+
+def test_nothing_points_outside_the_repository():
+    paths = [ROOT / "README.md", ROOT / "ARCHITECTURE.md", *(ROOT / "docs").glob("*.md"),
+             *(ROOT / "tests").glob("*.py"), *(ROOT / "notebooks" / "src").glob("*.nb.txt")]
+    for p in paths:
+        if p.name == "test_docs.py":
+            continue
+        assert "shared/" not in p.read_text(), f"{p.relative_to(ROOT)} points to shared/, which users do not have"
