@@ -144,6 +144,28 @@ def replicate_s(tmp: Path) -> dict:
     return {"replicate_s": time.perf_counter() - t0}
 
 
+def ddp_overhead(tmp: Path) -> dict:
+    """One distillation epoch (the 2nd, after warm-up) of the 800-800 student: 2 gloo processes vs 1 process."""
+    from distill_helpers.distributed import run_torchrun
+    args = [str(ROOT / "examples" / "ddp_distill.py"), "--root", str(ROOT / "data"), "--epochs", "2",
+            "--hidden", "800", "800"]
+    threads = str(os.cpu_count() or 1)
+    single = subprocess.run([sys.executable, *args, "--out", str(tmp / "one.pt")], cwd=ROOT, capture_output=True,
+                            text=True, env={**os.environ, "PYTHONPATH": str(ROOT), "OMP_NUM_THREADS": threads})
+    assert single.returncode == 0, single.stderr[-2000:]
+    two = run_torchrun(2, [*args, "--out", str(tmp / "two.pt")], module=False, cwd=ROOT)
+    assert two.returncode == 0, two.stderr[-2000:]
+    e1 = dh.load_model(tmp / "one.pt").metadata["history"]["time_s"][-1]
+    e2 = dh.load_model(tmp / "two.pt").metadata["history"]["time_s"][-1]
+    return {"single_epoch_s": e1, "ddp_2proc_epoch_s": e2, "ddp_2proc_over_single": e2 / e1}
+
+
+def devices_seen() -> dict:
+    from distill_helpers.devices import describe_device, mps_available, resolve_device
+    return {"auto": describe_device(resolve_device("auto")), "cuda_devices": torch.cuda.device_count(),
+            "mps": mps_available()}
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--json", help="also write the figures to this JSON file")
@@ -162,6 +184,10 @@ def main() -> int:
     res.update(matmul_peak_fraction(train, res["plain_epoch_s"]))
     print("measuring widgets ...", flush=True)
     res.update(widget_update_ms(teacher, student, test))
+    print("measuring a 2-process (gloo) epoch against a 1-process epoch ...", flush=True)
+    res["devices"] = devices_seen()
+    with tempfile.TemporaryDirectory() as tmp:
+        res.update(ddp_overhead(Path(tmp)))
     if not args.quick:
         with tempfile.TemporaryDirectory() as tmp:
             print("executing the series (cold, then warm) ...", flush=True)
@@ -177,16 +203,19 @@ def main() -> int:
             ("  matmul peak GFLOP/s", "", "", res["matmul_peak_gflops"]),
             ("widget_update_ms (T slider)", "ms", "<= 100", res["widget_update_ms"]),
             ("  new digit picked", "ms", "", res["widget_digit_change_ms"]),
-            ("  T/alpha loss widget", "ms", "<= 100", res["loss_widget_update_ms"])]
+            ("  T/alpha loss widget", "ms", "<= 100", res["loss_widget_update_ms"]),
+            ("ddp_2proc_over_single (epoch)", "x", "> 1 here", res["ddp_2proc_over_single"])]
     if not args.quick:
         rows += [("series_cold_s", "s", "<= 300", res["series_cold_s"]),
                  ("series_warm_s", "s", "each <= 60", res["series_warm_s"]),
                  ("  slowest warm notebook", "s", "<= 60", max(res["series_warm_per_notebook_s"].values())),
+                 ("  slowest cold notebook", "s", "<= 120", max(res["series_cold_per_notebook_s"].values())),
                  ("replicate_s", "s", "", res["replicate_s"])]
     print(f"\n{'figure':<34}{'value':>10}  {'unit':<9}{'target':<10}")
     for name, unit, target, value in rows:
         print(f"{name:<34}{value:>10.3f}  {unit:<9}{target:<10}")
     print(f"\nmachine: {res['machine']}")
+    print(f"devices: {res['devices']}")
     if args.json:
         Path(args.json).write_text(json.dumps(res, indent=2))
         print(f"wrote {args.json}")

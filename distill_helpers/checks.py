@@ -8,10 +8,11 @@ import operator
 import torch
 from torch import nn
 
-__all__ = ["check_training_settings", "check_dataset"]
+__all__ = ["check_int", "check_training_settings", "check_dataset"]
 
 
-def _int(value, name: str, minimum: int) -> int:
+def check_int(value, name: str, minimum: int = 1) -> int:
+    """`value` as an int >= `minimum` (bools and floats refused), or ValueError naming `name`."""
     try:
         if isinstance(value, bool):
             raise TypeError
@@ -25,9 +26,9 @@ def _int(value, name: str, minimum: int) -> int:
 
 def check_training_settings(epochs, lr, batch_size, seed=0) -> tuple[int, float, int, int]:
     """epochs >= 0, a finite lr > 0, batch_size >= 1 and an integer seed, returned normalised."""
-    epochs = _int(epochs, "epochs", 0)
-    batch_size = _int(batch_size, "batch_size", 1)
-    seed = _int(seed, "seed", 0)
+    epochs = check_int(epochs, "epochs", 0)
+    batch_size = check_int(batch_size, "batch_size", 1)
+    seed = check_int(seed, "seed", 0)
     if isinstance(lr, bool) or not isinstance(lr, (int, float)) or not math.isfinite(lr) or lr <= 0:
         raise ValueError(f"lr (the learning rate) must be a finite number > 0 such as 1e-3, got {lr!r}")
     return epochs, float(lr), batch_size, seed

@@ -28,7 +28,10 @@ from .losses import KD_MAX_T, check_alpha, check_temperature
 from .paper import PAPER_MNIST_ERRORS
 from .recipes import RECIPES
 from .safeio import atomic_write_text, staging_dir
-from .train import get_student, get_teacher, resolve_device
+from .distributed import Context, is_main, launched_by_torchrun, shutdown
+from .distributed import current as process_context
+from .devices import describe_device, resolve_device
+from .train import get_student, get_teacher
 
 EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
 EXIT_STATUS = ("exit status: 0 success, 1 a failure during the run, 2 a usage error (bad option, unusable "
@@ -155,8 +158,13 @@ def _parser() -> argparse.ArgumentParser:
                         f"recipe: teacher {RECIPES.teacher.lr:g}, students {RECIPES.student.lr:g})")
     r.add_argument("--batch-size", type=int, default=None,
                    help=f"mini-batch size of all three models (default: each model's recipe: teacher "
-                        f"{RECIPES.teacher.batch_size}, students {RECIPES.student.batch_size})")
-    r.add_argument("--device", default="cpu", help="cpu, cuda or auto")
+                        f"{RECIPES.teacher.batch_size}, students {RECIPES.student.batch_size}); under torchrun "
+                        f"the GLOBAL batch, split over the processes")
+    r.add_argument("--device", default="cpu", help="cpu, cuda, mps or auto (cuda, then mps, then cpu)")
+    r.add_argument("--bf16", default="auto", choices=["auto", "on", "off"],
+                   help="bf16 autocast for training; auto = on for a CUDA GPU with bf16, off elsewhere")
+    r.add_argument("--download", action="store_true",
+                   help="download --dataset under --root if it is missing (mnist, fashion-mnist, cifar10; needs internet)")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
     pr = sub.add_parser("prepare", help="train and cache every model the notebooks load (run once before class)",
                         description="Trains every model the notebooks load by recipe (teacher and students) "
@@ -164,6 +172,9 @@ def _parser() -> argparse.ArgumentParser:
                                     "it the notebooks load them in seconds.")
     pr.add_argument("--root", default="data", help="cache root; the notebooks use the repository's data/")
     pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
+                       description="Check this environment for the series; every problem is printed with its fix.")
+    d.add_argument("--root", default="data", help="dataset and model-cache root folder")
     return p
 
 
@@ -210,16 +221,20 @@ def replicate(args) -> dict:
     validate_args(args)
     out = Path(args.out)
     _check_out(out, args.overwrite)
-    device = resolve_device(args.device)
+    ctx = process_context(resolve_device(args.device))  # under torchrun: joins the process group
+    main_rank = is_main()  # every rank trains; only rank 0 prints and writes
     try:
-        train, test = load_dataset(args.dataset, args.root)
+        train, test = load_dataset(args.dataset, args.root, download=args.download)
     except (FileNotFoundError, NotADirectoryError, PermissionError) as e:
         raise UsageError(str(e)) from None
-    progress = not args.no_progress
-    print(f"dataset {args.dataset}: {len(train)} train / {len(test)} test, device {device}", flush=True)
+    progress = not args.no_progress and main_rank
+    if not main_rank:
+        return _run(args, train, test, ctx, progress, None)
+    print(f"dataset {args.dataset}: {len(train)} train / {len(test)} test, device {describe_device(ctx.device)}"
+          + (f", {ctx.world} processes, backend {ctx.backend}" if ctx.active else ""), flush=True)
     staged = staging_dir(out)  # the new set is written here and moved into --out only when complete
     try:
-        results = _run(args, train, test, device, progress, staged)
+        results = _run(args, train, test, ctx, progress, staged)
         _publish(staged, out, args.overwrite)
     finally:
         shutil.rmtree(staged, ignore_errors=True)
@@ -228,13 +243,15 @@ def replicate(args) -> dict:
     return results
 
 
-def _run(args, train, test, device, progress: bool, staged: Path) -> dict:
+def _run(args, train, test, ctx: Context, progress: bool, staged: Path | None) -> dict:
+    device = ctx.device
+    bf16 = {"auto": None, "on": True, "off": False}[args.bf16]
     # The same recipes the notebooks use (get_teacher / get_student), always retrained here; the fresh
     # models also refresh the cache under --root.
     given = {k: v for k, v in (("lr", args.lr), ("batch_size", args.batch_size)) if v is not None}
     t0 = time.perf_counter()
     teacher = get_teacher(args.dataset, args.root, epochs=args.teacher_epochs, device=device, progress=progress,
-                          retrain=True, **given)
+                          retrain=True, bf16=bf16, **given)
     teacher_hist = teacher.history
     rows = {"teacher": [{**evaluate_model(teacher, test), "train_s": time.perf_counter() - t0, "seed": 0}]}
     t_logits = predict_logits(teacher, test.tensors[0])
@@ -245,19 +262,22 @@ def _run(args, train, test, device, progress: bool, staged: Path) -> dict:
             t0 = time.perf_counter()
             student = get_student(kind, args.dataset, args.root, hidden=tuple(args.hidden), T=args.T,
                                   alpha=args.alpha, epochs=args.epochs, seed=seed, teacher=teacher, device=device,
-                                  progress=progress, retrain=True, **given)
+                                  progress=progress, retrain=True, bf16=bf16, **given)
             rows[f"student_{kind}"].append({**evaluate_model(student, test, teacher_logits=t_logits),
                                             "train_s": time.perf_counter() - t0, "seed": seed,
                                             "history": student.history})
             if seed == 0:
                 models[f"student_{kind}"] = student
     meta = {"dataset": args.dataset, "T": args.T, "alpha": args.alpha}
+    if staged is None:  # a rank other than 0 under torchrun: same models, nothing to write
+        return {"runs": rows}
     save_model(teacher, staged / "teacher.pt", {**meta, "history": teacher_hist})
     for kind, model in models.items():
         save_model(model, staged / f"{kind}.pt", {**meta, "seed": 0})
     results = {"config": {k: v for k, v in vars(args).items() if k != "command"},
                "machine": {"python": platform.python_version(), "torch": torch.__version__,
-                           "threads": torch.get_num_threads(), "device": str(device)},
+                           "threads": torch.get_num_threads(), "device": describe_device(device),
+                           "world_size": ctx.world},
                "recipes": dataclasses.asdict(RECIPES),
                "paper_errors_on_10k": PAPER_MNIST_ERRORS, "runs": rows}
     atomic_write_text(staged / "results.json", json.dumps(results, indent=2))
@@ -283,7 +303,13 @@ def _prepare(args):
     prepare(args.root, progress=not args.no_progress)
 
 
-COMMANDS = {"replicate": replicate, "prepare": _prepare}
+def doctor(args) -> int:
+    """Environment check (no option validation: it must not create or change anything)."""
+    from .doctor import doctor as run_doctor
+    return run_doctor(args.root)
+
+
+COMMANDS = {"replicate": replicate, "prepare": _prepare, "doctor": doctor}
 #: what an interrupted command leaves behind, said in the one line printed on Ctrl-C
 INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its results only when complete); "
                             "run the same command again to start over",
@@ -294,7 +320,9 @@ INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its r
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)  # unknown options and non-numbers: argparse's usage error, status 2
     try:
-        COMMANDS[args.command](args)
+        result = COMMANDS[args.command](args)
+        if isinstance(result, int):
+            return result
     except UsageError as e:
         print(f"error: {e}", file=sys.stderr)
         return EXIT_USAGE
@@ -304,9 +332,13 @@ def main(argv=None) -> int:
         print(f"{chr(10) if bar_line else ''}interrupted: {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (OSError, ValueError, RuntimeError, ImportError) as e:
-        # a full disk, a diverged run, no CUDA: one clear line, not a traceback
-        print(f"error: {e}", file=sys.stderr)
+        # a full disk, a diverged run, no CUDA: one clear line, not a traceback (naming the rank under torchrun)
+        where = (f" (rank {os.environ['RANK']} of {os.environ['WORLD_SIZE']})"
+                 if launched_by_torchrun() else "")
+        print(f"error{where}: {e}", file=sys.stderr)
         return EXIT_FAILURE
+    finally:
+        shutdown()
     return 0
 
 

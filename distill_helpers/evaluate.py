@@ -20,8 +20,15 @@ __all__ = ["predict_logits", "accuracy", "error_count", "eval_metrics", "class_e
 
 @torch.no_grad()
 def predict_logits(model: nn.Module, X: torch.Tensor, batch_size: int = 256,
-                   device: str | torch.device = "cpu") -> torch.Tensor:
-    """Logits of `model` in eval mode for all of X, on the CPU. The model's mode is restored after."""
+                   device: str | torch.device | None = None) -> torch.Tensor:
+    """Logits of `model` in eval mode for all of X, computed on the model's device, returned on the CPU.
+
+    `device` (default: where the model's parameters are) is where each batch of X is sent. The model's
+    mode is restored after.
+    """
+    if device is None:
+        first = next(model.parameters(), None)
+        device = first.device if first is not None else torch.device("cpu")
     device = torch.device(device)
     with eval_mode(model):
         out = [model(X[i:i + batch_size].to(device)).float().cpu() for i in range(0, len(X), batch_size)]

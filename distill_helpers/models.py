@@ -4,11 +4,12 @@ from __future__ import annotations
 import contextlib
 import copy
 import math
-import operator
 from typing import Iterator
 
 import torch
 from torch import nn
+
+from .checks import check_int
 
 __all__ = ["TeacherCNN", "MLP", "build_model", "count_parameters", "teacher_config", "student_config", "eval_mode",
            "last_linear", "shift_class_bias"]
@@ -35,24 +36,12 @@ def _check_input(x: torch.Tensor, shape) -> None:
                          f"{tuple(x.shape)}; pass a batch as load_dataset returns it (add x[None] for one image)")
 
 
-def _positive_int(value, name: str, minimum: int = 1) -> int:
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        v = operator.index(value)
-    except TypeError:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r} ({type(value).__name__})") from None
-    if v < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    return v
-
-
 def _check_arch(in_shape, num_classes, dropout) -> tuple:
     """Validate the arguments every model takes: a degenerate model is refused, not built silently."""
     if isinstance(in_shape, (str, bytes)) or not hasattr(in_shape, "__len__") or len(in_shape) != 3:
         raise ValueError(f"in_shape must be (channels, height, width), got {in_shape!r}")
-    in_shape = tuple(_positive_int(v, "in_shape entries") for v in in_shape)
-    num_classes = _positive_int(num_classes, "num_classes (a classifier needs at least 2 classes)", 2)
+    in_shape = tuple(check_int(v, "in_shape entries") for v in in_shape)
+    num_classes = check_int(num_classes, "num_classes (a classifier needs at least 2 classes)", 2)
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0.0 <= dropout < 1.0:
         raise ValueError(f"dropout must be a number in [0, 1), got {dropout!r}")
     return in_shape, num_classes, float(dropout)
@@ -66,8 +55,8 @@ class TeacherCNN(nn.Module):
         in_shape, num_classes, dropout = _check_arch(in_shape, num_classes, dropout)
         if isinstance(channels, (str, bytes)) or not hasattr(channels, "__len__") or len(channels) != 2:
             raise ValueError(f"channels must be two conv widths such as (32, 64), got {channels!r}")
-        channels = [_positive_int(c, "channels entries") for c in channels]
-        hidden = _positive_int(hidden, "hidden")
+        channels = [check_int(c, "channels entries") for c in channels]
+        hidden = check_int(hidden, "hidden")
         c, h, w = in_shape
         if h < 4 or w < 4:
             raise ValueError(f"the teacher CNN pools twice, so images must be at least 4x4, got {in_shape}")
@@ -101,7 +90,7 @@ class MLP(nn.Module):
         in_shape, num_classes, dropout = _check_arch(in_shape, num_classes, dropout)
         if isinstance(hidden, (str, bytes)) or not hasattr(hidden, "__iter__"):
             raise ValueError(f"hidden must be a sequence of layer widths such as (800, 800), got {hidden!r}")
-        hidden = [_positive_int(h, "hidden layer widths") for h in hidden]
+        hidden = [check_int(h, "hidden layer widths") for h in hidden]
         c = in_shape[0]
         self.in_shape = tuple(in_shape)
         self.config = {"arch": "mlp", "in_shape": list(in_shape), "num_classes": num_classes,

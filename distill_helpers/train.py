@@ -19,13 +19,16 @@ from torch import nn
 
 from .checks import check_dataset, check_training_settings
 from .checkpoints import CheckpointError, load_model, save_model, weights_are_finite
+from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits, is_main
+from .distributed import current as process_context
 from .data import as_tensors, dataset_info, load_dataset
+from .devices import autocast, bf16_default, resolve_device
 from .evaluate import error_count, eval_metrics, predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES
 from .safeio import file_lock
-from .transfer import jittered_copies
+from .transfer import jittered_copies, random_shift
 
 __all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
@@ -46,15 +49,6 @@ def set_seed(seed: int) -> None:
         pass
 
 
-def resolve_device(device: str | torch.device | None = "cpu") -> torch.device:
-    """'cpu' (default), 'cuda' (must be available) or 'auto' (cuda if available)."""
-    if device is None or device == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(device)
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise ValueError("device='cuda' was asked for but no CUDA GPU is available; use device='cpu'")
-    return device
-
 
 def batch_indices(n: int, batch_size: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
     """One epoch of mini-batches as row indices: one shuffle of range(n) with `generator`, cut in order."""
@@ -67,21 +61,6 @@ def iterate_batches(n: int, batch_size: int, generator: torch.Generator, *tensor
     """Shuffle once with `generator` and yield the same rows of every tensor: alignment by construction."""
     for idx in batch_indices(n, batch_size, generator):
         yield tuple(t[idx] for t in tensors)
-
-
-def random_shift(max_shift: int = 2) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor]:
-    """Augmentation: translate each image by up to `max_shift` pixels (the paper jittered inputs by 2 px)."""
-    def shift(X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
-        B, C, H, W = X.shape
-        s = max_shift
-        padded = F.pad(X, (s, s, s, s))
-        dy = torch.randint(0, 2 * s + 1, (B,), generator=generator)
-        dx = torch.randint(0, 2 * s + 1, (B,), generator=generator)
-        rows = (dy[:, None] + torch.arange(H))[:, :, None]  # (B, H, 1)
-        cols = (dx[:, None] + torch.arange(W))[:, None, :]  # (B, 1, W)
-        out = padded[torch.arange(B)[:, None, None], :, rows, cols]  # (B, H, W, C)
-        return out.permute(0, 3, 1, 2).contiguous()
-    return shift
 
 
 def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
@@ -130,38 +109,48 @@ def make_optimizer(model: nn.Module, *, lr: float, total_steps: int):
 
 def train_epoch(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, optimizer, scheduler,
                 batch_size: int, generator: torch.Generator, device: torch.device,
-                augment: Callable | None = None) -> dict[str, float]:
+                augment: Callable | None = None, bf16: bool = False,
+                ctx: Context = SINGLE_PROCESS) -> dict[str, float]:
     """One pass over (X, y) in shuffled mini-batches; returns {"train_loss", "train_acc", "time_s"}.
 
     Loss and accuracy are means over the examples seen, weighted by batch size, measured on the fly
-    (while the weights move) on the possibly augmented batches.
+    (while the weights move) on the possibly augmented batches. `bf16` runs forward and loss under bf16
+    autocast. In a process group (`ctx`, see distributed.py) `model` is the DDP-wrapped model, each global
+    batch of `batch_size` is cut into one slice per rank, and the sums are all-reduced over the ranks.
     """
     model.train()
     t0 = time.perf_counter()
-    loss_sum, correct, seen = 0.0, 0, 0
+    loss_sum = torch.zeros((), device=device)  # summed on the device: no host sync inside the loop
+    correct = torch.zeros((), dtype=torch.int64, device=device)
+    seen = 0
     for idx in batch_indices(len(X), batch_size, generator):
-        xb = X[idx].to(device)
-        if augment is not None:
-            xb = augment(xb, generator)
-        batch = Batch(X=xb, y=y[idx].to(device), index=idx.to(device))
-        logits = model(batch.X)
-        loss = loss_fn(logits, batch)
+        lo, hi = ctx.bounds(len(idx))
+        if augment is None:
+            xb = X[idx[lo:hi].to(X.device)].to(device)
+        else:  # each rank augments the whole global batch, so the shared generator stays in step
+            xb = augment(X[idx.to(X.device)].to(device), generator)[lo:hi]
+        local = idx[lo:hi].to(device)
+        batch = Batch(X=xb, y=y[local.to(y.device)].to(device), index=local)
+        n = hi - lo
+        with autocast(device, bf16):
+            logits = model(batch.X)
+            loss = loss_fn(logits, batch) if n else logits.sum() * 0.0  # an empty slice still joins the all-reduce
         optimizer.zero_grad(set_to_none=True)
-        loss.backward()
+        (loss * ctx.loss_scale(n, len(idx))).backward()  # DDP averages: the step is the global-batch mean
         optimizer.step()
         scheduler.step()
-        n = len(batch.y)
-        loss_sum += loss.item() * n
-        correct += n - error_count(logits.detach(), batch.y)
+        loss_sum += loss.detach().float() * n
+        correct += (logits.detach().argmax(1) == batch.y).sum()
         seen += n
-    # (sums first, means last: the place to all-reduce loss_sum, correct and seen across processes)
-    return {"train_loss": loss_sum / max(seen, 1), "train_acc": correct / max(seen, 1),
+    loss_sum, correct, seen = ctx.all_reduce_sum([loss_sum.item(), correct.item(), seen])
+    return {"train_loss": loss_sum / max(seen, 1), "train_acc": int(correct) / max(seen, 1),
             "time_s": time.perf_counter() - t0}
 
 
 def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs: int, lr: float,
         batch_size: int, seed: int = 0, eval_data: Mapping[str, object] | None = None,
-        augment: Callable | None = None, device="cpu", progress: bool = True, desc: str = "train") -> dict:
+        augment: Callable | None = None, device="cpu", progress: bool = True, desc: str = "train",
+        bf16: bool | None = None) -> dict:
     """Train `model` on `train` with Adam and cosine decay; return the history of per-epoch records.
 
     The contract:
@@ -178,6 +167,11 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
       "train_acc", "time_s" (training time of the epoch, without evaluation) and "<name>_acc",
       "<name>_loss" for each entry of `eval_data` (an empty list for "test_acc" and "test_loss" when
       nothing is evaluated). `history[key][i]` belongs to epoch `history["epoch"][i]`.
+    - `device`: "cpu", "cuda", "mps" or "auto"; the training tensors move there once. `bf16`: autocast
+      forward and loss to bfloat16 (None: on for a CUDA GPU with bf16, off elsewhere).
+    - Under torchrun (several processes) the same call trains with DistributedDataParallel: `batch_size`
+      is the global batch, every rank trains on its slice of it, metrics are summed over ranks; the
+      result equals a one-process run up to float rounding (see distributed.py).
     The model ends in eval mode, on `device`.
     """
     epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
@@ -186,18 +180,23 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     evals = {name: as_tensors(data) for name, data in (eval_data or {}).items()}
     for name, (X_eval, y_eval) in evals.items():
         check_dataset(X_eval, y_eval, model, f"{name} set")
-    device = resolve_device(device)
+    ctx = process_context(resolve_device(device))  # a plain process, or this rank of a torchrun group
+    device = ctx.device
+    bf16 = bf16_default(device) if bf16 is None else bool(bf16)
     model.to(device)
-    torch.manual_seed(seed)  # dropout masks
-    gen = torch.Generator().manual_seed(seed)  # batch order and augmentation
+    if device.type != "cpu":  # the whole training set on the device once, batches are drawn there
+        X, y = X.to(device), y.to(device)
+    torch.manual_seed(seed + ctx.rank)  # dropout masks (rank 0 draws what a single process draws)
+    gen = torch.Generator().manual_seed(seed)  # batch order and augmentation: the same on every rank
+    net = ctx.wrap(model)  # DistributedDataParallel in a process group, else the model itself
     optimizer, scheduler = make_optimizer(model, lr=lr, total_steps=epochs * -(-len(X) // batch_size))
     history: dict[str, list] = {"epoch": [], "train_loss": [], "train_acc": [], "test_acc": [], "test_loss": [],
                                 "time_s": []}
-    bar = _progress(epochs, desc, progress)
+    bar = _progress(epochs, desc, progress and ctx.rank == 0)
     for epoch in range(1, epochs + 1):
-        record = {"epoch": epoch, **train_epoch(model, X, y, loss_fn=loss_fn, optimizer=optimizer,
+        record = {"epoch": epoch, **train_epoch(net, X, y, loss_fn=loss_fn, optimizer=optimizer,
                                                  scheduler=scheduler, batch_size=batch_size, generator=gen,
-                                                 device=device, augment=augment)}
+                                                 device=device, augment=augment, bf16=bf16, ctx=ctx)}
         for name, (Xe, ye) in evals.items():
             metrics = eval_metrics(predict_logits(model, Xe, device=device), ye)
             record.update({f"{name}_{k}": v for k, v in metrics.items()})
@@ -215,23 +214,25 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
 
 def train_model(model: nn.Module, train, test=None, *, epochs: int = RECIPES.student.epochs,
                 lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0, device="cpu", progress: bool = True,
-                augment=None) -> dict:
+                augment=None, bf16: bool | None = None) -> dict:
     """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists)."""
     return fit(model, train, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
                eval_data=None if test is None else {"test": test}, augment=augment, device=device,
-               progress=progress, desc="train")
+               progress=progress, desc="train", bf16=bf16)
 
 
 def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = RECIPES.distill.T,
             alpha: float = RECIPES.distill.alpha, epochs: int = RECIPES.student.epochs,
             lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0,
             device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None,
-            teacher_logits: torch.Tensor | None = None, transfer_copies: int = 0, copy_shift: int = 2) -> dict:
+            teacher_logits: torch.Tensor | None = None, transfer_copies: int = 0, copy_shift: int = 2,
+            bf16: bool | None = None) -> dict:
     """Train `student` on kd_loss against a frozen `teacher` (eval mode, no gradients).
 
     Without augmentation the teacher's logits are computed once and looked up by example index, so
     an epoch costs about what a plain epoch costs. Pass `teacher_logits` (the teacher's logits for
-    every training row, in order) to reuse them across several students.
+    every training row, in order) to reuse them across several students; a sample of rows is checked
+    against the teacher first. Under torchrun it trains with DDP (see fit); the teacher is not wrapped.
     `transfer_copies=k` enlarges the transfer set with k jittered copies of every training row (shifted
     by up to `copy_shift` pixels, made once from `seed`; see `transfer.jittered_copies`), and the
     teacher's logits are computed once per copy: an epoch then has (k + 1) times as many steps.
@@ -250,7 +251,7 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
                              "per copy: use it without augment, without teacher_logits and with cache_teacher_logits=True")
         X, y = jittered_copies(X, y, transfer_copies, copy_shift, seed)
         train = (X, y)
-    device = resolve_device(device)
+    device = process_context(resolve_device(device)).device  # under torchrun: this rank's GPU
     teacher.to(device).eval()
     flags = [p.requires_grad for p in teacher.parameters()]
     for p in teacher.parameters():
@@ -260,6 +261,8 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
             if teacher_logits is not None and teacher_logits.shape[0] != len(X):
                 raise ValueError(f"teacher_logits has {teacher_logits.shape[0]} rows but the training set has "
                                  f"{len(X)}: pass predict_logits(teacher, X) for the same X, in the same order")
+            if teacher_logits is not None:
+                check_teacher_logits(teacher, X, teacher_logits)
             cached = teacher_logits if teacher_logits is not None else predict_logits(teacher, X, device=device)
             cached = cached.to(device)
 
@@ -272,7 +275,7 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
                 return kd_loss(logits, teacher_batch, batch.y, T, alpha)
         return fit(student, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
                    eval_data=None if test is None else {"test": test}, augment=augment, device=device,
-                   progress=progress, desc=f"distill T={T:g}")
+                   progress=progress, desc=f"distill T={T:g}", bf16=bf16)
     finally:
         for p, f in zip(teacher.parameters(), flags):
             p.requires_grad_(f)
@@ -323,11 +326,12 @@ def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, di
             f"{config.get('role', 'model')} ({path.name})", root)
         model, history = build_and_train()
         metadata = {"cache_config": wanted, "history": history}
-        try:
-            save_model(model, path, metadata=metadata, overwrite=True)
-        except (OSError, ValueError) as e:
-            warnings.warn(f"the trained model could not be cached as {str(path)!r} ({e}); it is returned, "
-                          f"but will be trained again next time")
+        if is_main():  # under torchrun every rank trained the same model; rank 0 writes it
+            try:
+                save_model(model, path, metadata=metadata, overwrite=True)
+            except (OSError, ValueError) as e:
+                warnings.warn(f"the trained model could not be cached as {str(path)!r} ({e}); it is returned, "
+                              f"but will be trained again next time")
         model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
         return model.cpu().eval()
 
@@ -355,6 +359,12 @@ def _load_cache_entry(path: Path, wanted: dict) -> nn.Module | None:
     return model
 
 
+def _bf16_key(device, bf16: bool | None) -> dict:
+    """Cache-key entry for bf16 training: present only when on, so float32 entries keep their keys."""
+    on = bf16_default(resolve_device(device)) if bf16 is None else bool(bf16)
+    return {"bf16": True} if on else {}
+
+
 def _fresh_model_trainer(dataset: str, root, arch: dict, seed: int, train_fn: Callable) -> Callable:
     """build_and_train for cached_model: load the dataset, seed, build `arch`, run train_fn(model, train, test)."""
     def build_and_train():
@@ -368,16 +378,17 @@ def _fresh_model_trainer(dataset: str, root, arch: dict, seed: int, train_fn: Ca
 def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = RECIPES.teacher.epochs,
                 lr: float = RECIPES.teacher.lr, batch_size: int = RECIPES.teacher.batch_size, seed: int = 0,
                 arch: dict | None = None, augment_shift: int = RECIPES.teacher.augment_shift,
-                device="cpu", progress: bool = True, retrain: bool = False) -> nn.Module:
+                device="cpu", progress: bool = True, retrain: bool = False, bf16: bool | None = None) -> nn.Module:
     """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar)."""
     info = dataset_info(dataset)
     arch = arch or teacher_config(info["shape"], info["num_classes"])
     config = {"role": "teacher", "dataset": dataset, "split": "default", "arch": arch, "epochs": epochs,
-              "lr": lr, "batch_size": batch_size, "seed": seed, "augment_shift": augment_shift}
+              "lr": lr, "batch_size": batch_size, "seed": seed, "augment_shift": augment_shift,
+              **_bf16_key(device, bf16)}
 
     def train_fn(model, train, test):
         return train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-                           device=device, progress=progress,
+                           device=device, progress=progress, bf16=bf16,
                            augment=random_shift(augment_shift) if augment_shift else None)
     return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
 
@@ -386,14 +397,14 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
                 hidden=RECIPES.student.hidden, T: float = RECIPES.distill.T, alpha: float = RECIPES.distill.alpha,
                 epochs: int = RECIPES.student.epochs, lr: float = RECIPES.student.lr,
                 batch_size: int = RECIPES.student.batch_size, seed: int = 0, teacher: nn.Module | None = None, device="cpu",
-                progress: bool = True, retrain: bool = False) -> nn.Module:
+                progress: bool = True, retrain: bool = False, bf16: bool | None = None) -> nn.Module:
     """An MLP student trained from scratch (kind='scratch') or distilled from the default teacher, cached."""
     if kind not in ("scratch", "distilled"):
         raise ValueError(f"kind must be 'scratch' or 'distilled', got {kind!r}")
     info = dataset_info(dataset)
     arch = student_config(tuple(hidden), info["shape"], info["num_classes"])
     config = {"role": f"student-{kind}", "dataset": dataset, "split": "default", "arch": arch,
-              "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed}
+              "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed, **_bf16_key(device, bf16)}
     if kind == "distilled":
         teacher = teacher if teacher is not None else get_teacher(dataset, root, device=device,
                                                                   progress=progress)
@@ -401,7 +412,8 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
                       teacher=getattr(teacher, "metadata", {}).get("cache_config", teacher.config))
 
     def train_fn(model, train, test):
-        kw = dict(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device, progress=progress)
+        kw = dict(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device, progress=progress,
+                  bf16=bf16)
         if kind == "scratch":
             return train_model(model, train, test, **kw)
         return distill(model, teacher, train, test, T=T, alpha=alpha, **kw)

@@ -7,9 +7,31 @@ once, so the teacher's logits can be computed once per copy and cached like thos
 """
 from __future__ import annotations
 
-import torch
+from typing import Callable
 
-__all__ = ["jittered_copies"]
+import torch
+import torch.nn.functional as F
+
+__all__ = ["random_shift", "jittered_copies"]
+
+
+def random_shift(max_shift: int = 2) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor]:
+    """Augmentation: translate each image by up to `max_shift` pixels (the paper jittered inputs by 2 px).
+
+    The shifts are drawn with `generator` on its own device (fit's CPU generator gives the same shifts for
+    the same seed on every device); every index tensor is then built on the batch's device.
+    """
+    def shift(X: torch.Tensor, generator: torch.Generator) -> torch.Tensor:
+        B, C, H, W = X.shape
+        s = max_shift
+        padded = F.pad(X, (s, s, s, s))
+        dy = torch.randint(0, 2 * s + 1, (B,), generator=generator, device=generator.device).to(X.device)
+        dx = torch.randint(0, 2 * s + 1, (B,), generator=generator, device=generator.device).to(X.device)
+        rows = (dy[:, None] + torch.arange(H, device=X.device))[:, :, None]  # (B, H, 1)
+        cols = (dx[:, None] + torch.arange(W, device=X.device))[:, None, :]  # (B, 1, W)
+        out = padded[torch.arange(B, device=X.device)[:, None, None], :, rows, cols]  # (B, H, W, C)
+        return out.permute(0, 3, 1, 2).contiguous()
+    return shift
 
 
 def jittered_copies(X: torch.Tensor, y: torch.Tensor, copies: int, max_shift: int = 2,
@@ -20,7 +42,6 @@ def jittered_copies(X: torch.Tensor, y: torch.Tensor, copies: int, max_shift: in
     with zeros (the background); labels are repeated, since a shifted digit is the same digit. The
     shifts come from a generator seeded with `seed`, so the same call always gives the same set.
     """
-    from .train import random_shift  # late import: train imports this module
     if not isinstance(copies, int) or isinstance(copies, bool) or copies < 0:
         raise ValueError(f"copies must be a whole number >= 0 (0 keeps the set as it is), got {copies!r}")
     if not isinstance(max_shift, int) or max_shift < 1:
