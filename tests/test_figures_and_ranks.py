@@ -16,7 +16,7 @@ def test_log_axis_shows_every_class_even_below_1e_minus_8():
     p = torch.tensor([[1 - 2e-12, 1e-12, 1e-12 / 3] + [0.0] * 7,
                       [0.5, 0.25, 0.25 - 1e-15, 1e-15] + [0.0] * 6], dtype=torch.float64)
     p[:, 4:] = 1e-20  # smaller still
-    fig = plots.plot_digits_with_probs(torch.rand(2, 1, 28, 28), p, torch.tensor([0, 1]), log=True)
+    fig = plots.plot_digits_with_probs(torch.rand(2, 1, 28, 28), torch.tensor([0, 1]), teacher_probs=p, log=True)
     for ax in fig.axes[2:]:  # the two bar panels
         bottom = ax.get_ylim()[0]
         assert bottom <= 1e-20, "a bar below the axis floor would be clipped"
@@ -28,7 +28,8 @@ def test_log_axis_shows_every_class_even_below_1e_minus_8():
 def test_temperature_figure_titles_use_dataset_indices():
     g = torch.Generator().manual_seed(0)
     t, s = torch.randn(3, 10, generator=g), torch.randn(3, 10, generator=g)
-    fig = TemperatureFigure(torch.rand(3, 1, 28, 28), t, s, labels=torch.tensor([5, 1, 7]), ids=[570, 12, 999])
+    fig = TemperatureFigure(torch.rand(3, 1, 28, 28), student_logits=s, teacher_logits=t, labels=torch.tensor([5, 1, 7]),
+                            ids=[570, 12, 999])
     fig.update(2, 4.0)
     assert fig.ax_img.get_title() == "digit #999 (label 7)"
 
