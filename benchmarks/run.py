@@ -93,6 +93,40 @@ def matmul_peak_fraction(train, plain_epoch_s: float) -> dict:
     return {"matmul_peak_gflops": peak, "student_train_gflops": achieved, "matmul_peak_fraction": achieved / peak}
 
 
+def batched_students(train, teacher, repeats: int) -> dict:
+    """K=32 students of 784-30-30-10: students x epochs per second, batched (one stacked model) over sequential.
+
+    Both sides use the 05 sweep's recipe (batch 128, cached teacher logits), in the same run. The FLOP rate
+    counts forward + backward as 3x the forward multiply-adds, as matmul_peak_fraction does.
+    """
+    from distill_helpers.batched import distill_students, make_students
+    X, _ = train.tensors
+    t_logits = predict_logits(teacher, X)
+    K, hidden, bs = 32, (30, 30), 128
+
+    def batched():
+        students = make_students(hidden, range(K))
+        t0 = time.perf_counter()
+        distill_students(students, teacher, train, seeds=range(K), T=4.0, alpha=0.9, lr=3e-3, epochs=2,
+                         batch_size=bs, teacher_logits=t_logits, progress=False)
+        return (time.perf_counter() - t0) / 2
+
+    def sequential():
+        t0 = time.perf_counter()
+        for seed in range(4):
+            dh.set_seed(seed)
+            s = dh.MLP(hidden=hidden)
+            dh.distill(s, teacher, train, T=4.0, alpha=0.9, lr=3e-3, epochs=1, batch_size=bs, seed=seed,
+                       progress=False, teacher_logits=t_logits)
+        return (time.perf_counter() - t0) / 4
+
+    b = statistics.median(batched() for _ in range(repeats))
+    s = statistics.median(sequential() for _ in range(repeats))
+    flops = 3 * 2 * count_macs(dh.MLP(hidden=hidden), (1, 28, 28)) * len(X) * K
+    return {"batched_epoch_32_students_s": b, "sequential_student_epoch_s": s,
+            "batched_students_speedup": (K / b) / (1 / s), "batched_train_gflops": flops / b / 1e9}
+
+
 def widget_update_ms(teacher, student, test) -> dict:
     from distill_helpers.widgets import LossFigure, TemperatureFigure
     X, y = test.tensors
@@ -182,6 +216,9 @@ def main() -> int:
     print("measuring epochs ...", flush=True)
     res.update(epochs(train, teacher, args.repeats))
     res.update(matmul_peak_fraction(train, res["plain_epoch_s"]))
+    print("measuring batched students ...", flush=True)
+    res.update(batched_students(train, teacher, args.repeats))
+    res["batched_matmul_peak_fraction"] = res["batched_train_gflops"] / res["matmul_peak_gflops"]
     print("measuring widgets ...", flush=True)
     res.update(widget_update_ms(teacher, student, test))
     print("measuring a 2-process (gloo) epoch against a 1-process epoch ...", flush=True)
@@ -201,18 +238,23 @@ def main() -> int:
             ("matmul_peak_fraction", "", "", res["matmul_peak_fraction"]),
             ("  student training GFLOP/s", "", "", res["student_train_gflops"]),
             ("  matmul peak GFLOP/s", "", "", res["matmul_peak_gflops"]),
+            ("batched_students_speedup", "x", ">= 10", res["batched_students_speedup"]),
+            ("  batched epoch, 32 students", "s", "", res["batched_epoch_32_students_s"]),
+            ("  sequential epoch, 1 student", "s", "", res["sequential_student_epoch_s"]),
+            ("batched_matmul_peak_fraction", "", ">= 0.5", res["batched_matmul_peak_fraction"]),
             ("widget_update_ms (T slider)", "ms", "<= 100", res["widget_update_ms"]),
             ("  new digit picked", "ms", "", res["widget_digit_change_ms"]),
             ("  T/alpha loss widget", "ms", "<= 100", res["loss_widget_update_ms"]),
             ("ddp_2proc_over_single (epoch)", "x", "> 1 here", res["ddp_2proc_over_single"])]
     if not args.quick:
         rows += [("series_cold_s", "s", "<= 300", res["series_cold_s"]),
-                 ("series_warm_s", "s", "each <= 60", res["series_warm_s"]),
-                 ("  slowest warm notebook", "s", "<= 60", max(res["series_warm_per_notebook_s"].values())),
-                 ("replicate_s", "s", "", res["replicate_s"])]
-    print(f"\n{'figure':<34}{'value':>10}  {'unit':<9}{'target':<10}")
+                 ("series_warm_s", "s", "", res["series_warm_s"])]
+        rows += [(f"series_cold_per_notebook_s {k}", "s", "<= 120", v) for k, v in res["series_cold_per_notebook_s"].items()]
+        rows += [(f"series_warm_per_notebook_s {k}", "s", "<= 60", v) for k, v in res["series_warm_per_notebook_s"].items()]
+        rows += [("replicate_s", "s", "", res["replicate_s"])]
+    print(f"\n{'figure':<48}{'value':>10}  {'unit':<9}{'target':<10}")
     for name, unit, target, value in rows:
-        print(f"{name:<34}{value:>10.3f}  {unit:<9}{target:<10}")
+        print(f"{name:<48}{value:>10.3f}  {unit:<9}{target:<10}")
     print(f"\nmachine: {res['machine']}")
     print(f"devices: {res['devices']}")
     if args.json:

@@ -3,7 +3,7 @@
 Convention: ``alpha`` is always the weight of the soft (teacher) term of the loss.
 """
 from .checkpoints import CheckpointError, load_model, save_model
-from .data import dataset_info, load_dataset
+from .data import dataset_info, load_dataset, load_splits, split_validation
 from .evaluate import accuracy, agreement, error_count, evaluate_model, expected_calibration_error, predict_logits
 from .losses import (entropy, kd_loss, kl_divergence, logit_matching_loss, soft_cross_entropy, soft_targets,
                      softmax_with_temperature)
@@ -12,10 +12,12 @@ from .paper import PAPER_MNIST_ERRORS
 from .recipes import RECIPES
 from .train import distill, fit, get_student, get_teacher, set_seed, train_model
 
-__all__ = ["CheckpointError", "load_model", "save_model", "dataset_info", "load_dataset", "accuracy", "agreement",
+__all__ = ["CheckpointError", "load_model", "save_model", "dataset_info", "load_dataset", "load_splits", "split_validation", "accuracy", "agreement",
            "error_count", "evaluate_model", "expected_calibration_error", "predict_logits", "entropy", "kd_loss",
            "kl_divergence", "logit_matching_loss", "soft_cross_entropy", "soft_targets",
            "softmax_with_temperature", "MLP", "TeacherCNN", "build_model", "count_parameters",
            "student_config", "teacher_config", "eval_mode", "PAPER_MNIST_ERRORS", "RECIPES", "distill", "fit",
            "get_student", "get_teacher", "set_seed", "train_model"]
+from . import lm  # noqa: E402  (the language-model notebook; registers its architecture for load_model)
+
 __version__ = "0.1.0"

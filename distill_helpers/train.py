@@ -21,7 +21,7 @@ from .checks import check_dataset, check_training_settings
 from .checkpoints import CheckpointError, load_model, save_model, weights_are_finite
 from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits, is_main
 from .distributed import current as process_context
-from .data import as_tensors, dataset_info, load_dataset
+from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_splits
 from .devices import autocast, bf16_default, resolve_device
 from .evaluate import error_count, eval_metrics, predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
@@ -161,11 +161,12 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
       `Batch` (X, y, index). Anything computed once per training example before training (a teacher's
       logits, hint features) is indexed with `batch.index`; the loss closes over it.
     - `augment(X, generator)` transforms each input batch, or None.
-    - `eval_data` maps a name to a dataset scored after every epoch: {"test": test} adds the keys
-      "test_acc" and "test_loss" (cross-entropy) to each record.
+    - `eval_data` maps a name to a dataset scored after every epoch: {"val": val} adds the keys
+      "val_acc" and "val_loss" (cross-entropy) to each record. The test split (a `HeldOutTest`) is
+      refused: watching it during training is choosing on it. Score it once, after training.
     - The history is a dict of lists, one entry per epoch for every key: "epoch", "train_loss",
       "train_acc", "time_s" (training time of the epoch, without evaluation) and "<name>_acc",
-      "<name>_loss" for each entry of `eval_data` (an empty list for "test_acc" and "test_loss" when
+      "<name>_loss" for each entry of `eval_data` (an empty list for "val_acc" and "val_loss" when
       nothing is evaluated). `history[key][i]` belongs to epoch `history["epoch"][i]`.
     - `device`: "cpu", "cuda", "mps" or "auto"; the training tensors move there once. `bf16`: autocast
       forward and loss to bfloat16 (None: on for a CUDA GPU with bf16, off elsewhere).
@@ -177,6 +178,11 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
     X, y = as_tensors(train)
     check_dataset(X, y, model)
+    for name, data in (eval_data or {}).items():
+        if isinstance(data, HeldOutTest):
+            raise ValueError(f"the test split was passed for evaluation during training (as {name!r}): choices "
+                             f"made while watching it (epochs, T, alpha, ...) would be tuned on the test set. Pass "
+                             f"the validation split from load_splits() and score the test set once, after training")
     evals = {name: as_tensors(data) for name, data in (eval_data or {}).items()}
     for name, (X_eval, y_eval) in evals.items():
         check_dataset(X_eval, y_eval, model, f"{name} set")
@@ -190,7 +196,7 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     gen = torch.Generator().manual_seed(seed)  # batch order and augmentation: the same on every rank
     net = ctx.wrap(model)  # DistributedDataParallel in a process group, else the model itself
     optimizer, scheduler = make_optimizer(model, lr=lr, total_steps=epochs * -(-len(X) // batch_size))
-    history: dict[str, list] = {"epoch": [], "train_loss": [], "train_acc": [], "test_acc": [], "test_loss": [],
+    history: dict[str, list] = {"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [],
                                 "time_s": []}
     bar = _progress(epochs, desc, progress and ctx.rank == 0)
     for epoch in range(1, epochs + 1):
@@ -212,16 +218,16 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     return history
 
 
-def train_model(model: nn.Module, train, test=None, *, epochs: int = RECIPES.student.epochs,
+def train_model(model: nn.Module, train, val=None, *, epochs: int = RECIPES.student.epochs,
                 lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0, device="cpu", progress: bool = True,
                 augment=None, bf16: bool | None = None) -> dict:
     """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists)."""
     return fit(model, train, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-               eval_data=None if test is None else {"test": test}, augment=augment, device=device,
+               eval_data=None if val is None else {"val": val}, augment=augment, device=device,
                progress=progress, desc="train", bf16=bf16)
 
 
-def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = RECIPES.distill.T,
+def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float = RECIPES.distill.T,
             alpha: float = RECIPES.distill.alpha, epochs: int = RECIPES.student.epochs,
             lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0,
             device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None,
@@ -274,7 +280,7 @@ def distill(student: nn.Module, teacher: nn.Module, train, test=None, *, T: floa
                     teacher_batch = teacher(batch.X)
                 return kd_loss(logits, teacher_batch, batch.y, T, alpha)
         return fit(student, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-                   eval_data=None if test is None else {"test": test}, augment=augment, device=device,
+                   eval_data=None if val is None else {"val": val}, augment=augment, device=device,
                    progress=progress, desc=f"distill T={T:g}", bf16=bf16)
     finally:
         for p, f in zip(teacher.parameters(), flags):
@@ -369,12 +375,16 @@ def _bf16_key(device, bf16: bool | None) -> dict:
 
 
 def _fresh_model_trainer(dataset: str, root, arch: dict, seed: int, train_fn: Callable) -> Callable:
-    """build_and_train for cached_model: load the dataset, seed, build `arch`, run train_fn(model, train, test)."""
+    """build_and_train for cached_model: load the splits, seed, build `arch`, run train_fn(model, train, val).
+
+    Models train on the 3,500 training digits and log the 500 validation digits per epoch; the test set
+    is not touched.
+    """
     def build_and_train():
-        train, test = load_dataset(dataset, root)
+        train, val, _ = load_splits(dataset, root)
         set_seed(seed)
         model = build_model(arch)
-        return model, train_fn(model, train, test)
+        return model, train_fn(model, train, val)
     return build_and_train
 
 
@@ -385,12 +395,12 @@ def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = RECIPES.
     """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar)."""
     info = dataset_info(dataset)
     arch = arch or teacher_config(info["shape"], info["num_classes"])
-    config = {"role": "teacher", "dataset": dataset, "split": "default", "arch": arch, "epochs": epochs,
+    config = {"role": "teacher", "dataset": dataset, "split": "train-val-v1", "arch": arch, "epochs": epochs,
               "lr": lr, "batch_size": batch_size, "seed": seed, "augment_shift": augment_shift,
               **_bf16_key(device, bf16)}
 
-    def train_fn(model, train, test):
-        return train_model(model, train, test, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
+    def train_fn(model, train, val):
+        return train_model(model, train, val, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
                            device=device, progress=progress, bf16=bf16,
                            augment=random_shift(augment_shift) if augment_shift else None)
     return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
@@ -406,7 +416,7 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
         raise ValueError(f"kind must be 'scratch' or 'distilled', got {kind!r}")
     info = dataset_info(dataset)
     arch = student_config(tuple(hidden), info["shape"], info["num_classes"])
-    config = {"role": f"student-{kind}", "dataset": dataset, "split": "default", "arch": arch,
+    config = {"role": f"student-{kind}", "dataset": dataset, "split": "train-val-v1", "arch": arch,
               "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed, **_bf16_key(device, bf16)}
     if kind == "distilled":
         teacher = teacher if teacher is not None else get_teacher(dataset, root, device=device,
@@ -414,22 +424,27 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
         config.update(T=check_temperature(T), alpha=check_alpha(alpha),
                       teacher=getattr(teacher, "metadata", {}).get("cache_config", teacher.config))
 
-    def train_fn(model, train, test):
+    def train_fn(model, train, val):
         kw = dict(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device, progress=progress,
                   bf16=bf16)
         if kind == "scratch":
-            return train_model(model, train, test, **kw)
-        return distill(model, teacher, train, test, T=T, alpha=alpha, **kw)
+            return train_model(model, train, val, **kw)
+        return distill(model, teacher, train, val, T=T, alpha=alpha, **kw)
     return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
 
 
-def sweep_T_alpha(teacher: nn.Module, train, test, *, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
+def sweep_T_alpha(teacher: nn.Module, train, val, *, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
                   lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size,
                   progress: bool = True) -> dict:
-    """Distil one small student per (T, alpha, seed) and return test errors as nested lists [T][alpha][seed]."""
+    """Distil one small student per (T, alpha, seed) and return validation errors as nested lists [T][alpha][seed].
+
+    For many seeds, `experiments.train_grid` trains the same students batched, many times faster."""
     Ts = [check_temperature(t) for t in Ts]
     alphas = [check_alpha(a) for a in alphas]
-    X_test, y_test = as_tensors(test)
+    if isinstance(val, HeldOutTest):
+        raise ValueError("the test split was passed as the validation set of a sweep: pass the validation split "
+                         "from load_splits() and score the chosen cell on the test set once")
+    X_val, y_val = as_tensors(val)
     X, _ = as_tensors(train)
     arch = student_config(tuple(hidden), tuple(X.shape[1:]), int(teacher.config["num_classes"]))
     errors = [[[0] * len(seeds) for _ in alphas] for _ in Ts]
@@ -442,7 +457,7 @@ def sweep_T_alpha(teacher: nn.Module, train, test, *, Ts, alphas, seeds=(0,), hi
                 student = build_model(arch)
                 distill(student, teacher, train, T=T, alpha=alpha, epochs=epochs, lr=lr, batch_size=batch_size,
                         seed=seed, progress=False, teacher_logits=t_logits)
-                errors[i][j][k] = error_count(predict_logits(student, X_test), y_test)
+                errors[i][j][k] = error_count(predict_logits(student, X_val), y_val)
                 if bar is not None:
                     bar.update(1)
     if bar is not None:

@@ -22,15 +22,15 @@ ap.add_argument("--batch-size", type=int, default=64, help="the GLOBAL batch, sp
 ap.add_argument("--seed", type=int, default=0)
 args = ap.parse_args()
 
-train, test = dh.load_dataset("mnist5k", args.root)
+train, val, test = dh.load_splits("mnist5k", args.root)
 teacher = dh.get_teacher(root=args.root, progress=False)  # from the cache when it was trained before
 dh.set_seed(args.seed)
 student = dh.MLP(hidden=tuple(args.hidden))
-history = dh.distill(student, teacher, train, test, T=4.0, alpha=0.9, epochs=args.epochs, lr=1e-3,
+history = dh.distill(student, teacher, train, val, T=4.0, alpha=0.9, epochs=args.epochs, lr=1e-3,
                      batch_size=args.batch_size, seed=args.seed, device=args.device, progress=False)
 ctx = distributed.current(args.device)
 if distributed.is_main():
     dh.save_model(student, args.out, {"history": history, "world_size": ctx.world}, overwrite=True)
-    print(f"{ctx.world} process(es): test accuracy {history['test_acc'][-1]:.4f}, "
+    print(f"{ctx.world} process(es): validation accuracy {history['val_acc'][-1]:.4f}, "
           f"epoch times {', '.join(f'{t:.1f}' for t in history['time_s'])} s")
 distributed.shutdown()

@@ -51,7 +51,7 @@ if scenario == "distill":
     naive = fresh_student()
     naive_hist = tr.fit(naive, setup["train"], loss_fn=D.PositionLookup(t_logits[order], recipe["T"], recipe["alpha"]),
                         epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=recipe["seed"],
-                        eval_data={"test": setup["test"]}, progress=False)
+                        eval_data={"val": setup["test"]}, progress=False)
     torch.save({"rank": ctx.rank, "world": ctx.world, "shards": shards, "state": student.state_dict(),
                 "history": hist, "naive_state": naive.state_dict(), "naive_history": naive_hist},
                out_dir / f"rank{ctx.rank}.pt")

@@ -68,7 +68,7 @@ def test_both_ranks_end_with_identical_weights_and_metrics(ddp_run):
     a, b = ddp_run["ranks"]
     assert all(torch.equal(a["state"][k], b["state"][k]) for k in a["state"])
     assert a["history"]["train_loss"] == b["history"]["train_loss"]  # all-reduced, so the same on each rank
-    assert a["history"]["test_acc"] == b["history"]["test_acc"]
+    assert a["history"]["val_acc"] == b["history"]["val_acc"]
 
 
 def test_two_processes_equal_one_process_with_the_same_global_batch(ddp_run):
@@ -83,7 +83,7 @@ def test_two_processes_equal_one_process_with_the_same_global_batch(ddp_run):
     print(f"largest weight difference, 2 processes vs 1: {worst:.2e}")
     # the all-reduced training loss is the mean over the whole epoch, as in one process
     assert ddp_run["ranks"][0]["history"]["train_loss"] == pytest.approx(hist["train_loss"], rel=1e-4)
-    assert abs(ddp_run["ranks"][0]["history"]["test_acc"][-1] - hist["test_acc"][-1]) <= 0.002
+    assert abs(ddp_run["ranks"][0]["history"]["val_acc"][-1] - hist["val_acc"][-1]) <= 0.002
 
 
 def test_position_indexed_logit_cache_is_wrong_and_costs_accuracy(ddp_run, capsys):
@@ -91,10 +91,10 @@ def test_position_indexed_logit_cache_is_wrong_and_costs_accuracy(ddp_run, capsy
     # epoch each sample is paired with another sample's soft targets; the student learns noise.
     good, naive = ddp_run["ranks"][0]["history"], ddp_run["ranks"][0]["naive_history"]
     with capsys.disabled():
-        print(f"\n2-process distillation, test accuracy: logits by sample index {good['test_acc'][-1]:.3f}, "
-              f"by batch position {naive['test_acc'][-1]:.3f}")
-    assert naive["test_acc"][0] == pytest.approx(good["test_acc"][0], abs=1e-6)  # epoch 1: still aligned
-    assert good["test_acc"][-1] - naive["test_acc"][-1] > 0.05  # then it costs accuracy
+        print(f"\n2-process distillation, test accuracy: logits by sample index {good['val_acc'][-1]:.3f}, "
+              f"by batch position {naive['val_acc'][-1]:.3f}")
+    assert naive["val_acc"][0] == pytest.approx(good["val_acc"][0], abs=1e-6)  # epoch 1: still aligned
+    assert good["val_acc"][-1] - naive["val_acc"][-1] > 0.05  # then it costs accuracy
     assert naive["train_loss"][-1] > 2 * good["train_loss"][-1]  # soft targets it cannot fit
 
 

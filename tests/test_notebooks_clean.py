@@ -60,6 +60,7 @@ BLOG_ERRORS = {
     "04": ["several", "ensemble", "Variable", "save_interval", "TensorFlow", "frozen"],
     "05": ["keeping accuracy", "narrow the gap", "section 7"],
     "06": ["section 8", "data-free", "model extraction"],
+    "08": ["section 4.2", "KL is not a distance", "model scale"],
 }
 
 

@@ -16,9 +16,9 @@ def test_training_learns_and_returns_plain_history(small_data):
     torch.manual_seed(0)
     model = MLP(hidden=(16,), num_classes=3)
     hist = train_model(model, small_data, small_data, **_fast(seed=0))
-    assert set(hist) >= {"epoch", "train_loss", "train_acc", "test_acc", "time_s"}
+    assert set(hist) >= {"epoch", "train_loss", "train_acc", "val_acc", "val_loss", "time_s"}
     assert hist["epoch"] == [1, 2] and all(isinstance(v, float) for v in hist["train_loss"])
-    assert hist["test_acc"][-1] > 0.9  # the bands are easy
+    assert hist["val_acc"][-1] > 0.9  # the bands are easy
 
 
 def test_same_seed_same_weights(small_data):
@@ -152,8 +152,10 @@ def test_cuda_is_only_used_when_available_and_asked():
 
 
 def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatch):
+    import distill_helpers.data as D
     import distill_helpers.train as tr
-    monkeypatch.setattr(tr, "load_dataset", lambda name, root: mnist5k)  # do not re-parse the CSV
+    splits = D.load_splits("mnist5k", "data")
+    monkeypatch.setattr(tr, "load_splits", lambda name, root: splits)  # do not re-parse the CSV
     small_arch = TeacherCNN(channels=(2, 4), hidden=8).config
     calls = []
     real = tr.train_model
@@ -187,8 +189,10 @@ def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatc
 
 
 def test_student_cache_key_includes_teacher_and_T(tmp_path, mnist5k, monkeypatch):
+    import distill_helpers.data as D
     import distill_helpers.train as tr
-    monkeypatch.setattr(tr, "load_dataset", lambda name, root: mnist5k)
+    splits = D.load_splits("mnist5k", "data")
+    monkeypatch.setattr(tr, "load_splits", lambda name, root: splits)
     teacher = TeacherCNN(channels=(2, 4), hidden=8)
     kw = dict(root=tmp_path, hidden=(8,), epochs=1, progress=False, teacher=teacher)
     get_student("distilled", T=2.0, **kw)
@@ -242,12 +246,12 @@ def test_fit_contract_batch_index_eval_data_and_history(small_data):
     m = MLP(hidden=(8,), num_classes=3)
     half = (X[:60], y[:60])
     hist = fit(m, small_data, loss_fn=loss_fn, epochs=2, lr=1e-2, batch_size=32, progress=False,
-               eval_data={"test": small_data, "half": half})
+               eval_data={"val": small_data, "half": half})
     assert len(seen) == 2 * 4 and [len(i) for i in seen[:4]] == [32, 32, 32, 24]
     for epoch in range(2):
         assert sorted(torch.cat(seen[4 * epoch:4 * epoch + 4]).tolist()) == list(range(120))
     assert hist["epoch"] == [1, 2] and not m.training
-    for key in ("train_loss", "train_acc", "time_s", "test_acc", "test_loss", "half_acc", "half_loss"):
+    for key in ("train_loss", "train_acc", "time_s", "val_acc", "val_loss", "half_acc", "half_loss"):
         assert len(hist[key]) == 2, key
     # the evaluation columns are the metrics of the final weights, recomputed here by hand
     logits = m(X[:60]).detach()
@@ -322,9 +326,9 @@ def test_bad_training_data_is_refused_before_training(small_data, case, match):
             distill(MLP(hidden=(4,), num_classes=3), MLP(hidden=(4,), num_classes=3), data, epochs=1, progress=False)
 
 
-def test_an_empty_test_set_is_refused(small_data):
+def test_an_empty_validation_set_is_refused(small_data):
     X, y = small_data.tensors
-    with pytest.raises(ValueError, match="test set is empty"):
+    with pytest.raises(ValueError, match="val set is empty"):
         train_model(MLP(hidden=(4,), num_classes=3), small_data, (X[:0], y[:0]), epochs=1, progress=False)
 
 

@@ -109,7 +109,7 @@ def test_plot_helpers_return_figures():
     figs = [
         plots.plot_probabilities(student_probs=torch.softmax(logits[1], 0), teacher_probs=torch.softmax(logits[0], 0)),
         plots.plot_digits_with_probs(torch.rand(2, 1, 28, 28), y[:2], teacher_probs=torch.softmax(logits[:2], 1)),
-        plots.plot_history({"a": {"epoch": [1, 2], "train_loss": [1.0, 0.5], "test_acc": [0.5, 0.7]}}),
+        plots.plot_history({"a": {"epoch": [1, 2], "train_loss": [1.0, 0.5], "val_acc": [0.5, 0.7]}}),
         plots.plot_reliability({"a": calibration_bins(logits, y)}),
         plots.plot_confusion({"a": confusion_matrix(logits, y, 10)}),
         plots.plot_heatmap([[1, 2], [3, 4]], ["r1", "r2"], ["c1", "c2"]),
@@ -151,3 +151,33 @@ def test_loss_figure_blitting_matches_a_fresh_figure():
     assert reused.b1[0].get_height() == pytest.approx(st["soft_term"])
     lim = reused.ax1.get_ylim()[1]
     assert lim >= max(st["soft_term"], st["hard_term"]) and math.log2(lim) == int(math.log2(lim))
+
+
+def test_confusion_matrices_share_one_colour_scale_with_whole_number_ticks():
+    import matplotlib.pyplot as plt
+    from distill_helpers.evaluate import confusion_matrix
+    y = torch.arange(100) % 10
+    few = y.clone()
+    few[:3] = (few[:3] + 1) % 10  # 3 errors
+    many = y.clone()
+    many[:40] = (many[:40] + 1) % 10  # 40 errors, 4 per off-diagonal cell
+    fig = plots.plot_confusion({"few": confusion_matrix(few, y, 10), "many": confusion_matrix(many, y, 10)})
+    images = [ax.images[0] for ax in fig.axes if ax.images]
+    assert len(images) == 2 and images[0].get_clim() == images[1].get_clim() == (0, 4.0)
+    cbar_ax = [ax for ax in fig.axes if not ax.images][0]
+    ticks = [t for t in cbar_ax.get_yticks() if 0 <= t <= 4]
+    assert ticks and all(float(t).is_integer() for t in ticks)
+    plt.close(fig)
+
+
+def test_reliability_diagram_draws_only_filled_bins_and_their_counts():
+    import matplotlib.pyplot as plt
+    from distill_helpers.evaluate import calibration_bins
+    logits = torch.tensor([[4.0, 0.0], [4.0, 0.0], [0.2, 0.0], [3.0, 0.0]])
+    b = calibration_bins(logits, torch.tensor([0, 1, 0, 0]), 10)
+    fig = plots.plot_reliability({"m": b})
+    top, bottom = fig.axes
+    filled = [n for n in b["count"] if n > 0]
+    assert len(top.lines[1].get_xdata()) == len(filled)  # lines[0] is the diagonal
+    assert sorted(p.get_height() for p in bottom.patches) == sorted(filled)
+    plt.close(fig)

@@ -1,0 +1,127 @@
+"""Batched students: K students trained as one stacked model equal K separate `distill` runs."""
+import pytest
+import torch
+
+from distill_helpers.batched import StackedMLP, distill_students, make_students, predict_logits_stacked
+from distill_helpers.data import HeldOutTest
+from distill_helpers.models import MLP
+from distill_helpers.train import distill, predict_logits, set_seed, train_model
+
+
+def _max_diff(a: MLP, b: MLP) -> float:
+    return max((x - y).abs().max().item() for x, y in zip(a.state_dict().values(), b.state_dict().values()))
+
+
+@pytest.fixture
+def teacher(small_data):
+    torch.manual_seed(0)
+    t = MLP(hidden=(16,), num_classes=3)
+    train_model(t, small_data, epochs=2, batch_size=16, progress=False)
+    return t
+
+
+def test_make_students_initialises_like_set_seed_then_build():
+    students = make_students((6,), seeds=[4, 9], num_classes=3)
+    for s, seed in zip(students, (4, 9)):
+        set_seed(seed)
+        assert _max_diff(s, MLP(hidden=(6,), num_classes=3)) == 0.0
+    assert _max_diff(students[0], students[1]) > 0  # different seeds, different initialisations
+
+
+def test_stacked_forward_equals_each_student(small_data):
+    students = make_students((7, 5), seeds=[0, 1, 2], num_classes=3)
+    X = small_data.tensors[0][:20]
+    out = predict_logits_stacked(students, X)
+    assert out.shape == (3, 20, 3)
+    for k, s in enumerate(students):
+        torch.testing.assert_close(out[k], predict_logits(s, X), rtol=1e-5, atol=1e-6)
+
+
+def test_batched_equals_sequential_runs_with_the_same_seeds(small_data, teacher):
+    # each student has its own seed, T, alpha (labels only, mixed, teacher only) and learning rate
+    seeds, Ts, alphas, lrs = [3, 5, 7, 9], [1.0, 2.0, 4.0, 8.0], [0.0, 0.5, 0.9, 1.0], [1e-3, 2e-3, 3e-3, 1e-3]
+    batched = make_students((12, 8), seeds, num_classes=3)
+    hists = distill_students(batched, teacher, small_data, small_data, seeds=seeds, T=Ts, alpha=alphas, lr=lrs,
+                             epochs=3, batch_size=32, progress=False)
+    for k, seed in enumerate(seeds):
+        set_seed(seed)
+        alone = MLP(hidden=(12, 8), num_classes=3)
+        h = distill(alone, teacher, small_data, small_data, T=Ts[k], alpha=alphas[k], lr=lrs[k], epochs=3,
+                    batch_size=32, seed=seed, progress=False)
+        assert _max_diff(batched[k], alone) < 1e-4, f"student {k}"
+        assert hists[k]["train_loss"] == pytest.approx(h["train_loss"], rel=1e-4)
+        assert hists[k]["train_acc"] == pytest.approx(h["train_acc"], abs=1e-9)
+        assert hists[k]["val_acc"] == pytest.approx(h["val_acc"], abs=1e-9)
+        assert hists[k]["val_loss"] == pytest.approx(h["val_loss"], rel=1e-4)
+        assert not batched[k].training
+
+
+def test_batched_labels_only_needs_no_teacher_and_equals_train_model(small_data):
+    seeds = [0, 1]
+    batched = make_students((8,), seeds, num_classes=3)
+    distill_students(batched, None, small_data, seeds=seeds, alpha=0.0, lr=2e-3, epochs=2, batch_size=16,
+                     progress=False)
+    for k, seed in enumerate(seeds):
+        set_seed(seed)
+        alone = MLP(hidden=(8,), num_classes=3)
+        train_model(alone, small_data, epochs=2, lr=2e-3, batch_size=16, seed=seed, progress=False)
+        assert _max_diff(batched[k], alone) < 1e-4
+
+
+def test_students_do_not_interact(small_data, teacher):
+    # student 0 ends the same whether it trains alone or beside others with other settings
+    pair = make_students((8,), [0, 1], num_classes=3)
+    distill_students(pair, teacher, small_data, seeds=[0, 1], T=[2.0, 9.0], alpha=[0.5, 1.0], epochs=2,
+                     batch_size=16, progress=False)
+    single = make_students((8,), [0], num_classes=3)
+    distill_students(single, teacher, small_data, seeds=[0], T=2.0, alpha=0.5, epochs=2, batch_size=16,
+                     progress=False)
+    assert _max_diff(pair[0], single[0]) < 1e-5
+
+
+def test_bad_input_is_refused_with_a_clear_message(small_data, teacher):
+    two = make_students((4,), [0, 1], num_classes=3)
+    with pytest.raises(ValueError, match="one seed per student"):
+        distill_students(two, teacher, small_data, seeds=[0], progress=False)
+    with pytest.raises(ValueError, match="T has 3 values"):
+        distill_students(two, teacher, small_data, seeds=[0, 1], T=[1.0, 2.0, 3.0], progress=False)
+    with pytest.raises(ValueError, match="alpha"):
+        distill_students(two, teacher, small_data, seeds=[0, 1], alpha=1.5, progress=False)
+    with pytest.raises(ValueError, match="teacher"):
+        distill_students(two, None, small_data, seeds=[0, 1], alpha=0.5, progress=False)
+    with pytest.raises(ValueError, match="test split"):
+        distill_students(two, teacher, small_data, HeldOutTest(*small_data.tensors), seeds=[0, 1], progress=False)
+    with pytest.raises(ValueError, match="rows"):
+        distill_students(two, None, small_data, seeds=[0, 1], teacher_logits=torch.zeros(5, 3), progress=False)
+    with pytest.raises(ValueError, match="one architecture"):
+        StackedMLP([MLP(hidden=(4,), num_classes=3), MLP(hidden=(5,), num_classes=3)])
+    with pytest.raises(ValueError, match="dropout"):
+        StackedMLP([MLP(hidden=(4,), num_classes=3, dropout=0.1)])
+
+
+def test_grid_trains_each_cell_like_distill_and_caches(small_data, teacher, tmp_path):
+    from distill_helpers.experiments import train_grid
+    settings = [{"T": 1.0, "alpha": 0.0}, {"T": 4.0, "alpha": 0.9, "lr": 3e-3}]
+    kw = dict(settings=settings, seeds=[0, 1], hidden=(6,), epochs=2, batch_size=16, root=tmp_path, chunk=3,
+              progress=False)
+    grid = train_grid(teacher, small_data, small_data, **kw)
+    X, y = small_data.tensors
+    # cell (T=4, alpha=0.9, lr=3e-3), seed 1, rebuilt with distill(): same validation errors and weights
+    set_seed(1)
+    alone = MLP(hidden=(6,), num_classes=3)
+    h = distill(alone, teacher, small_data, small_data, T=4.0, alpha=0.9, lr=3e-3, epochs=2, batch_size=16, seed=1,
+                progress=False)
+    r = grid.row(T=4.0, alpha=0.9)
+    assert r == 1 and _max_diff(grid.students[r][1], alone) < 1e-4
+    assert grid.val_acc[r, 1].tolist() == pytest.approx(h["val_acc"], abs=1e-9)
+    assert grid.val_errors[r, 1].item() == int((predict_logits(alone, X).argmax(1) != y).sum())
+    assert torch.equal(grid.errors(X, y, [r])[0], grid.val_errors[r])  # here val is the training data
+    # the second call loads from the cache: same weights, no training
+    again = train_grid(teacher, small_data, small_data, **kw)
+    assert _max_diff(again.students[1][1], grid.students[1][1]) == 0.0
+    assert torch.equal(again.val_acc, grid.val_acc)
+    assert len(list(tmp_path.glob("cache/grid-*.pt"))) == 1
+    with pytest.raises(ValueError, match="validation split"):
+        train_grid(teacher, small_data, HeldOutTest(*small_data.tensors), **kw)
+    with pytest.raises(KeyError, match="no setting"):
+        grid.row(T=2.0)

@@ -1,0 +1,402 @@
+"""distill_helpers.lm against independent references: hand computations, closed forms, brute force."""
+import math
+
+import pytest
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+from distill_helpers import lm
+from distill_helpers.checkpoints import load_model
+from distill_helpers.losses import kd_loss
+
+torch.set_default_dtype(torch.float32)
+LANG = lm.ToyLanguage()
+TINY = {"d_model": 8, "n_layers": 2, "n_heads": 2, "d_ff": 16}
+
+
+def tiny_model(seed=0, context=16):
+    torch.manual_seed(seed)
+    return lm.CharTransformer(LANG.vocab_size, context, **TINY).eval()
+
+
+# ---------------------------------------------------------------- forward vs reverse KL on a bimodal target
+
+@pytest.mark.parametrize("d, w", [(0.0, 0.5), (3.0, 0.5), (6.0, 0.5), (4.0, 0.3)])
+def test_forward_kl_fit_is_moment_matching(d, w):
+    # Closed form: argmin_q KL(p||q) over Gaussians matches p's mean and variance.
+    mean = -w * d / 2 + (1 - w) * d / 2
+    var = 1.0 + d * d / 4 - mean ** 2
+    fit = lm.fit_gaussian(d, "forward", w=w)
+    assert fit["mu"] == pytest.approx(mean, abs=1e-4)
+    assert fit["sigma"] == pytest.approx(math.sqrt(var), rel=1e-4)
+
+
+def test_reverse_kl_fit_seeks_one_mode_when_modes_are_apart():
+    fit = lm.fit_gaussian(10.0, "reverse")
+    # Far-apart modes: q sits on one of them with its width, and KL(q||p) -> log(1 / 0.5) = log 2.
+    assert abs(fit["mu"]) == pytest.approx(5.0, abs=1e-3)
+    assert fit["sigma"] == pytest.approx(1.0, abs=1e-3)
+    assert fit["kl"] == pytest.approx(math.log(2), abs=1e-4)
+    # The forward fit to the same target is centred between the modes, far wider.
+    fwd = lm.fit_gaussian(10.0, "forward")
+    assert abs(fwd["mu"]) < 1e-4 and fwd["sigma"] > 5
+
+
+def test_reverse_kl_fit_is_central_for_a_unimodal_mixture():
+    # Equal mixtures with d <= 2 sigma are unimodal; the reverse fit stays in the middle.
+    fit = lm.fit_gaussian(1.0, "reverse")
+    assert abs(fit["mu"]) < 1e-3
+    # and it is a minimum: nudging mu or sigma raises the numerically integrated KL(q||p)
+    x = torch.linspace(-15, 15, 6001, dtype=torch.float64)
+    dx = float(x[1] - x[0])
+    p = lm.bimodal_density(x, 1.0)
+    kl = lambda mu, s: lm.kl_on_grid(lm.gaussian_density(x, mu, s), p, dx).item()  # noqa: E731
+    best = kl(fit["mu"], fit["sigma"])
+    for dm, ds in ((0.05, 0), (-0.05, 0), (0, 0.05), (0, -0.05)):
+        assert kl(fit["mu"] + dm, fit["sigma"] + ds) > best
+
+
+def test_kl_on_grid_matches_the_gaussian_closed_form():
+    x = torch.linspace(-20, 20, 8001, dtype=torch.float64)
+    dx = float(x[1] - x[0])
+    m1, s1, m2, s2 = 0.3, 1.2, -0.5, 0.7
+    closed = math.log(s2 / s1) + (s1 ** 2 + (m1 - m2) ** 2) / (2 * s2 ** 2) - 0.5
+    got = lm.kl_on_grid(lm.gaussian_density(x, m1, s1), lm.gaussian_density(x, m2, s2), dx).item()
+    assert got == pytest.approx(closed, rel=1e-6)
+
+
+def test_fit_gaussian_rejects_a_bad_direction():
+    with pytest.raises(ValueError, match="forward"):
+        lm.fit_gaussian(2.0, "backward")
+
+
+# ---------------------------------------------------------------- the toy language
+
+def test_true_next_by_hand():
+    p = LANG.true_next("")
+    i = LANG.index
+    # first words: a .25, the .2 + .15, two .15, every .1, some .15
+    assert p[i["a"]].item() == pytest.approx(0.25)
+    assert p[i["t"]].item() == pytest.approx(0.5)
+    assert p[i["e"]].item() == pytest.approx(0.1)
+    assert p[i["s"]].item() == pytest.approx(0.15)
+    assert p.sum().item() == pytest.approx(1.0)
+    # after "the cat": singular "the" (.2) then "cat" (.6 * .3), or plural "the" (.15) then "cats" (.6 * .3)
+    q = LANG.true_next("the cat")
+    assert q[i[" "]].item() == pytest.approx(0.2 / 0.35)
+    assert q[i["s"]].item() == pytest.approx(0.15 / 0.35)
+    # agreement: after "the cats " only plural verbs, so "sleep" + 's' is impossible
+    assert LANG.true_next("the cats sleep")[i["s"]].item() == 0.0
+    assert LANG.true_next("the cat sleep")[i["s"]].item() == pytest.approx(1.0)
+
+
+def test_sentence_probability_by_hand():
+    # a (.25) cat (.6 * .3) sleeps (.15) then stop (.65): the sentence ends with '.'
+    want = math.log(0.25 * 0.6 * 0.3 * 0.15 * 0.65)
+    assert LANG.log_prob("a cat sleeps.") == pytest.approx(want)
+    assert LANG.log_prob("a cats sleeps.") == -math.inf
+    assert LANG.log_prob("a cat sleeps") == -math.inf  # incomplete
+
+
+def test_samples_match_the_true_first_character_distribution():
+    sents = LANG.sample(4000, seed=5)
+    counts = torch.zeros(LANG.vocab_size, dtype=torch.float64)
+    for s in sents:
+        counts[LANG.index[s[0]]] += 1
+    p = LANG.true_next("")
+    se = (p * (1 - p) / len(sents)).sqrt()
+    assert ((counts / len(sents) - p).abs() <= 4 * se + 1e-12).all()
+    assert all(LANG.log_prob(s) > -math.inf for s in sents[:200])
+
+
+def test_true_distributions_agree_with_true_next():
+    sents = LANG.sample(5, seed=3)
+    tokens = LANG.encode(sents, 64)
+    truth = LANG.true_distributions(tokens)
+    mask = lm.target_mask(tokens)
+    for r, s in enumerate(sents):
+        assert int(mask[r].sum()) == min(len(s), 64)
+        for t in range(int(mask[r].sum())):
+            assert torch.allclose(truth[r, t], LANG.true_next(s[:t]))
+
+
+def test_encode_decode_round_trip_and_bad_characters():
+    sents = ["a cat sleeps.", "two dogs see a bird."]
+    assert LANG.decode(LANG.encode(sents, 32)) == sents
+    with pytest.raises(ValueError, match="outside the vocabulary"):
+        LANG.encode(["A cat!"], 32)
+
+
+# ---------------------------------------------------------------- the model
+
+def test_causal_mask_perturbing_a_later_token_leaves_earlier_logits_unchanged():
+    model = tiny_model()
+    torch.manual_seed(1)
+    x = torch.randint(0, LANG.vocab_size, (3, 16))
+    base = model(x)
+    for j in (1, 7, 15):
+        x2 = x.clone()
+        x2[:, j] = (x2[:, j] + 1) % LANG.vocab_size
+        out = model(x2)
+        assert torch.equal(out[:, :j], base[:, :j]) or torch.allclose(out[:, :j], base[:, :j], atol=1e-6)
+        assert not torch.allclose(out[:, j], base[:, j])  # the perturbed position itself does change
+
+
+def test_kv_cache_gives_the_full_forward_logits():
+    model = tiny_model()
+    x = torch.randint(0, LANG.vocab_size, (2, 12))
+    full = model(x)
+    cache = [[] for _ in model.blocks]
+    steps = [model(x[:, t:t + 1], start=t, cache=cache) for t in range(12)]
+    assert torch.allclose(torch.cat(steps, 1), full, atol=1e-5)
+
+
+def test_model_rejects_bad_input():
+    model = tiny_model()
+    with pytest.raises(ValueError, match="int64"):
+        model(torch.zeros(2, 3))
+    with pytest.raises(ValueError, match="context"):
+        model(torch.zeros(1, 17, dtype=torch.long))
+
+
+def test_generation_is_deterministic_with_a_seed_and_well_formed():
+    model = tiny_model()
+    a = lm.generate(model, 20, seed=3)
+    b = lm.generate(model, 20, seed=3)
+    c = lm.generate(model, 20, seed=4)
+    assert torch.equal(a, b) and not torch.equal(a, c)
+    assert (a[:, 0] == 0).all()
+    # after the first '.', only padding
+    for row in a.tolist():
+        if 1 in row[1:]:
+            end = row.index(1, 1)
+            assert all(v == 0 for v in row[end + 1:])
+    # batch size does not change the samples? It does change the RNG order; the same call repeats exactly.
+    assert torch.equal(lm.generate(model, 20, seed=3, batch_size=7), lm.generate(model, 20, seed=3, batch_size=7))
+
+
+class ScriptedLM(nn.Module):
+    """A 'teacher' that always writes one fixed sentence: its logits are +inf-like on the scripted token."""
+
+    def __init__(self, text: str, context: int = 16):
+        super().__init__()
+        self.context, self.blocks = context, []
+        self.ids = [LANG.index[c] for c in text]
+
+    def forward(self, idx, start=0, cache=None):
+        B, t = idx.shape
+        out = torch.full((B, t, LANG.vocab_size), -30.0)
+        for j in range(t):
+            pos = start + j
+            out[:, j, self.ids[pos] if pos < len(self.ids) else 1] = 30.0
+        return out
+
+
+def test_sequence_level_data_is_the_teachers_samples():
+    teacher = ScriptedLM("a fox sleeps.")
+    corpus = lm.teacher_corpus(teacher, 5, seed=0)
+    assert LANG.decode(corpus) == ["a fox sleeps."] * 5
+
+
+def test_teacher_samples_follow_the_teachers_distribution_not_the_corpus():
+    # An untrained teacher's first-character distribution is far from the language's; samples follow the teacher.
+    teacher = tiny_model(seed=2)
+    with torch.no_grad():
+        teacher.head.bias.copy_(torch.linspace(-2, 2, LANG.vocab_size))
+        p = F.softmax(teacher(torch.zeros(1, 1, dtype=torch.long))[0, -1].double(), -1)
+    p[1] += p[0]  # BOS is read as '.'
+    p[0] = 0
+    corpus = lm.teacher_corpus(teacher, 3000, seed=1)
+    freq = torch.bincount(corpus[:, 1], minlength=LANG.vocab_size).double() / 3000
+    se = (p * (1 - p) / 3000).sqrt()
+    assert ((freq - p).abs() <= 4 * se + 1e-9).all()
+    assert (freq - LANG.true_next("")).abs().max() > 0.2
+
+
+# ---------------------------------------------------------------- losses
+
+def hand_kl(p, q):
+    return sum(pi * math.log(pi / qi) for pi, qi in zip(p, q) if pi > 0)
+
+
+def softmax_list(z):
+    m = max(z)
+    e = [math.exp(v - m) for v in z]
+    return [v / sum(e) for v in e]
+
+
+def test_each_kl_direction_against_a_hand_computation():
+    zs = [[0.2, -1.0, 2.0, 0.5], [1.0, 1.0, -3.0, 0.0]]
+    vs = [[1.5, 0.0, -0.5, 0.3], [0.0, 2.0, 1.0, -1.0]]
+    s, t = torch.tensor(zs, dtype=torch.float64), torch.tensor(vs, dtype=torch.float64)
+    fwd = sum(hand_kl(softmax_list(v), softmax_list(z)) for z, v in zip(zs, vs)) / 2
+    rev = sum(hand_kl(softmax_list(z), softmax_list(v)) for z, v in zip(zs, vs)) / 2
+    assert kd_loss(s, t, None, T=1.0, alpha=1.0).item() == pytest.approx(fwd, rel=1e-10)
+    assert lm.reverse_kl(s, t).item() == pytest.approx(rev, rel=1e-10)
+    assert abs(fwd - rev) > 1e-3  # the two directions really differ here
+    # and the gradient of the reverse KL flows through the student only
+    s.requires_grad_(True)
+    t.requires_grad_(True)
+    lm.reverse_kl(s, t).backward()
+    assert s.grad.abs().sum() > 0 and t.grad is None
+
+
+def test_reverse_kl_gradient_by_finite_differences():
+    s = torch.tensor([[0.3, -0.2, 1.1]], dtype=torch.float64, requires_grad=True)
+    t = torch.tensor([[1.0, 0.0, -1.0]], dtype=torch.float64)
+    torch.autograd.gradcheck(lambda z: lm.reverse_kl(z, t), (s,))
+
+
+def test_topk_renormalise_against_a_dense_computation():
+    torch.manual_seed(0)
+    z, v = torch.randn(4, 7, dtype=torch.float64), torch.randn(4, 7, dtype=torch.float64) * 2
+    for k in (1, 3, 7):
+        lp, ids = lm.topk_from_logits(v, k)
+        got = lm.topk_kd_loss(z, lp.double(), ids, tail="renormalise").item()
+        want = 0.0
+        for r in range(4):
+            p, q = softmax_list(v[r].tolist()), softmax_list(z[r].tolist())
+            top = sorted(range(7), key=lambda j: -p[j])[:k]
+            mass = sum(p[j] for j in top)
+            dense = [p[j] / mass if j in top else 0.0 for j in range(7)]
+            want += hand_kl(dense, q) / 4
+        assert got == pytest.approx(want, rel=1e-5)
+
+
+def test_topk_bucket_against_a_dense_coarse_grained_computation():
+    torch.manual_seed(1)
+    z, v = torch.randn(3, 6, dtype=torch.float64), torch.randn(3, 6, dtype=torch.float64) * 2
+    for k in (1, 2, 5):
+        lp, ids = lm.topk_from_logits(v, k)
+        got = lm.topk_kd_loss(z, lp.double(), ids, tail="bucket").item()
+        want = 0.0
+        for r in range(3):
+            p, q = softmax_list(v[r].tolist()), softmax_list(z[r].tolist())
+            top = sorted(range(6), key=lambda j: -p[j])[:k]
+            pc = [p[j] for j in top] + [sum(p[j] for j in range(6) if j not in top)]
+            qc = [q[j] for j in top] + [sum(q[j] for j in range(6) if j not in top)]
+            want += hand_kl(pc, qc) / 3
+        assert got == pytest.approx(want, rel=1e-4)
+
+
+def test_topk_with_every_token_is_the_dense_forward_kl():
+    torch.manual_seed(2)
+    z, v = torch.randn(5, 8, dtype=torch.float64), torch.randn(5, 8, dtype=torch.float64)
+    dense = kd_loss(z, v, None, T=1.0, alpha=1.0).item()
+    lp, ids = lm.topk_from_logits(v, 8)
+    assert lm.topk_kd_loss(z, lp.double(), ids, tail="renormalise").item() == pytest.approx(dense, rel=1e-5)
+    assert lm.topk_kd_loss(z, lp.double(), ids, tail="bucket").item() == pytest.approx(dense, rel=1e-4)
+
+
+def test_topk_rejects_bad_arguments():
+    with pytest.raises(ValueError, match="k must"):
+        lm.topk_from_logits(torch.zeros(2, 4), 5)
+    with pytest.raises(ValueError, match="tail"):
+        lm.topk_kd_loss(torch.zeros(2, 4), *lm.topk_from_logits(torch.zeros(2, 4), 2), tail="drop")
+
+
+def test_target_mask_stops_after_the_first_end():
+    tokens = LANG.encode(["a cat sleeps.", "a dog sleeps near a fox."], 20)
+    m = lm.target_mask(tokens)
+    assert m.sum(1).tolist() == [len("a cat sleeps."), 20]
+
+
+# ---------------------------------------------------------------- training, evaluation, cache
+
+def test_evaluate_lm_against_a_direct_computation():
+    model, teacher = tiny_model(0), tiny_model(1)
+    tokens = LANG.encode(LANG.sample(6, seed=2), 16)
+    truth = LANG.true_distributions(tokens)
+    got = lm.evaluate_lm(model, tokens, teacher, truth)
+    x, y, m = tokens[:, :-1], tokens[:, 1:], lm.target_mask(tokens)
+    lq = F.log_softmax(model(x).double(), -1)
+    lp = F.log_softmax(teacher(x).double(), -1)
+    nll, kts, kst, ktr, n = 0.0, 0.0, 0.0, 0.0, 0
+    for r in range(6):
+        for t in range(16):
+            if not m[r, t]:
+                continue
+            q, p, tr = lq[r, t].exp().tolist(), lp[r, t].exp().tolist(), truth[r, t].tolist()
+            nll -= math.log(q[y[r, t]])
+            kts += hand_kl(p, q)
+            kst += hand_kl(q, p)
+            ktr += hand_kl(tr, q)
+            n += 1
+    for key, val in (("bpc", nll), ("kl_ts", kts), ("kl_st", kst), ("kl_truth", ktr)):
+        assert got[key] == pytest.approx(val / n / math.log(2), rel=1e-6)
+    assert lm.evaluate_lm(model, tokens, model)["kl_ts"] == pytest.approx(0.0, abs=1e-9)
+
+
+@pytest.mark.parametrize("method", lm.METHODS)
+def test_every_method_trains_and_lowers_its_loss(method):
+    teacher = tiny_model(1)
+    tokens = LANG.encode(LANG.sample(64, seed=0), 16)
+    student = tiny_model(0)
+    h = lm.train_lm(student, method, tokens, teacher, steps=40, batch_size=16, lr=1e-2, seed=0, k=3)
+    assert h["loss"][-1] < h["loss"][0]
+    assert not student.training
+
+
+def test_precomputed_teacher_logits_train_exactly_like_the_live_teacher():
+    # The cached logits are computed on padded rows; causality makes them equal to those of trimmed batches.
+    teacher = tiny_model(1, context=24)
+    tokens = LANG.encode(LANG.sample(40, seed=4), 24)
+    a, b = tiny_model(0, context=24), tiny_model(0, context=24)
+    lm.train_lm(a, "word", tokens, teacher, steps=6, batch_size=8, seed=3, T=2.0)
+    lm.train_lm(b, "word", tokens, None, steps=6, batch_size=8, seed=3, T=2.0,
+                teacher_logits=lm.teacher_lm_logits(teacher, tokens))
+    for pa, pb in zip(a.parameters(), b.parameters()):
+        assert torch.allclose(pa, pb, atol=1e-6)
+    with pytest.raises(ValueError, match="teacher_logits has shape"):
+        lm.train_lm(b, "word", tokens, None, steps=1, teacher_logits=torch.zeros(3, 23, LANG.vocab_size))
+
+
+def test_train_lm_rejects_a_missing_teacher_and_unknown_method():
+    tokens = LANG.encode(["a cat sleeps."], 16)
+    with pytest.raises(ValueError, match="needs a teacher"):
+        lm.train_lm(tiny_model(), "word", tokens, steps=1)
+    with pytest.raises(ValueError, match="method must be"):
+        lm.train_lm(tiny_model(), "beam", tokens, steps=1)
+
+
+def test_teacher_and_students_are_cached(tmp_path, monkeypatch):
+    data = {"language": "toy-v1", "context": 24, "n_train": 64, "n_val": 16, "n_test": 16, "seeds": [1, 2, 3]}
+    teacher = lm.get_lm_teacher(tmp_path, steps=5, arch=TINY, data=data)
+    student = lm.get_lm_student("seq", teacher, tmp_path, steps=5, arch=TINY, data=data)
+    assert "val" in student.history
+    files = sorted(p.name for p in (tmp_path / "cache").glob("*.pt"))  # (lock files beside them)
+    assert len(files) == 2 and files[0].startswith("lm-student") and files[1].startswith("lm-teacher")
+
+    def boom(*a, **k):
+        raise AssertionError("retrained although cached")
+    monkeypatch.setattr(lm, "train_lm", boom)
+    again = lm.get_lm_student("seq", lm.get_lm_teacher(tmp_path, steps=5, arch=TINY, data=data), tmp_path,
+                              steps=5, arch=TINY, data=data)
+    x = torch.zeros(1, 5, dtype=torch.long)
+    assert torch.equal(again(x), student(x))
+    loaded = load_model(tmp_path / "cache" / files[1])  # a plain checkpoint, rebuilt from its config
+    assert torch.equal(loaded(x), teacher(x))
+    with pytest.raises(AssertionError, match="retrained"):  # a changed config is not served from the cache
+        lm.get_lm_student("seq", teacher, tmp_path, steps=6, arch=TINY, data=data)
+
+
+def test_kl_fits_state_and_explorer():
+    s = lm.kl_fits_state(7.0)
+    assert abs(s["reverse"]["mu"]) > 3 and abs(s["forward"]["mu"]) < 1e-3
+    dx = float(s["x"][1] - s["x"][0])
+    f = s["forward"]  # the plotted density holds the Gaussian's mass inside the plotting window
+    inside = 0.5 * (math.erf((9 - f["mu"]) / (f["sigma"] * math.sqrt(2))) - math.erf((-9 - f["mu"]) / (f["sigma"] * math.sqrt(2))))
+    assert float(s["q_forward"].sum() * dx) == pytest.approx(inside, abs=2e-3)
+    widget = lm.kl_fits_explorer(d=7.0)
+    assert widget.png[:8] == b"\x89PNG\r\n\x1a\n"  # the static picture for renderers without widgets
+
+
+def test_helpers_restore_the_thread_count():
+    before = torch.get_num_threads()
+    torch.set_num_threads(2)
+    try:
+        lm.generate(tiny_model(), 2, seed=0)
+        assert torch.get_num_threads() == 2
+    finally:
+        torch.set_num_threads(before)
