@@ -14,7 +14,7 @@ from .losses import kl_divergence, softmax_with_temperature
 from .models import count_parameters, eval_mode
 
 __all__ = ["predict_logits", "accuracy", "error_count", "eval_metrics", "class_errors", "choose_bias_shift",
-           "confusion_matrix", "agreement", "mean_kl", "calibration_bins", "expected_calibration_error",
+           "confusion_matrix", "agreement", "wrong_class_rank_correlation", "mean_kl", "calibration_bins", "expected_calibration_error",
            "model_size_bytes", "latency", "latency_stats", "evaluate_model", "count_parameters", "count_macs"]
 
 
@@ -98,6 +98,29 @@ def agreement(*, student_logits: torch.Tensor, teacher_logits: torch.Tensor) -> 
         raise ValueError(f"student_logits and teacher_logits cover {len(s)} and {len(t)} examples: "
                          f"pass both models' outputs on the same inputs")
     return (s == t).float().mean().item()
+
+
+def wrong_class_rank_correlation(*, student_logits: torch.Tensor, teacher_logits: torch.Tensor,
+                                 labels: torch.Tensor) -> torch.Tensor:
+    """Per example, Spearman's rank correlation between student and teacher over the N - 1 wrong classes.
+
+    1 means the student orders the wrong classes exactly as the teacher does, 0 no relation, -1 reversed.
+    Ranks by logit (the order is the same at every temperature); rho = 1 - 6 sum d^2 / (n (n^2 - 1)).
+    """
+    if student_logits.shape != teacher_logits.shape or student_logits.dim() != 2:
+        raise ValueError(f"student_logits {tuple(student_logits.shape)} and teacher_logits "
+                         f"{tuple(teacher_logits.shape)} must both have shape (batch, classes)")
+    b, n = student_logits.shape
+    if n < 3:
+        raise ValueError(f"need at least 3 classes for a ranking of the wrong ones, got {n}")
+    keep = torch.ones(b, n, dtype=torch.bool)
+    keep[torch.arange(b), labels] = False
+
+    def ranks(z):
+        return z[keep].reshape(b, n - 1).argsort(1).argsort(1).double()
+    d = ranks(student_logits) - ranks(teacher_logits)
+    m = n - 1
+    return 1 - 6 * d.pow(2).sum(1) / (m * (m * m - 1))
 
 
 def mean_kl(*, student_logits: torch.Tensor, teacher_logits: torch.Tensor, T: float = 1.0) -> float:

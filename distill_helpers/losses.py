@@ -113,14 +113,19 @@ def soft_cross_entropy(student_logits, teacher_logits, T: float = 1.0) -> torch.
     return -(p * log_q).sum(-1).mean()
 
 
-def logit_matching_loss(student_logits, teacher_logits) -> torch.Tensor:
-    """Caruana's logit matching, 1/(2N) sum_i (z_i - v_i)^2 averaged over the batch (N classes).
+def logit_matching_loss(student_logits, teacher_logits, centre: bool = True) -> torch.Tensor:
+    """Logit matching, 1/(2N) sum_i (z_i - v_i)^2 averaged over the batch (N classes).
 
-    Scaled so that its gradient is the high-temperature limit of the gradient of T^2 * KL for
-    zero-mean logits: (z_i - v_i) / N per example.
+    With centre=True (the default) each row of logits has its mean subtracted first. A softmax cannot
+    see a constant added to all logits of one example, so distillation never moves that mean; the
+    gradient of this loss, ((z_i - mean z) - (v_i - mean v)) / N per example, is then exactly the
+    high-temperature limit of the gradient of T^2 * KL, for any logits. centre=False is plain
+    regression on the raw logits (Ba & Caruana 2014), which also pulls the means together.
     """
     _check_pair(student_logits, teacher_logits)
     diff = student_logits - teacher_logits.detach().to(student_logits.dtype)
+    if centre:
+        diff = diff - diff.mean(-1, keepdim=True)
     return 0.5 * diff.pow(2).mean()
 
 

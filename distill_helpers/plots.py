@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import math
+
 import matplotlib.pyplot as plt
 import torch
 
 from .losses import entropy, softmax_with_temperature
 
-__all__ = ["plot_probabilities", "plot_digits_with_probs", "plot_history", "plot_reliability",
+__all__ = ["log_floor", "plot_probabilities", "plot_digits_with_probs", "plot_history", "plot_reliability",
            "plot_confusion", "plot_heatmap", "plot_entropy_vs_T", "plot_weight_histograms", "show_image"]
 
 TEACHER_COLOR, STUDENT_COLOR = "#1f77b4", "#ff7f0e"
@@ -27,9 +29,20 @@ def show_image(ax, image: torch.Tensor, title: str | None = None) -> None:
         ax.set_title(title, fontsize=9)
 
 
+def log_floor(*probs) -> float:
+    """A power of ten at or below the smallest positive probability, for a log axis that clips no bar."""
+    positive = torch.cat([torch.as_tensor(p).detach().double().flatten() for p in probs if p is not None])
+    positive = positive[positive > 0]
+    smallest = positive.min().item() if len(positive) else 1e-8
+    return 10.0 ** math.floor(math.log10(min(smallest, 1e-2)))
+
+
 def plot_probabilities(*, student_probs=None, teacher_probs, classes: Sequence[str] | None = None,
-                       ax=None, title: str | None = None, log: bool = False):
-    """Teacher and student probabilities as grouped bars, one pair per class."""
+                       ax=None, title: str | None = None, log: bool = False, floor: float | None = None):
+    """Teacher and student probabilities as grouped bars, one pair per class.
+
+    With log=True the axis starts at `floor` (default: log_floor of the values shown), so no bar is clipped.
+    """
     fig, ax = (ax.figure, ax) if ax is not None else plt.subplots(figsize=(5, 2.6))
     tp = torch.as_tensor(teacher_probs).detach().cpu().numpy()
     n = len(tp)
@@ -44,7 +57,7 @@ def plot_probabilities(*, student_probs=None, teacher_probs, classes: Sequence[s
     ax.set_ylabel("probability")
     if log:
         ax.set_yscale("log")
-        ax.set_ylim(1e-8, 1.5)
+        ax.set_ylim(floor or log_floor(teacher_probs, student_probs), 1.5)
     else:
         ax.set_ylim(0, 1.05)
     ax.legend(fontsize=8, loc="upper right")
@@ -56,12 +69,13 @@ def plot_probabilities(*, student_probs=None, teacher_probs, classes: Sequence[s
 def plot_digits_with_probs(images, labels, *, student_probs=None, teacher_probs, classes=None, log=False):
     """One column per example: the image above its probability bars."""
     k = len(images)
+    floor = log_floor(teacher_probs, student_probs) if log else None  # one scale for every panel
     fig, axes = plt.subplots(2, k, figsize=(2.6 * k, 4.2), gridspec_kw={"height_ratios": [1, 1.2]},
                              squeeze=False)
     for j in range(k):
         show_image(axes[0, j], images[j], f"label {int(labels[j])}")
         plot_probabilities(student_probs=None if student_probs is None else student_probs[j],
-                           teacher_probs=teacher_probs[j], classes=classes, ax=axes[1, j], log=log)
+                           teacher_probs=teacher_probs[j], classes=classes, ax=axes[1, j], log=log, floor=floor)
         if j:
             axes[1, j].set_ylabel("")
             axes[1, j].get_legend().remove()
@@ -159,7 +173,7 @@ def plot_heatmap(values, row_labels, col_labels, *, xlabel="", ylabel="", title=
 
 
 def plot_entropy_vs_T(logits_by_name: dict[str, torch.Tensor], Ts):
-    """Mean entropy of softmax(logits / T) against T (log axis), with the uniform maximum log(C)."""
+    """Mean entropy of softmax(logits / T) against T (log axis), with the uniform maximum log(N), N classes."""
     fig, ax = plt.subplots(figsize=(5, 3))
     Ts = [float(t) for t in Ts]
     c = None
@@ -167,7 +181,7 @@ def plot_entropy_vs_T(logits_by_name: dict[str, torch.Tensor], Ts):
         c = logits.shape[-1]
         ax.plot(Ts, [entropy(softmax_with_temperature(logits.double(), t)).mean().item() for t in Ts],
                 label=name)
-    ax.axhline(torch.log(torch.tensor(float(c))).item(), color="k", ls="--", lw=1, label="log C (uniform)")
+    ax.axhline(torch.log(torch.tensor(float(c))).item(), color="k", ls="--", lw=1, label="log N (uniform, N classes)")
     ax.set(xscale="log", xlabel="temperature T", ylabel="mean entropy (nats)", title="entropy grows with T")
     ax.legend(fontsize=8)
     fig.tight_layout()
@@ -184,7 +198,7 @@ def plot_weight_histograms(models: dict, bins: int = 60):
                 ax.hist(p.detach().flatten().numpy(), bins=bins, histtype="step", density=True,
                         label=f"{pname.replace('net.', 'layer ').replace('.weight', '')} {tuple(p.shape)}")
         ax.set(title=f"{name}: weights", xlabel="value", ylabel="density")
-        ax.legend(fontsize=6)
+        ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
 

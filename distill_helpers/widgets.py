@@ -91,9 +91,10 @@ class BlittedFigure:
 class TemperatureFigure(BlittedFigure):
     """A reusable figure: a digit and its teacher/student bars; update() only moves bar heights."""
 
-    def __init__(self, images, *, student_logits=None, teacher_logits, classes=None, labels=None):
+    def __init__(self, images, *, student_logits=None, teacher_logits, classes=None, labels=None, ids=None):
         self.images, self.student_logits, self.teacher_logits = images, student_logits, teacher_logits
         self.labels = labels
+        self.ids = [int(i) for i in ids] if ids is not None else list(range(len(images)))  # dataset indices
         n = teacher_logits.shape[1]
         self.classes = classes or [str(i) for i in range(n)]
         super().__init__()
@@ -120,7 +121,8 @@ class TemperatureFigure(BlittedFigure):
         if index != self.index:
             self.ax_img.clear()
             lab = None if self.labels is None else int(self.labels[index])
-            show_image(self.ax_img, self.images[index], f"test digit #{index}" + (f" (label {lab})" if lab is not None else ""))
+            show_image(self.ax_img, self.images[index],
+                       f"digit #{self.ids[index]}" + (f" (label {lab})" if lab is not None else ""))
             self.index = index
             self.invalidate()
         for bar, h in zip(self.t_bars, state["teacher_probs"].tolist()):
@@ -199,19 +201,21 @@ def explorer(controls: list, render, css_class: str, key: str) -> _WithStaticFal
 
 
 def temperature_explorer(images, *, student_logits=None, teacher_logits, labels=None, classes=None,
-                         T: float = 1.0, index: int = 0, T_range=(0.5, 20.0), key: str = "temperature-explorer"):
+                         T: float = 1.0, index: int = 0, T_range=(0.5, 20.0), key: str = "temperature-explorer",
+                         ids=None):
     """A T slider and an example picker redrawing teacher and student probability bars.
 
     `key` names the explorer's widgets (see the module docstring); give two explorers shown at once
-    different keys.
+    different keys. `ids` are the examples' indices in their dataset (shown in the picker and the title);
+    default 0, 1, ...
     """
     import ipywidgets as w
 
     fig = TemperatureFigure(images, student_logits=student_logits, teacher_logits=teacher_logits, classes=classes,
-                            labels=labels)
+                            labels=labels, ids=ids)
     slider = stable_widget(w.FloatSlider, f"{key}/T", value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
                            continuous_update=True, readout_format=".1f")
-    picker = stable_widget(w.Dropdown, f"{key}/example", options=[(f"#{i}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
+    picker = stable_widget(w.Dropdown, f"{key}/example", options=[(f"#{fig.ids[i]}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
                                  for i in range(len(images))], value=index, description="example")
     return explorer([slider, picker], lambda: (fig.png(picker.value, slider.value), fig.title.get_text()),
                      "kd-temperature-explorer", key)

@@ -1,6 +1,7 @@
 """The exercise checker: every registered exercise accepts its folded solution and rejects plausible mistakes,
 verdicts never print the reference, and notebook check cells do not compute the answer in view."""
 import ast
+import math
 import re
 from pathlib import Path
 
@@ -124,3 +125,16 @@ def test_legacy_check_function():
     assert not check_function("softmax", lambda z, T: torch.softmax(z, -1), ref, inputs)
     assert not check_function("softmax", lambda z, T: 1 / 0, ref, inputs)
     assert not check_function("softmax", None, ref, inputs)
+
+
+def test_numbers_in_folded_solutions_are_the_computed_ones():
+    """The solutions typed into notebooks 01 and 03 agree with what the registry computes."""
+    nb01 = next(SRC.glob("01_*.nb.txt")).read_text()
+    assert f"= {E.get('01.1').reference():,}." in nb01
+    nb03 = next(SRC.glob("03_*.nb.txt")).read_text()
+    from distill_helpers.exercises.nb03 import P, Q
+    kl = lambda a, b: sum(x * math.log(x / y) for x, y in zip(a, b))  # noqa: E731
+    assert f"≈ {E.get('03.1').reference():.3f} nats" in nb03 and f"≈ {kl(Q, P):.3f} nats" in nb03
+    # 03.3's example context is built exactly as section 5 of the notebook builds z0, v0
+    assert "torch.Generator().manual_seed(1)\nz0 = torch.randn(256, 10, generator=g, dtype=torch.float64) * 3" in nb03
+    assert f"about {round(E.get('03.3').reference(**E.get('03.3').example()))}, well short of 100" in nb03

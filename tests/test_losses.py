@@ -149,6 +149,26 @@ def test_high_temperature_limit_is_logit_matching():
     assert errs[-1] < 1e-2
 
 
+def test_logit_matching_centres_the_logits_as_the_high_T_limit_requires():
+    # Logits whose rows do NOT have zero mean: the high-T limit of T^2 KL is matching centred logits.
+    g = torch.Generator().manual_seed(7)
+    z = torch.randn(6, 10, generator=g, dtype=torch.float64) + 5.0
+    v = torch.randn(6, 10, generator=g, dtype=torch.float64) - 3.0
+    zk = z.clone().requires_grad_(True)
+    kd_loss(zk, v, None, T=1e4, alpha=1.0).backward()
+    zc, zr = z.clone().requires_grad_(True), z.clone().requires_grad_(True)
+    logit_matching_loss(zc, v).backward()
+    logit_matching_loss(zr, v, centre=False).backward()
+    zbar, vbar = z - z.mean(1, keepdim=True), v - v.mean(1, keepdim=True)
+    assert torch.allclose(zc.grad, (zbar - vbar) / (10 * 6), atol=1e-14)  # hand-written closed form
+    assert torch.allclose(zr.grad, (z - v) / (10 * 6), atol=1e-14)
+    assert ((zk.grad - zc.grad).norm() / zc.grad.norm()).item() < 1e-3  # centred: the limit
+    assert ((zk.grad - zr.grad).norm() / zc.grad.norm()).item() > 1.0  # raw: far from it
+    assert zk.grad.sum(1).abs().max() < 1e-12 and zc.grad.sum(1).abs().max() < 1e-12  # the mean never moves
+    # a constant shift of a row changes nothing for the centred loss, as for a softmax
+    assert logit_matching_loss(z + 7.0, v).item() == pytest.approx(logit_matching_loss(z, v).item(), rel=1e-12)
+
+
 def test_reduction_mean_trap_gives_a_different_wrong_value():
     # Pitfall 1: F.kl_div(reduction="mean") divides by batch*classes instead of batch.
     g = torch.Generator().manual_seed(6)

@@ -56,7 +56,7 @@ def test_series_structure(path):
 BLOG_ERRORS = {
     "01": ["black-box", "compression", "interpretability"],
     "02": ["never mentions temperature".split()[0], "T²", "hard-label"],
-    "03": ["4.1", "composition", "frozen", "direction"],
+    "03": ["4.1", "composition", "frozen", "direction", "distance", "triangle inequality"],
     "04": ["several", "ensemble", "Variable", "save_interval", "TensorFlow", "frozen"],
     "05": ["keeping accuracy", "narrow the gap", "section 7"],
     "06": ["section 8", "data-free", "model extraction"],

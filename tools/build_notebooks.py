@@ -53,8 +53,6 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
 SEPARATOR = re.compile(r"^%% (md|code)(?: (slide|subslide|fragment|skip|notes|-))?\s*$")
 FOLDED_SOLUTIONS = re.compile(r"^\s*<details>\s*<summary>\s*Solutions", re.IGNORECASE)
-# RISE (jupyterlab-rise) options stored in the notebook: long sections scroll inside their slide.
-RISE = {"scroll": True, "enable_chalkboard": False, "transition": "none"}
 KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
 
 
@@ -127,8 +125,15 @@ def slide_type(kind: str, text: str, explicit: str | None) -> str:
     return "-"
 
 
+def _set_slide(cell, kind: str) -> None:
+    """Write `slideshow.slide_type`, except for '-' (continue the slide): a cell without the key continues
+    it everywhere (nbconvert, RISE), and jupyterlab-deck only recognises the missing key, not '-'."""
+    if kind != "-":
+        cell.metadata["slideshow"] = {"slide_type": kind}
+
+
 def _notebook_metadata() -> dict:
-    return {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}, "rise": dict(RISE)}
+    return {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
 
 
 def build(src_path: Path) -> nbformat.NotebookNode:
@@ -138,7 +143,7 @@ def build(src_path: Path) -> nbformat.NotebookNode:
     for kind, text, explicit in parse_cells(src_path.read_text()):
         text = strip_solution(text) if kind == "code" else text
         cell = nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
-        cell.metadata["slideshow"] = {"slide_type": slide_type(kind, text, explicit)}
+        _set_slide(cell, slide_type(kind, text, explicit))
         nb.cells.append(cell)
     for i, c in enumerate(nb.cells):
         c["id"] = f"c{i:02d}"
@@ -280,23 +285,22 @@ def build_classroom(src_path: Path) -> nbformat.NotebookNode:
             if not text.strip():
                 continue
         key = exercise_key(text, name[:2]) if kind == "code" else None
-        slide = {"slide_type": slide_type(kind, text, explicit)}
+        slide = slide_type(kind, text, explicit)
         if key is None:
             if kind == "code":
                 text = _classroom_data_root(text)
             cell = nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
             cell.metadata["nbgrader"] = _nbgrader(f"{name}_cell_{n_cells:02d}", locked=True)
-            cell.metadata["slideshow"] = slide
+            _set_slide(cell, slide)
             nb.cells.append(cell)
         else:
             answer, check, _ = exercise_parts(text, key, folded)
             gid = f"{name}_exercise_{key.replace('.', '_')}"
             a = nbformat.v4.new_code_cell(answer)
             a.metadata["nbgrader"] = _nbgrader(f"{gid}_answer", solution=True)
-            a.metadata["slideshow"] = slide
+            _set_slide(a, slide)
             c = nbformat.v4.new_code_cell(check)
             c.metadata["nbgrader"] = _nbgrader(f"{gid}_check", grade=True, locked=True, points=1)
-            c.metadata["slideshow"] = {"slide_type": "-"}
             nb.cells += [a, c]
         n_cells += 1
     for i, c in enumerate(nb.cells):
@@ -349,6 +353,7 @@ def refresh_metadata(src_path: Path, out: Path) -> None:
         raise SourceError(f"{out.name}: cell sources differ from {src_path.name}; the metadata-only path "
                           f"would keep stale outputs. Rebuild with: python tools/build_notebooks.py {out.name[:2]}")
     committed.metadata.update({k: v for k, v in built.metadata.items() if k != "language_info"})  # keep execution's
+    committed.metadata.pop("rise", None)  # written by an earlier builder for jupyterlab-rise, now unused
     for c, b in zip(committed.cells, built.cells):
         kept = {k: v for k, v in c.metadata.items() if k != "slideshow"}
         c.metadata = {**kept, **b.metadata}
@@ -368,10 +373,9 @@ def main(argv: list[str]) -> int:
         if metadata_only:
             try:
                 refresh_metadata(s, out)
-            except SourceError as e:
+            except SourceError as e:  # the classroom edition below needs no execution: still written
                 print(f"error: {e}", file=sys.stderr)
                 failed.append(s.name)
-                continue
         else:
             nb = build(s)
             execute(nb)
