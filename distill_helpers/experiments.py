@@ -105,7 +105,7 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
         try:
             saved = torch.load(path, map_location="cpu", weights_only=True)
             if saved["config"] == json.loads(json.dumps(config)):
-                return _from_saved(saved, settings, seeds, hidden, shape, num_classes, len(X_val))
+                return _from_saved(saved, settings, seeds, hidden, shape, num_classes=num_classes, n_val=len(X_val))
             warnings.warn(f"grid cache {path.name} was made for another config; retraining")
         except Exception as e:  # a damaged file is retrained, never trusted
             warnings.warn(f"grid cache {path.name} is unreadable ({type(e).__name__}); retraining")
@@ -148,7 +148,7 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
     return grid
 
 
-def _from_saved(saved: dict, settings, seeds, hidden, shape, num_classes, n_val) -> Grid:
+def _from_saved(saved: dict, settings, seeds, hidden, shape, *, num_classes, n_val) -> Grid:
     rows = []
     for states in saved["state"]:
         row = make_students(hidden, [0] * len(states), shape, num_classes)

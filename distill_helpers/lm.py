@@ -121,7 +121,7 @@ def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0), key: str = "kl-fits-exp
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from .widgets import _encode_canvas, _explorer, stable_widget
+    from .widgets import encode_canvas, explorer, stable_widget
     fig = Figure(figsize=(7.5, 2.8), dpi=72)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes([0.07, 0.15, 0.9, 0.72])
@@ -139,11 +139,11 @@ def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0), key: str = "kl-fits-exp
                 f"reverse fit mu = {r['mu']:.2f}, sigma = {r['sigma']:.2f}")
         ax.set_title(text, fontsize=9)
         canvas.draw()
-        return _encode_canvas(canvas), text
+        return encode_canvas(canvas), text
 
     slider = stable_widget(w.FloatSlider, f"{key}/d", value=d, min=d_range[0], max=d_range[1], step=0.25,
                            description="distance d", readout_format=".2f")
-    return _explorer([slider], render, "kd-kl-explorer", key)
+    return explorer([slider], render, "kd-kl-explorer", key)
 
 
 # ---------------------------------------------------------------- 2. a toy language with a known distribution

@@ -321,7 +321,10 @@ def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, di
     wanted = json.loads(json.dumps(config))
     with contextlib.ExitStack() as stack:
         try:
-            stack.enter_context(file_lock(path.with_name(path.name + ".lock")))
+            # Under torchrun only rank 0 locks: the other ranks must train in step with it (DDP), and a
+            # rank waiting for the lock while rank 0 waits in an all-reduce would deadlock.
+            if is_main():
+                stack.enter_context(file_lock(path.with_name(path.name + ".lock")))
         except OSError:  # a read-only or unusable root: no cache, but no lost work either
             pass
         if not retrain:

@@ -24,7 +24,7 @@ from .losses import check_alpha, check_temperature, entropy, kd_loss_terms, soft
 from .plots import STUDENT_COLOR, TEACHER_COLOR, show_image
 from .recipes import RECIPES
 
-__all__ = ["BlittedFigure", "temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
+__all__ = ["encode_canvas", "explorer", "BlittedFigure", "temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
            "LossFigure", "loss_explorer"]
 
 
@@ -44,7 +44,7 @@ def temperature_state(*, student_logits: torch.Tensor | None = None, teacher_log
     return out
 
 
-def _encode_canvas(canvas: FigureCanvasAgg) -> bytes:
+def encode_canvas(canvas: FigureCanvasAgg) -> bytes:
     from PIL import Image
     w, h = canvas.get_width_height(physical=True)
     buf = io.BytesIO()
@@ -85,7 +85,7 @@ class BlittedFigure:
             self.canvas.restore_region(self._background)
         for artist in self.moving:
             self.fig.draw_artist(artist)
-        return _encode_canvas(self.canvas)
+        return encode_canvas(self.canvas)
 
 
 class TemperatureFigure(BlittedFigure):
@@ -180,7 +180,7 @@ def stable_widget(cls, key: str, **kwargs):
     return make(cls, key, **kwargs)
 
 
-def _explorer(controls: list, render, css_class: str, key: str) -> _WithStaticFallback:
+def explorer(controls: list, render, css_class: str, key: str) -> _WithStaticFallback:
     """Wire `controls` to `render() -> (png, text)`: an image and a text readout redrawn on every change."""
     import ipywidgets as w
 
@@ -217,7 +217,7 @@ def temperature_explorer(images, *, student_logits=None, teacher_logits, labels=
                            continuous_update=True, readout_format=".1f")
     picker = stable_widget(w.Dropdown, f"{key}/example", options=[(f"#{fig.ids[i]}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
                                  for i in range(len(images))], value=index, description="example")
-    return _explorer([slider, picker], lambda: (fig.png(picker.value, slider.value), fig.title.get_text()),
+    return explorer([slider, picker], lambda: (fig.png(picker.value, slider.value), fig.title.get_text()),
                      "kd-temperature-explorer", key)
 
 
@@ -297,4 +297,4 @@ def loss_explorer(*, student_logits, teacher_logits, labels, T: float = RECIPES.
     fig = LossFigure(student_logits=student_logits, teacher_logits=teacher_logits, labels=labels)
     t_slider = stable_widget(w.FloatSlider, f"{key}/T", value=T, min=0.5, max=20, step=0.5, description="T", readout_format=".1f")
     a_slider = stable_widget(w.FloatSlider, f"{key}/alpha", value=alpha, min=0, max=1, step=0.05, description="alpha", readout_format=".2f")
-    return _explorer([t_slider, a_slider], lambda: fig.png(t_slider.value, a_slider.value), "kd-loss-explorer", key)
+    return explorer([t_slider, a_slider], lambda: fig.png(t_slider.value, a_slider.value), "kd-loss-explorer", key)
