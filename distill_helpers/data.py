@@ -106,10 +106,11 @@ def load_dataset(name: str = "mnist5k", root: str | os.PathLike = "data",
     return TensorDataset(*(t.clone() for t in train.tensors)), HeldOutTest(*(t.clone() for t in test.tensors))
 
 
-def default_validation_size(name: str) -> int:
-    """500 digits for mnist5k (50 per class, leaving 3,500 to train on); a tenth of the training set otherwise."""
+def default_validation_size(name: str, n_train: int) -> int:
+    """500 digits for mnist5k (50 per class, leaving 3,500 to train on); a tenth of the training set otherwise
+    (6,000 for MNIST and Fashion-MNIST, 5,000 for CIFAR-10)."""
     _check_name(name)
-    return 500 if name == "mnist5k" else {"mnist": 6000, "fashion-mnist": 6000, "cifar10": 5000}[name]
+    return 500 if name == "mnist5k" else max(1, n_train // 10)
 
 
 def split_validation(train, n_val: int = 500, seed: int = VALIDATION_SEED) -> tuple[TensorDataset, TensorDataset]:
@@ -149,7 +150,7 @@ def load_splits(name: str = "mnist5k", root: str | os.PathLike = "data", downloa
     score the test set once, at the end.
     """
     train, test = load_dataset(name, root, download)
-    fit, val = split_validation(train, default_validation_size(name) if n_val is None else n_val, seed)
+    fit, val = split_validation(train, default_validation_size(name, len(train)) if n_val is None else n_val, seed)
     return fit, val, test
 
 
