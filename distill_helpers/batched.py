@@ -49,38 +49,64 @@ def _linears(model: MLP) -> list[nn.Linear]:
 
 
 class StackedMLP(nn.Module):
-    """K MLPs of one architecture as one module: layer l holds weights (K, in, out) and biases (K, 1, out)."""
+    """K MLPs of one architecture as one module, in G groups of M students that see the same inputs.
 
-    def __init__(self, students: Sequence[MLP]):
+    Students of one group share their batches (in a sweep, the students with one seed: same
+    initialisation and batch order, different T or alpha), so the group's first layers are one wide matrix
+    (D, M * H) and a step costs one (B, D) x (D, M * H) product per group instead of M thin ones. The first
+    layer is stored as (G, D, M, H) with biases (G, 1, M, H); the later layers as (K, in, out) with biases
+    (K, 1, out). Students are in group-major order: student k is member k % M of group k // M. With M = 1
+    (the default) every student is its own group.
+    """
+
+    def __init__(self, students: Sequence[MLP], group_size: int = 1):
         super().__init__()
         if not students:
             raise ValueError("need at least one student")
         configs = {str(s.config) for s in students}
         if len(configs) != 1:
             raise ValueError(f"all students must share one architecture, got {len(configs)} different configs")
+        K, M = len(students), int(group_size)
+        if M < 1 or K % M:
+            raise ValueError(f"group_size must divide the number of students ({K}), got {group_size}")
         per = [_linears(s) for s in students]
         self.config = dict(students[0].config)
-        self.K = len(students)
+        self.K, self.M, self.G = K, M, K // M
         std = students[0].net[0]
         self.register_buffer("mean", std.mean.clone())
         self.register_buffer("std", std.std.clone())
+        first = torch.stack([p[0].weight.detach().T for p in per])  # (K, D, H)
+        D, H = first.shape[1:]
         self.weights = nn.ParameterList(
-            [nn.Parameter(torch.stack([p[i].weight.detach().T for p in per]).contiguous()) for i in range(len(per[0]))])
+            [nn.Parameter(first.view(self.G, M, D, H).transpose(1, 2).contiguous())]
+            + [nn.Parameter(torch.stack([p[i].weight.detach().T for p in per]).contiguous()) for i in range(1, len(per[0]))])
         self.biases = nn.ParameterList(
-            [nn.Parameter(torch.stack([p[i].bias.detach() for p in per]).unsqueeze(1).contiguous())
-             for i in range(len(per[0]))])
+            [nn.Parameter(torch.stack([p[0].bias.detach() for p in per]).view(self.G, 1, M, H).contiguous())]
+            + [nn.Parameter(torch.stack([p[i].bias.detach() for p in per]).unsqueeze(1).contiguous())
+               for i in range(1, len(per[0]))])
+
+    def lr_views(self, per_student: torch.Tensor) -> list[torch.Tensor]:
+        """A per-student value (K,) shaped to broadcast over each weight and each bias (for Adam's step)."""
+        g = per_student.view(self.G, 1, self.M, 1)
+        k = per_student.view(self.K, 1, 1)
+        return [g] + [k] * (len(self.weights) - 1) + [g] + [k] * (len(self.biases) - 1)
 
     def features(self, X: torch.Tensor) -> torch.Tensor:
         """Standardised, flattened images (N, D), exactly as each MLP computes them before its first layer."""
         return ((X - self.mean) / self.std).flatten(1)
 
     def forward_features(self, h: torch.Tensor) -> torch.Tensor:
-        """Logits (K, B, classes) from features: (K, B, D), one batch per student, or (N, D), shared by all."""
-        last = len(self.weights) - 1
-        for i, (W, b) in enumerate(zip(self.weights, self.biases)):
-            h = torch.baddbmm(b, h, W) if h.dim() == 3 else torch.matmul(h, W) + b
-            if i < last:
-                h = torch.relu(h)
+        """Logits (K, B, classes) from features: (G, B, D), one batch per group, or (N, D), shared by all."""
+        W1, b1 = self.weights[0], self.biases[0]
+        G, D, M, H = W1.shape
+        if h.dim() == 3:  # one batch per group: G products (B, D) x (D, M * H)
+            h = torch.baddbmm(b1.view(G, 1, M * H), h, W1.view(G, D, M * H))
+            h = h.view(G, -1, M, H).transpose(1, 2).reshape(self.K, -1, H)
+        else:  # shared by all students: one product (N, D) x (D, K * H)
+            h = torch.addmm(b1.view(1, G * M * H), h, W1.transpose(0, 1).reshape(D, G * M * H))
+            h = h.view(-1, self.K, H).transpose(0, 1)
+        for W, b in zip(self.weights[1:], self.biases[1:]):
+            h = torch.baddbmm(b, torch.relu(h), W)
         return h
 
     def forward(self, X: torch.Tensor) -> torch.Tensor:
@@ -90,8 +116,13 @@ class StackedMLP(nn.Module):
     @torch.no_grad()
     def unstack(self, students: Sequence[MLP]) -> list[MLP]:
         """Copy the trained weights back into the K given MLPs (in eval mode) and return them."""
+        W1, b1 = self.weights[0], self.biases[0]
         for k, s in enumerate(students):
-            for lin, W, b in zip(_linears(s), self.weights, self.biases):
+            g, m = divmod(k, self.M)
+            lins = _linears(s)
+            lins[0].weight.copy_(W1[g, :, m, :].T)
+            lins[0].bias.copy_(b1[g, 0, m])
+            for lin, W, b in zip(lins[1:], self.weights[1:], self.biases[1:]):
                 lin.weight.copy_(W[k].T)
                 lin.bias.copy_(b[k, 0])
             s.eval()
@@ -160,19 +191,29 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
         raise ValueError(f"teacher_logits has {teacher_logits.shape[0]} rows but the training set has {n}: pass "
                          f"the teacher's logits for the same rows, in the same order")
 
-    stacked = StackedMLP(students)
+    # Students with the same seed share their batch order: one group each, so one wide first layer per group
+    # (see StackedMLP). Groups of unequal size fall back to one student per group.
+    firsts = list(dict.fromkeys(seeds))
+    members = [[k for k in range(K) if seeds[k] == s] for s in firsts]
+    if len({len(m) for m in members}) != 1:
+        members = [[k] for k in range(K)]
+    order = [k for m in members for k in m]  # stacked position -> caller's index
+    G, M = len(members), len(members[0])
+    stacked = StackedMLP([students[k] for k in order], group_size=M)
     params = list(stacked.parameters())
     feats = stacked.features(X)
     X_val, y_val = as_tensors(val) if val is not None else (None, None)
-    gens = [torch.Generator().manual_seed(s) for s in seeds]
+    gens = [torch.Generator().manual_seed(seeds[m[0]]) for m in members]
     # Adam by hand (the same update as torch.optim.Adam's defaults) so that each student has its own lr.
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     m1 = [torch.zeros_like(p) for p in params]
     m2 = [torch.zeros_like(p) for p in params]
     steps = epochs * -(-n // batch_size)
-    T3, lr3 = Ts.view(K, 1, 1), lrs.view(K, 1, 1)
-    soft_w = (alphas * Ts * Ts).view(K)
-    hard_w = 1.0 - alphas
+    lr_of = stacked.lr_views(lrs[order].contiguous())
+    T4 = Ts[order].view(G, M, 1, 1)
+    soft_w = (alphas * Ts * Ts)[order].view(G, M)
+    hard_w = (1.0 - alphas)[order].view(G, M)
+    use_soft = teacher_logits is not None and bool((alphas > 0).any())
     hists = [{"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [], "time_s": []}
              for _ in range(K)]
     bar = None
@@ -182,20 +223,22 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     step = 0
     for epoch in range(1, epochs + 1):
         t0 = time.perf_counter()
-        perms = torch.stack([torch.randperm(n, generator=g) for g in gens])  # (K, n): each student's order
-        loss_sum = torch.zeros(K, dtype=torch.float64)
-        correct = torch.zeros(K, dtype=torch.int64)
+        perms = torch.stack([torch.randperm(n, generator=g) for g in gens])  # (G, n): each group's order
+        loss_sum = torch.zeros(G, M, dtype=torch.float64)
+        correct = torch.zeros(G, M, dtype=torch.int64)
         for i in range(0, n, batch_size):
-            idx = perms[:, i:i + batch_size]  # (K, B)
+            idx = perms[:, i:i + batch_size]  # (G, B)
             B = idx.shape[1]
-            z = stacked.forward_features(feats[idx])  # (K, B, classes)
-            yb = y[idx]
-            log_q1 = F.log_softmax(z, -1)
-            hard = -log_q1.gather(-1, yb.unsqueeze(-1)).squeeze(-1).mean(1)  # (K,) cross-entropy
-            if teacher_logits is not None:
-                log_p = F.log_softmax(teacher_logits[idx] / T3, -1)
-                log_q = F.log_softmax(z / T3, -1)
-                soft = (log_p.exp() * (log_p - log_q)).sum((1, 2)) / B  # (K,) KL, batch mean
+            z = stacked.forward_features(feats[idx]).view(G, M, B, -1)  # (G, M, B, classes)
+            yb = y[idx].view(G, 1, B, 1).expand(G, M, B, 1)
+            log_q1 = z - z.logsumexp(-1, keepdim=True)
+            hard = -log_q1.gather(-1, yb).squeeze(-1).mean(-1)  # (G, M) cross-entropy
+            if use_soft:
+                zt = teacher_logits[idx].unsqueeze(1) / T4  # (G, M, B, classes)
+                log_p = zt - zt.logsumexp(-1, keepdim=True)
+                zs = z / T4
+                log_q = zs - zs.logsumexp(-1, keepdim=True)
+                soft = (log_p.exp() * (log_p - log_q)).sum((-2, -1)) / B  # (G, M) KL, batch mean
                 per = soft_w * soft + hard_w * hard
             else:
                 per = hard
@@ -206,27 +249,29 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
                 step += 1
                 lam = 0.5 * (1 + math.cos(math.pi * min(step - 1, steps) / max(steps, 1)))  # cosine decay
                 bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
-                for p, e1, e2 in zip(params, m1, m2):
+                for p, e1, e2, lr_p in zip(params, m1, m2, lr_of):
                     e1.lerp_(p.grad, 1 - beta1)
                     e2.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
                     denom = (e2.sqrt() / math.sqrt(bc2)).add_(eps)
-                    p.sub_((lr3 * (lam / bc1)) * e1 / denom)
+                    p.sub_((lr_p * (lam / bc1)) * e1 / denom)
                 loss_sum += per.detach().double() * B
-                correct += (z.argmax(-1) == yb).sum(1)
+                correct += (z.argmax(-1) == yb.squeeze(-1)).sum(-1)
         dt = time.perf_counter() - t0
         if X_val is not None:
             with torch.no_grad():
                 vl = stacked(X_val)
                 v_acc = (vl.argmax(-1) == y_val).float().mean(1)
                 v_loss = F.cross_entropy(vl.reshape(-1, vl.shape[-1]), y_val.repeat(K), reduction="none").view(K, -1).mean(1)
-        for k, h in enumerate(hists):
+        loss_k, correct_k = loss_sum.view(K), correct.view(K)
+        for pos, k in enumerate(order):
+            h = hists[k]
             h["epoch"].append(epoch)
-            h["train_loss"].append(loss_sum[k].item() / n)
-            h["train_acc"].append(correct[k].item() / n)
+            h["train_loss"].append(loss_k[pos].item() / n)
+            h["train_acc"].append(correct_k[pos].item() / n)
             h["time_s"].append(dt)
             if X_val is not None:
-                h["val_acc"].append(v_acc[k].item())
-                h["val_loss"].append(v_loss[k].item())
+                h["val_acc"].append(v_acc[pos].item())
+                h["val_loss"].append(v_loss[pos].item())
         if bar is not None:
             post = {"loss": f"{loss_sum.mean().item() / n:.4f}"}
             if X_val is not None:
@@ -235,5 +280,5 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
             bar.update(1)
     if bar is not None:
         bar.close()
-    stacked.unstack(students)
+    stacked.unstack([students[k] for k in order])
     return hists

@@ -56,6 +56,42 @@ def test_batched_equals_sequential_runs_with_the_same_seeds(small_data, teacher)
         assert not batched[k].training
 
 
+@pytest.mark.parametrize("seeds", [[3, 5, 7, 3, 5, 7], [3, 5, 3, 3, 5, 7]], ids=["groups-of-2", "unequal-groups"])
+def test_students_sharing_a_seed_share_batches_and_still_equal_sequential_runs(small_data, teacher, seeds):
+    # a sweep's shape: several settings per seed. Equal groups share one wide first layer (group_size 2);
+    # unequal groups fall back to one student per group. Either way each student equals its own distill run.
+    Ts, alphas = [1.0, 4.0, 2.0, 8.0, 3.0, 1.5], [0.0, 0.9, 0.5, 1.0, 0.9, 0.3]
+    lrs = [1e-3, 2e-3, 3e-3, 1e-3, 2e-3, 1e-3]
+    batched = make_students((12, 8), seeds, num_classes=3)
+    hists = distill_students(batched, teacher, small_data, small_data, seeds=seeds, T=Ts, alpha=alphas, lr=lrs,
+                             epochs=2, batch_size=32, progress=False)
+    for k, seed in enumerate(seeds):
+        set_seed(seed)
+        alone = MLP(hidden=(12, 8), num_classes=3)
+        h = distill(alone, teacher, small_data, small_data, T=Ts[k], alpha=alphas[k], lr=lrs[k], epochs=2,
+                    batch_size=32, seed=seed, progress=False)
+        assert _max_diff(batched[k], alone) < 1e-4, f"student {k}"
+        assert hists[k]["train_loss"] == pytest.approx(h["train_loss"], rel=1e-4)
+        assert hists[k]["val_acc"] == pytest.approx(h["val_acc"], abs=1e-9)
+
+
+def test_grouped_stack_forward_equals_each_student(small_data):
+    # group_size 3: two groups; per-group inputs and shared inputs give each student's own logits
+    students = make_students((7, 5), seeds=[0, 1, 2, 3, 4, 5], num_classes=3)
+    stacked = StackedMLP(students, group_size=3)
+    X = small_data.tensors[0][:20]
+    shared = stacked(X)
+    per_group = stacked.forward_features(stacked.features(X).expand(2, -1, -1))
+    for k, s in enumerate(students):
+        torch.testing.assert_close(shared[k], predict_logits(s, X), rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(per_group[k], predict_logits(s, X), rtol=1e-5, atol=1e-6)
+    copies = make_students((7, 5), seeds=[9] * 6, num_classes=3)
+    stacked.unstack(copies)
+    assert max(_max_diff(a, b) for a, b in zip(students, copies)) == 0.0
+    with pytest.raises(ValueError, match="group_size"):
+        StackedMLP(students, group_size=4)
+
+
 def test_batched_labels_only_needs_no_teacher_and_equals_train_model(small_data):
     seeds = [0, 1]
     batched = make_students((8,), seeds, num_classes=3)
