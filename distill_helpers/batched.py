@@ -210,6 +210,8 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     m2 = [torch.zeros_like(p) for p in params]
     steps = epochs * -(-n // batch_size)
     lr_of = stacked.lr_views(lrs[order].contiguous())
+    one_lr = float(lrs[0]) if bool((lrs == lrs[0]).all()) and hasattr(torch, "_fused_adam_") else None
+    counts = [torch.zeros((), dtype=torch.float32) for _ in params]  # Adam's step, per tensor
     T4 = Ts[order].view(G, M, 1, 1)
     soft_w = (alphas * Ts * Ts)[order].view(G, M)
     hard_w = (1.0 - alphas)[order].view(G, M)
@@ -229,12 +231,13 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
         for i in range(0, n, batch_size):
             idx = perms[:, i:i + batch_size]  # (G, B)
             B = idx.shape[1]
-            z = stacked.forward_features(feats[idx]).view(G, M, B, -1)  # (G, M, B, classes)
-            yb = y[idx].view(G, 1, B, 1).expand(G, M, B, 1)
+            flat = idx.reshape(-1)  # index_select on flat indices: several times faster than feats[idx]
+            z = stacked.forward_features(feats.index_select(0, flat).view(G, B, -1)).view(G, M, B, -1)
+            yb = y.index_select(0, flat).view(G, 1, B, 1).expand(G, M, B, 1)
             log_q1 = z - z.logsumexp(-1, keepdim=True)
             hard = -log_q1.gather(-1, yb).squeeze(-1).mean(-1)  # (G, M) cross-entropy
             if use_soft:
-                zt = teacher_logits[idx].unsqueeze(1) / T4  # (G, M, B, classes)
+                zt = teacher_logits.index_select(0, flat).view(G, 1, B, -1) / T4  # (G, M, B, classes)
                 log_p = zt - zt.logsumexp(-1, keepdim=True)
                 zs = z / T4
                 log_q = zs - zs.logsumexp(-1, keepdim=True)
@@ -248,12 +251,18 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
             with torch.no_grad():
                 step += 1
                 lam = 0.5 * (1 + math.cos(math.pi * min(step - 1, steps) / max(steps, 1)))  # cosine decay
-                bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
-                for p, e1, e2, lr_p in zip(params, m1, m2, lr_of):
-                    e1.lerp_(p.grad, 1 - beta1)
-                    e2.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
-                    denom = (e2.sqrt() / math.sqrt(bc2)).add_(eps)
-                    p.sub_((lr_p * (lam / bc1)) * e1 / denom)
+                if one_lr is not None:  # one learning rate for all: PyTorch's fused Adam, one pass per tensor
+                    torch._foreach_add_(counts, 1)
+                    torch._fused_adam_(params, [p.grad for p in params], m1, m2, [], counts, amsgrad=False,
+                                       lr=one_lr * lam, beta1=beta1, beta2=beta2, weight_decay=0.0, eps=eps,
+                                       maximize=False)
+                else:
+                    bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
+                    for p, e1, e2, lr_p in zip(params, m1, m2, lr_of):
+                        e1.lerp_(p.grad, 1 - beta1)
+                        e2.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
+                        denom = e2.sqrt().mul_(1 / math.sqrt(bc2)).add_(eps)
+                        p.addcdiv_(e1 * lr_p, denom, value=-lam / bc1)
                 loss_sum += per.detach().double() * B
                 correct += (z.argmax(-1) == yb.squeeze(-1)).sum(-1)
         dt = time.perf_counter() - t0
