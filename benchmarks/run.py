@@ -189,6 +189,7 @@ def series(cold_root: Path) -> dict:
             per[path.stem] = time.perf_counter() - t0
             print(f"  {phase:<5}{path.stem:<24}{per[path.stem]:7.1f} s", flush=True)
         out[f"series_{phase}_s"] = sum(per.values())
+        out[f"series_01_06_{phase}_s"] = sum(v for k, v in per.items() if k[:2] <= "06")
         out[f"series_{phase}_per_notebook_s"] = per
     return out
 
@@ -273,7 +274,8 @@ def main() -> int:
             ("  T/alpha loss widget", "ms", "<= 100", res["loss_widget_update_ms"]),
             ("ddp_2proc_over_single (epoch)", "x", "> 1 here", res["ddp_2proc_over_single"])]
     if not args.quick:
-        rows += [("series_cold_s", "s", "<= 300", res["series_cold_s"]),
+        rows += [("series_01_06_cold_s", "s", "<= 300", res["series_01_06_cold_s"]),
+                 ("series_cold_s (every notebook)", "s", "", res["series_cold_s"]),
                  ("series_warm_s", "s", "", res["series_warm_s"])]
         rows += [(f"series_cold_per_notebook_s {k}", "s", "<= 120", v) for k, v in res["series_cold_per_notebook_s"].items()]
         rows += [(f"series_warm_per_notebook_s {k}", "s", "<= 60", v) for k, v in res["series_warm_per_notebook_s"].items()]
