@@ -78,7 +78,7 @@ def _nb05_grids(root, progress):
     teacher = _get_teacher(root, progress)
     train, val, _ = load_splits("mnist5k", root)
     t_train = predict_logits(teacher, train.tensors[0])
-    big = train_grid(teacher, train, val, settings=[{"T": 1.0, "alpha": 0.0}, {"T": 4.0, "alpha": 0.9}], seeds=range(4),
+    big = train_grid(teacher, train, val, settings=[{"T": 1.0, "alpha": 0.0}, {"T": 4.0, "alpha": 0.9}], seeds=range(8),
                      hidden=(800, 800), epochs=20, lr=1e-3, batch_size=64, teacher_logits=t_train, root=root,
                      progress=progress)
     small = dict(hidden=(30, 30), lr=3e-3, batch_size=128, teacher_logits=t_train, root=root, progress=progress)
@@ -94,7 +94,7 @@ def _nb05_grids(root, progress):
     return teacher
 
 
-register("notebook 05 grids: 800-800 x 4 seeds, the 30-30 sweep and ablations x 8 seeds", ("05",))(_nb05_grids)
+register("notebook 05 grids: 800-800 x 8 seeds, the 30-30 sweep and ablations x 8 seeds", ("05",))(_nb05_grids)
 
 
 # ---------------------------------------------------------------- the command
