@@ -299,7 +299,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
                         denom = e2.sqrt().mul_(1 / math.sqrt(bc2)).add_(eps)
                         p.addcdiv_(e1 * lr_p, denom, value=-lam / bc1)
                 loss_sum += per.detach().double() * B
-                correct += (z.detach().transpose(-1, -2).argmax(-1) == yb).sum(-1)
+                correct += (z.detach().transpose(-1, -2).contiguous().argmax(-1) == yb).sum(-1)
         dt = time.perf_counter() - t0
         if X_val is not None:
             with torch.no_grad():
