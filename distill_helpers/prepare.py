@@ -94,7 +94,8 @@ def _nb05_grids(root, progress):
     return teacher
 
 
-register("notebook 05 grids: 800-800 x 8 seeds, the 30-30 sweep and ablations x 8 seeds", ("05",))(_nb05_grids)
+register("notebook 05 grids: 800-800 x 8 seeds (also 02 and 06), the 30-30 sweep and ablations x 8 seeds",
+         ("02", "05", "06"))(_nb05_grids)
 
 
 # ---------------------------------------------------------------- the command
