@@ -1,16 +1,26 @@
-"""A prepared room: train and cache, once, every model the notebooks load by recipe.
+"""A prepared room: train and cache, once, every model and every experiment the notebooks use.
 
-`python -m distill_helpers prepare` walks `REGISTRY` (one entry per model a notebook loads with
-`get_teacher` / `get_student` or another cached recipe), trains what is missing under `root/cache/`,
-and reports what it cached. A lab image or a JupyterHub runs it once before class.
+`python -m distill_helpers prepare` does two things, each with a progress bar and a report:
+1. it walks `REGISTRY` (one entry per model a notebook loads with `get_teacher` / `get_student` or another
+   cached recipe) and trains what is missing under `root/cache/`;
+2. it executes every notebook of the series once, in memory (nothing is written back to the notebooks),
+   with the notebooks' data root pointed at `root`: every cache a cell uses (models, `train_grid` grids,
+   `cached_result` experiments) is filled by construction, whatever the notebooks' calls are today.
+A lab image or a JupyterHub runs it once before class.
 
-With the environment variable ``DISTILL_NO_TRAINING=1`` a cached recipe that would have to train
-raises instead (see `refuse_training`): a prepared room then proves it trains no cached model.
+With the environment variable ``DISTILL_NO_TRAINING=1`` every training entry point of the package raises
+instead of training (see room.py): after `prepare`, the series runs with it set, which proves that the
+room trains nothing (tests/test_classroom.py does exactly that).
 
-A new notebook that loads a model by recipe adds one entry with `register`, next to the others below.
+The registry is the fast path (models only, no kernel); a new notebook that loads a model by recipe adds
+one entry with `register`, next to the others below. A notebook the registry misses is still prepared by
+step 2.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +30,8 @@ from torch import nn
 
 from .train import NO_TRAINING_ENV, get_student, get_teacher, refuse_training
 
-__all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training"]
+__all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training", "series_notebooks",
+           "run_notebooks"]
 
 
 @dataclass(frozen=True)
@@ -103,11 +114,99 @@ def _cache_files(root: Path) -> set[Path]:
     return set((root / "cache").glob("*.pt")) if (root / "cache").is_dir() else set()
 
 
-def prepare(root="data", progress: bool = True, recipes: list[Recipe] | None = None, out=print) -> list[dict]:
-    """Load or train every registered model; return (and print) one row per recipe."""
+def series_notebooks() -> list[Path]:
+    """The executed notebooks of the series (notebooks/NN_*.ipynb beside the package), or [] when the package
+    was installed without the repository."""
+    folder = Path(__file__).resolve().parents[1] / "notebooks"
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+#: The notebooks' data-root line, `DATA = "../data"` (the classroom edition reads DISTILL_DATA first).
+DATA_LINE = re.compile(r'^DATA = (?:os\.environ\.get\("DISTILL_DATA", )?(["\'])\.\./data\1\)?', re.MULTILINE)
+
+
+@contextlib.contextmanager
+def _training_allowed():
+    """prepare trains what is missing even where DISTILL_NO_TRAINING=1 is set (its kernels inherit this)."""
+    old = os.environ.get(NO_TRAINING_ENV)
+    os.environ[NO_TRAINING_ENV] = "0"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(NO_TRAINING_ENV, None)
+        else:
+            os.environ[NO_TRAINING_ENV] = old
+
+
+def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: int = 1800, out=print) -> list[dict]:
+    """Execute each notebook once, in memory, in its own folder, with its data root set to `root`.
+
+    Returns one row per notebook: name, seconds, the cache files it added, and the error (None when it ran
+    top to bottom). The notebooks on disk are not changed.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
     from tqdm.auto import tqdm
-    root = Path(root)
-    recipes = REGISTRY if recipes is None else recipes
+    root = Path(root).resolve()
+    rows = []
+    bar = tqdm(notebooks, desc="prepare notebooks", unit="notebook", disable=not progress)
+    for path in bar:
+        path = Path(path)
+        bar.set_postfix_str(path.stem)
+        nb = nbformat.read(path, as_version=4)
+        hits = 0
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.source, n = DATA_LINE.subn(f"DATA = {str(root)!r}", cell.source)
+                hits += n
+        before, t0, error = _cache_files(root), time.perf_counter(), None
+        if hits != 1:
+            error = f"expected one line `DATA = \"../data\"` in its code cells, found {hits}"
+        else:
+            try:
+                NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                               resources={"metadata": {"path": str(path.parent)}}).execute()
+            except CellExecutionError as e:
+                error = str(e).strip().splitlines()[-1][:300]
+        rows.append({"name": path.stem, "seconds": round(time.perf_counter() - t0, 1), "error": error,
+                     "trained": sorted(p.name for p in _cache_files(root) - before)})
+    bar.close()
+    return rows
+
+
+def prepare(root="data", progress: bool = True, recipes: list[Recipe] | None = None, out=print,
+            notebooks: list[Path] | None = None) -> list[dict]:
+    """Load or train every registered model, then execute every notebook once so that every cache it uses is
+    filled; return (and print) one row per recipe and per notebook.
+
+    recipes: the models to prepare (default: `REGISTRY`). notebooks: the .ipynb files to execute (default:
+    the whole series, `series_notebooks()`; pass [] for the models only). Raises RuntimeError, after the
+    report, if a notebook failed.
+    """
+    with _training_allowed():
+        rows = _prepare_models(Path(root), progress, REGISTRY if recipes is None else recipes, out)
+        nb_rows = run_notebooks(root, series_notebooks() if notebooks is None else notebooks, progress, out=out)
+    if nb_rows:
+        width = max(len(r["name"]) for r in nb_rows)
+        out("\nNotebooks executed once (in memory) to fill every cache they use:")
+        for row in nb_rows:
+            state = (f"FAILED: {row['error']}" if row["error"] else
+                     f"cached now: {', '.join(row['trained'])}" if row["trained"] else "everything already cached")
+            out(f"  {row['name']:<{width}}  {row['seconds']:>6.1f} s  {state}")
+        failed = [r["name"] for r in nb_rows if r["error"]]
+        n = sum(len(r["trained"]) for r in nb_rows)
+        out(f"{len(nb_rows)} notebooks executed ({len(nb_rows) - len(failed)} without error); {n} cache entries "
+            f"added by them.")
+        if failed:
+            raise RuntimeError(f"notebook(s) {', '.join(failed)} failed during prepare (see above); fix them and run "
+                               f"prepare again: what is cached so far stays")
+    return rows + [{**r, "notebooks": [r["name"][:2]]} for r in nb_rows]
+
+
+def _prepare_models(root: Path, progress: bool, recipes: list[Recipe], out) -> list[dict]:
+    from tqdm.auto import tqdm
     rows = []
     bar = tqdm(recipes, desc="prepare", unit="model", disable=not progress)
     for r in bar:

@@ -25,12 +25,12 @@ def test_prepare_trains_once_then_reports_cached(tmp_path, small_data, capsys, m
     monkeypatch.delenv("DISTILL_NO_TRAINING", raising=False)
     calls, lines = [], []
     recipe = _tiny_recipe(small_data, calls)
-    rows = prepare(tmp_path, progress=True, recipes=[recipe], out=lines.append)
+    rows = prepare(tmp_path, progress=True, recipes=[recipe], out=lines.append, notebooks=[])
     assert len(calls) == 1 and rows[0]["trained"] and (tmp_path / "cache" / rows[0]["trained"][0]).exists()
     assert "trained now" in "\n".join(lines) and "1 models ready (1 trained now" in lines[-1]
     assert "prepare" in capsys.readouterr().err  # the progress bar
     lines.clear()
-    rows = prepare(tmp_path, progress=False, recipes=[recipe], out=lines.append)
+    rows = prepare(tmp_path, progress=False, recipes=[recipe], out=lines.append, notebooks=[])
     assert len(calls) == 1 and rows[0]["trained"] == [] and "already cached" in "\n".join(lines)
 
     # after prepare, the guard lets cached models through and refuses anything that would train
@@ -54,4 +54,4 @@ def test_registry_names_every_model_the_notebooks_load():
 def test_cli_prepare_help():
     out = subprocess.run([sys.executable, "-m", "distill_helpers", "prepare", "--help"], capture_output=True,
                          text=True, check=True).stdout
-    assert "--root" in out and "--no-progress" in out
+    assert "--root" in out and "--no-progress" in out and "--models-only" in out
