@@ -55,3 +55,33 @@ def test_cli_prepare_help():
     out = subprocess.run([sys.executable, "-m", "distill_helpers", "prepare", "--help"], capture_output=True,
                          text=True, check=True).stdout
     assert "--root" in out and "--no-progress" in out and "--models-only" in out
+
+
+def _notebook(path, *cells):
+    import nbformat
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
+    nbformat.write(nb, path)
+    return path
+
+
+def test_prepare_executes_notebooks_with_their_data_root_moved(tmp_path, monkeypatch):
+    """The notebooks' `DATA = "../data"` points at prepare's root; what a cell caches there is reported; a failing
+    notebook is reported, makes prepare raise, and does not stop the others; the files are not changed."""
+    monkeypatch.setenv("DISTILL_NO_TRAINING", "1")  # prepare trains what is missing even so
+    root, folder = tmp_path / "room", tmp_path / "notebooks"
+    folder.mkdir()
+    good = _notebook(folder / "01_good.ipynb", 'import os\nDATA = "../data"  # the cache root',
+                     "from distill_helpers.results import cached_result\n"
+                     "from distill_helpers.room import training_refused\n"
+                     "r = cached_result('demo', {'k': 1}, lambda: {'x': 2, 'refused': training_refused()}, root=DATA)\n"
+                     "assert r == {'x': 2, 'refused': False}, r")
+    bad = _notebook(folder / "02_bad.ipynb", 'DATA = "../data"', "raise ValueError('broken on purpose')")
+    text = good.read_text()
+    lines = []
+    with pytest.raises(RuntimeError, match="02_bad"):
+        prepare(root, progress=False, recipes=[], out=lines.append, notebooks=[good, bad])
+    report = "\n".join(lines)
+    assert good.read_text() == text and not (tmp_path / "data").exists()
+    assert len(list((root / "cache").glob("result-demo-*.pt"))) == 1
+    assert "01_good" in report and "cached now: result-demo-" in report
+    assert "FAILED" in report and "broken on purpose" in report and "2 notebooks executed (1 without error)" in report
