@@ -189,8 +189,8 @@ def course(tmp_path_factory):
     return course
 
 
-def _solution_lines(source_nb) -> list[str]:
-    """Lines that only the solutions contain: solution blocks and the folded solutions of the .nb.txt."""
+def _split_solution_blocks(source_nb) -> tuple[list[str], str]:
+    """(the lines inside solution blocks, the text of everything else) of an instructor's source notebook."""
     inside, outside = [], []
     for c in source_nb.cells:
         block = False
@@ -201,14 +201,22 @@ def _solution_lines(source_nb) -> list[str]:
                 block = False
             else:
                 (inside if block else outside).append(ln.strip())
-    rest = "\n".join(outside)
+    return inside, "\n".join(outside)
+
+
+def _solution_lines(source_nb) -> list[str]:
+    """Lines that only the solution blocks contain."""
+    inside, rest = _split_solution_blocks(source_nb)
     return [ln for ln in inside if len(ln) >= 8 and ln not in rest]
 
 
-def _folded_solution_lines(src: Path) -> list[str]:
+def _folded_solution_lines(src: Path, source_nb) -> list[str]:
+    """Lines of the .nb.txt's folded solutions that the exercises themselves do not give (a solution may repeat
+    a signature that the question states: that line is no secret)."""
     cells = [t for k, t, _ in bn.parse_cells(src.read_text()) if k == "md" and bn.FOLDED_SOLUTIONS.match(t)]
     folded = [t.split("</details>")[0] for t in cells]
-    return [ln.strip() for t in folded for ln in t.split("\n") if len(ln.strip()) >= 25]
+    rest = _split_solution_blocks(source_nb)[1]
+    return [ln.strip() for t in folded for ln in t.split("\n") if len(ln.strip()) >= 25 and ln.strip() not in rest]
 
 
 def _score(course: Path, name: str, student: str) -> tuple[float, float]:
@@ -279,7 +287,7 @@ def _release_and_grade(course: Path, src: Path, wrong_answer: tuple[str, str]):
 
     # 1. no solution text in the students' copy
     text = _sources_text(release)
-    secrets_ = _solution_lines(source_nb) + _folded_solution_lines(src)
+    secrets_ = _solution_lines(source_nb) + _folded_solution_lines(src, source_nb)
     assert len(_solution_lines(source_nb)) >= len(bn.exercise_cells(src)), "every exercise has a distinctive line"
     leaked = [ln for ln in secrets_ if ln in text]
     assert not leaked, f"solution text in the released copy: {leaked}"
