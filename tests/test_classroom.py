@@ -317,11 +317,11 @@ def _release_and_grade(course: Path, src: Path, wrong_answer: tuple[str, str]):
     # 3. the untouched release ran top to bottom (autograde executed it): no error outside the check cells, and
     #    every check said "not answered yet" (under autograde it then raises, which scores the zero above; run
     #    by a student, the same check only prints, see test_checker_raises_only_under_nbgrader)
-    blank = json.loads((course / "autograded" / "blank" / name / f"{name}.ipynb").read_text())
-    code = [c for c in blank["cells"] if c["cell_type"] == "code"]
-    checks = [c for c in code if c.get("metadata", {}).get("nbgrader", {}).get("grade")]
+    blank = nbformat.read(course / "autograded" / "blank" / name / f"{name}.ipynb", as_version=4)
+    code = [c for c in blank.cells if c.cell_type == "code"]
+    checks = [c for c in code if c.metadata.get("nbgrader", {}).get("grade")]
     assert len(checks) == len(bn.exercise_cells(src))
-    broken = [("".join(c["source"])[:200], o.get("ename"), o.get("evalue", "")[:300]) for c in code if c not in checks
+    broken = [(c.source[:200], o.get("ename"), o.get("evalue", "")[:300]) for c in code if c not in checks
               for o in c.get("outputs", []) if o.get("output_type") == "error"]
     assert not broken, f"the released copy fails outside its checks: {broken}"
     for c in checks:
