@@ -91,6 +91,17 @@ def _cache_files(root: Path) -> set[Path]:
     return set((root / "cache").glob("*.pt")) if (root / "cache").is_dir() else set()
 
 
+def _files(names: list[str]) -> str:
+    """Cache files in a report line: the name when one, else counts per kind ('24 lm-student, 1 lm-teacher')."""
+    if len(names) <= 2:
+        return ", ".join(names)
+    kinds: dict[str, int] = {}
+    for n in names:
+        kind = n.rsplit("-", 1)[0] if "-" in n else n
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return f"{len(names)} files (" + ", ".join(f"{c} {k}" for k, c in kinds.items()) + ")"
+
+
 def series_notebooks() -> list[Path]:
     """The executed notebooks of the series (notebooks/NN_*.ipynb beside the package), or [] when the package
     was installed without the repository."""
@@ -170,7 +181,7 @@ def prepare(root="data", progress: bool = True, recipes: list[Recipe] | None = N
         out("\nNotebooks executed once (in memory) to fill every cache they use:")
         for row in nb_rows:
             state = (f"FAILED: {row['error']}" if row["error"] else
-                     f"cached now: {', '.join(row['trained'])}" if row["trained"] else "everything already cached")
+                     f"cached now: {_files(row['trained'])}" if row["trained"] else "everything already cached")
             out(f"  {row['name']:<{width}}  {row['seconds']:>6.1f} s  {state}")
         failed = [r["name"] for r in nb_rows if r["error"]]
         n = sum(len(r["trained"]) for r in nb_rows)
@@ -197,7 +208,7 @@ def _prepare_models(root: Path, progress: bool, recipes: list[Recipe], out) -> l
     width = max(len(r["name"]) for r in rows) if rows else 0
     out(f"\nModel cache under {root / 'cache'}:")
     for row in rows:
-        state = (f"trained now ({row['seconds']:.1f} s): {', '.join(row['trained'])}" if row["trained"]
+        state = (f"trained now ({row['seconds']:.1f} s): {_files(row['trained'])}" if row["trained"]
                  else "already cached")
         out(f"  {row['name']:<{width}}  notebooks {','.join(row['notebooks']):<18} {state}")
     n = sum(bool(r["trained"]) for r in rows)
