@@ -10,6 +10,7 @@ from .losses import (entropy, kd_loss, kl_divergence, logit_matching_loss, soft_
 from .models import MLP, TeacherCNN, build_model, count_parameters, eval_mode, student_config, teacher_config
 from .paper import PAPER_MNIST_ERRORS
 from .recipes import RECIPES
+from .room import live_training
 from .train import distill, fit, get_student, get_teacher, set_seed, train_model
 
 __all__ = ["CheckpointError", "load_model", "save_model", "dataset_info", "load_dataset", "load_splits", "split_validation", "accuracy", "agreement",
@@ -17,7 +18,7 @@ __all__ = ["CheckpointError", "load_model", "save_model", "dataset_info", "load_
            "kl_divergence", "logit_matching_loss", "soft_cross_entropy", "soft_targets",
            "softmax_with_temperature", "MLP", "TeacherCNN", "build_model", "count_parameters",
            "student_config", "teacher_config", "eval_mode", "PAPER_MNIST_ERRORS", "RECIPES", "distill", "fit",
-           "get_student", "get_teacher", "set_seed", "train_model"]
+           "get_student", "get_teacher", "set_seed", "train_model", "live_training"]
 from . import lm  # noqa: E402  (the language-model notebook; registers its architecture for load_model)
 
 __version__ = "0.1.0"

@@ -208,6 +208,8 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     Returns one history per student, shaped like `distill`'s (train_loss, train_acc, val_acc, val_loss per
     epoch; time_s is the time of the whole batch's epoch).
     """
+    from .room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+    refuse_training(f"distill_students ({len(students)} students, {epochs} epochs)")
     K = len(students)
     seeds = [int(s) for s in seeds]
     if K == 0 or len(seeds) != K:

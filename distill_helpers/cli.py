@@ -166,12 +166,16 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--download", action="store_true",
                    help="download --dataset under --root if it is missing (mnist, fashion-mnist, cifar10; needs internet)")
     r.add_argument("--no-progress", action="store_true", help="hide progress bars")
-    pr = sub.add_parser("prepare", help="train and cache every model the notebooks load (run once before class)",
+    pr = sub.add_parser("prepare", help="train and cache every model and experiment the notebooks use (run once "
+                                        "before class)",
                         description="Trains every model the notebooks load by recipe (teacher and students) "
-                                    "that is not cached yet under ROOT/cache, and lists what is cached. After "
-                                    "it the notebooks load them in seconds.")
+                                    "that is not cached yet under ROOT/cache, then executes every notebook once "
+                                    "in memory (the files are not changed) so that every cached experiment is "
+                                    "filled too, and lists what is cached. After it the notebooks train nothing.")
     pr.add_argument("--root", default="data", help="cache root; the notebooks use the repository's data/")
     pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
+    pr.add_argument("--models-only", action="store_true",
+                    help="only the registered models; do not execute the notebooks (their experiments stay uncached)")
     d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
                        description="Check this environment for the series; every problem is printed with its fix.")
     d.add_argument("--root", default="data", help="dataset and model-cache root folder")
@@ -300,7 +304,7 @@ def _print_table(rows: dict, n_test: int) -> None:
 def _prepare(args):
     from .prepare import prepare  # the notebooks' models, listed in distill_helpers/prepare.py
     validate_args(args)
-    prepare(args.root, progress=not args.no_progress)
+    prepare(args.root, progress=not args.no_progress, notebooks=[] if args.models_only else None)
 
 
 def doctor(args) -> int:

@@ -18,6 +18,7 @@ from torch import nn
 
 from . import models as _models
 from .losses import check_temperature, kd_loss
+from .room import refuse_training
 from .train import cached_model, resolve_device, set_seed
 
 __all__ = ["bimodal_density", "gaussian_density", "kl_on_grid", "fit_gaussian", "kl_fits_state",
@@ -527,6 +528,7 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    refuse_training(f"train_lm ({method}, {steps} steps)")  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
     if method in ("word", "onpolicy", "topk") and teacher is None and (method == "onpolicy" or teacher_logits is None):
         raise ValueError(f"method {method!r} needs a teacher (or, except for 'onpolicy', its teacher_logits)")
     if method == "onpolicy" and tokens is None and warm_start > 0:

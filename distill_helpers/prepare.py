@@ -1,16 +1,26 @@
-"""A prepared room: train and cache, once, every model the notebooks load by recipe.
+"""A prepared room: train and cache, once, every model and every experiment the notebooks use.
 
-`python -m distill_helpers prepare` walks `REGISTRY` (one entry per model a notebook loads with
-`get_teacher` / `get_student` or another cached recipe), trains what is missing under `root/cache/`,
-and reports what it cached. A lab image or a JupyterHub runs it once before class.
+`python -m distill_helpers prepare` does two things, each with a progress bar and a report:
+1. it walks `REGISTRY` (one entry per model a notebook loads with `get_teacher` / `get_student` or another
+   cached recipe) and trains what is missing under `root/cache/`;
+2. it executes every notebook of the series once, in memory (nothing is written back to the notebooks),
+   with the notebooks' data root pointed at `root`: every cache a cell uses (models, `train_grid` grids,
+   `cached_result` experiments) is filled by construction, whatever the notebooks' calls are today.
+A lab image or a JupyterHub runs it once before class.
 
-With the environment variable ``DISTILL_NO_TRAINING=1`` a cached recipe that would have to train
-raises instead (see `refuse_training`): a prepared room then proves it trains no cached model.
+With the environment variable ``DISTILL_NO_TRAINING=1`` every training entry point of the package raises
+instead of training (see room.py): after `prepare`, the series runs with it set, which proves that the
+room trains nothing (tests/test_classroom.py does exactly that).
 
-A new notebook that loads a model by recipe adds one entry with `register`, next to the others below.
+The registry is the fast path (models only, no kernel); a new notebook that loads a model by recipe adds
+one entry with `register`, next to the others below. A notebook the registry misses is still prepared by
+step 2.
 """
 from __future__ import annotations
 
+import contextlib
+import os
+import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +30,8 @@ from torch import nn
 
 from .train import NO_TRAINING_ENV, get_student, get_teacher, refuse_training
 
-__all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training"]
+__all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training", "series_notebooks",
+           "run_notebooks"]
 
 
 @dataclass(frozen=True)
@@ -51,7 +62,7 @@ def _get_teacher(root, progress):
     return get_teacher(root=root, progress=progress)
 
 
-register("teacher CNN", ("01", "02", "03", "04", "05", "06"))(_get_teacher)
+register("teacher CNN", ("01", "02", "03", "04", "05", "06", "07"))(_get_teacher)
 
 
 @register("distilled student 784-800-800-10, seed 0", ("01", "02", "03", "04"))
@@ -70,32 +81,8 @@ def _scratch(root, progress):
     return get_student("scratch", root=root, progress=progress)
 
 
-def _nb05_grids(root, progress):
-    """The batched grids of notebook 05, with the notebook's exact arguments (section 1, the sweep, the ablations)."""
-    from .data import load_splits
-    from .experiments import train_grid
-    from .evaluate import predict_logits
-    teacher = _get_teacher(root, progress)
-    train, val, _ = load_splits("mnist5k", root)
-    t_train = predict_logits(teacher, train.tensors[0])
-    big = train_grid(teacher, train, val, settings=[{"T": 1.0, "alpha": 0.0}, {"T": 4.0, "alpha": 0.9}], seeds=range(8),
-                     hidden=(800, 800), epochs=20, lr=1e-3, batch_size=64, teacher_logits=t_train, root=root,
-                     progress=progress)
-    small = dict(hidden=(30, 30), lr=3e-3, batch_size=128, teacher_logits=t_train, root=root, progress=progress)
-    Ts = [1.0, 2.0, 3.0, 4.0, 6.0, 8.0, 12.0, 20.0]
-    settings = [{"T": 1.0, "alpha": 0.0}] + [{"T": T, "alpha": a} for T in Ts for a in (0.9, 1.0)]
-    train_grid(teacher, train, val, settings=settings, seeds=range(8), epochs=20, **small)
-    train_grid(teacher, train, val, settings=[{"T": 1.0, "alpha": 0.0}, {"T": 4.0, "alpha": 0.9}], seeds=range(8),
-               epochs=40, **small)
-    mlp_teacher = big.students[0][0]
-    train_grid(mlp_teacher, train, val, settings=[{"T": T, "alpha": 0.9} for T in (1.0, 4.0, 20.0)], seeds=range(8),
-               epochs=20, **{**small, "teacher_logits": predict_logits(mlp_teacher, train.tensors[0])},
-               data_tag="mnist5k/train-val-v1/teacher=800-800-scratch-seed0")
-    return teacher
-
-
-register("notebook 05 grids: 800-800 x 8 seeds (also 02 and 06), the 30-30 sweep and ablations x 8 seeds",
-         ("02", "05", "06"))(_nb05_grids)
+# Notebook 05's grids (also loaded by 02 and 06) and 06's experiments are not listed: they are experiments,
+# filled by executing the notebooks (prepare's second pass) with exactly the notebooks' calls.
 
 
 # ---------------------------------------------------------------- the command
@@ -104,11 +91,110 @@ def _cache_files(root: Path) -> set[Path]:
     return set((root / "cache").glob("*.pt")) if (root / "cache").is_dir() else set()
 
 
-def prepare(root="data", progress: bool = True, recipes: list[Recipe] | None = None, out=print) -> list[dict]:
-    """Load or train every registered model; return (and print) one row per recipe."""
+def _files(names: list[str]) -> str:
+    """Cache files in a report line: the name when one, else counts per kind ('24 lm-student, 1 lm-teacher')."""
+    if len(names) <= 2:
+        return ", ".join(names)
+    kinds: dict[str, int] = {}
+    for n in names:
+        kind = n.rsplit("-", 1)[0] if "-" in n else n
+        kinds[kind] = kinds.get(kind, 0) + 1
+    return f"{len(names)} files (" + ", ".join(f"{c} {k}" for k, c in kinds.items()) + ")"
+
+
+def series_notebooks() -> list[Path]:
+    """The executed notebooks of the series (notebooks/NN_*.ipynb beside the package), or [] when the package
+    was installed without the repository."""
+    folder = Path(__file__).resolve().parents[1] / "notebooks"
+    return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+#: The notebooks' data-root line, `DATA = "../data"` (the classroom edition reads DISTILL_DATA first).
+DATA_LINE = re.compile(r'^DATA = (?:os\.environ\.get\("DISTILL_DATA", )?(["\'])\.\./data\1\)?', re.MULTILINE)
+
+
+@contextlib.contextmanager
+def _training_allowed():
+    """prepare trains what is missing even where DISTILL_NO_TRAINING=1 is set (its kernels inherit this)."""
+    old = os.environ.get(NO_TRAINING_ENV)
+    os.environ[NO_TRAINING_ENV] = "0"
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop(NO_TRAINING_ENV, None)
+        else:
+            os.environ[NO_TRAINING_ENV] = old
+
+
+def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: int = 1800, out=print) -> list[dict]:
+    """Execute each notebook once, in memory, in its own folder, with its data root set to `root`.
+
+    Returns one row per notebook: name, seconds, the cache files it added, and the error (None when it ran
+    top to bottom). The notebooks on disk are not changed.
+    """
+    import nbformat
+    from nbclient import NotebookClient
+    from nbclient.exceptions import CellExecutionError
     from tqdm.auto import tqdm
-    root = Path(root)
-    recipes = REGISTRY if recipes is None else recipes
+    root = Path(root).resolve()
+    rows = []
+    bar = tqdm(notebooks, desc="prepare notebooks", unit="notebook", disable=not progress)
+    for path in bar:
+        path = Path(path)
+        bar.set_postfix_str(path.stem)
+        nb = nbformat.read(path, as_version=4)
+        hits = 0
+        for cell in nb.cells:
+            if cell.cell_type == "code":
+                cell.source, n = DATA_LINE.subn(f"DATA = {str(root)!r}", cell.source)
+                hits += n
+        before, t0, error = _cache_files(root), time.perf_counter(), None
+        if hits != 1:
+            error = f"expected one line `DATA = \"../data\"` in its code cells, found {hits}"
+        else:
+            try:
+                NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                               resources={"metadata": {"path": str(path.parent)}}).execute()
+            except CellExecutionError as e:
+                error = str(e).strip().splitlines()[-1][:300]
+        rows.append({"name": path.stem, "seconds": round(time.perf_counter() - t0, 1), "error": error,
+                     "trained": sorted(p.name for p in _cache_files(root) - before)})
+    bar.close()
+    return rows
+
+
+def prepare(root="data", progress: bool = True, recipes: list[Recipe] | None = None, out=print,
+            notebooks: list[Path] | None = None) -> list[dict]:
+    """Load or train every registered model, then execute every notebook once so that every cache it uses is
+    filled; return (and print) one row per recipe and per notebook.
+
+    recipes: the models to prepare (default: `REGISTRY`). notebooks: the .ipynb files to execute (default:
+    the whole series, `series_notebooks()`; pass [] for the models only). Raises RuntimeError, after the
+    report, if a notebook failed.
+    """
+    with _training_allowed():
+        rows = _prepare_models(Path(root), progress, REGISTRY if recipes is None else recipes, out)
+        nb_rows = run_notebooks(root, series_notebooks() if notebooks is None else notebooks, progress, out=out)
+    if nb_rows:
+        width = max(len(r["name"]) for r in nb_rows)
+        out("\nNotebooks executed once (in memory) to fill every cache they use:")
+        for row in nb_rows:
+            state = (f"FAILED: {row['error']}" if row["error"] else
+                     f"cached now: {_files(row['trained'])}" if row["trained"] else "everything already cached")
+            out(f"  {row['name']:<{width}}  {row['seconds']:>6.1f} s  {state}")
+        failed = [r["name"] for r in nb_rows if r["error"]]
+        n = sum(len(r["trained"]) for r in nb_rows)
+        out(f"{len(nb_rows)} notebooks executed ({len(nb_rows) - len(failed)} without error); {n} cache entries "
+            f"added by them.")
+        if failed:
+            raise RuntimeError(f"notebook(s) {', '.join(failed)} failed during prepare (see above); fix them and run "
+                               f"prepare again: what is cached so far stays")
+    return rows + [{**r, "notebooks": [r["name"][:2]]} for r in nb_rows]
+
+
+def _prepare_models(root: Path, progress: bool, recipes: list[Recipe], out) -> list[dict]:
+    from tqdm.auto import tqdm
     rows = []
     bar = tqdm(recipes, desc="prepare", unit="model", disable=not progress)
     for r in bar:
@@ -122,7 +208,7 @@ def prepare(root="data", progress: bool = True, recipes: list[Recipe] | None = N
     width = max(len(r["name"]) for r in rows) if rows else 0
     out(f"\nModel cache under {root / 'cache'}:")
     for row in rows:
-        state = (f"trained now ({row['seconds']:.1f} s): {', '.join(row['trained'])}" if row["trained"]
+        state = (f"trained now ({row['seconds']:.1f} s): {_files(row['trained'])}" if row["trained"]
                  else "already cached")
         out(f"  {row['name']:<{width}}  notebooks {','.join(row['notebooks']):<18} {state}")
     n = sum(bool(r["trained"]) for r in rows)

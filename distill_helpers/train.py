@@ -27,6 +27,7 @@ from .evaluate import error_count, eval_metrics, predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES
+from .room import NO_TRAINING_ENV, live_training, refuse_training  # noqa: F401  (re-exported)
 from .safeio import file_lock
 from .transfer import jittered_copies, random_shift
 
@@ -118,6 +119,7 @@ def train_epoch(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, loss_fn: 
     autocast. In a process group (`ctx`, see distributed.py) `model` is the DDP-wrapped model, each global
     batch of `batch_size` is cut into one slice per rank, and the sums are all-reduced over the ranks.
     """
+    refuse_training(f"train_epoch ({len(X)} examples)")  # DISTILL_NO_TRAINING=1: see room.py
     model.train()
     t0 = time.perf_counter()
     loss_sum = torch.zeros((), device=device)  # summed on the device: no host sync inside the loop
@@ -176,6 +178,7 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     The model ends in eval mode, on `device`.
     """
     epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
+    refuse_training(f"{desc} ({epochs} epochs)")  # DISTILL_NO_TRAINING=1: a prepared room trains nothing (room.py)
     X, y = as_tensors(train)
     check_dataset(X, y, model)
     for name, data in (eval_data or {}).items():
@@ -293,18 +296,6 @@ def _cache_path(root, config: dict) -> Path:
     blob = json.dumps({"cache_version": CACHE_VERSION, **config}, sort_keys=True)
     key = hashlib.sha256(blob.encode()).hexdigest()[:16]
     return Path(root) / "cache" / f"{config.get('role', 'model')}-{key}.pt"
-
-
-#: With this environment variable set to "1", the model cache refuses to train (see prepare.py).
-NO_TRAINING_ENV = "DISTILL_NO_TRAINING"
-
-
-def refuse_training(what: str, root) -> None:
-    """Raise if DISTILL_NO_TRAINING=1: called by the model cache just before it would train `what`."""
-    if os.environ.get(NO_TRAINING_ENV) == "1":
-        raise RuntimeError(f"{what} is not in the cache under {root} and {NO_TRAINING_ENV}=1 forbids "
-                           f"training; run `python -m distill_helpers prepare --root {root}` first, "
-                           f"or unset {NO_TRAINING_ENV}")
 
 
 def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, dict]], root="data",

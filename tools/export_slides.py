@@ -1,0 +1,150 @@
+"""Static slides of the series that open offline: reveal.js, require.js, jQuery and MathJax from a local folder.
+
+    python tools/export_slides.py --fetch          # once: the four JavaScript packages from npm (about 23 MB)
+    python tools/export_slides.py [NN ...]         # slides/NN_name.slides.html for the executed notebooks
+
+`jupyter nbconvert --to slides` loads reveal.js and its helpers from CDNs, so its output shows nothing
+without a network. Here every script and style sheet is a relative path into `slides/vendor/`: copy the
+`slides/` folder to a USB stick or a lecture-hall PC and open the HTML file. The slides show the committed
+outputs (figures, tables, printed numbers); widgets need a kernel and are live only in the JupyterLab
+slideshow (jupyterlab-deck, see README).
+
+Nothing is downloaded unless `--fetch` is given; without the assets the export stops and says so.
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+OUT = ROOT / "slides"
+
+#: folder under vendor/ -> (npm package, version, the files the slides load, relative to the package folder)
+ASSETS = {
+    "reveal.js": ("reveal.js", "4.0.2", ["dist/reveal.js", "dist/reveal.css", "dist/theme/simple.css",
+                                         "plugin/notes/notes.js"]),
+    "requirejs": ("requirejs", "2.1.22", ["require.js"]),
+    "jquery": ("jquery", "2.2.4", ["dist/jquery.min.js"]),
+    "mathjax": ("mathjax", "2.7.7", ["MathJax.js", "config/TeX-AMS_CHTML-full.js"]),
+    # renders the widgets' saved state (a slider where it was left), without a kernel; for ipywidgets 8
+    "html-manager": ("@jupyter-widgets/html-manager", "1.0.15", ["dist/embed-amd.js"]),
+}
+PACKAGES = ", ".join(f"{pkg}@{v}" for pkg, v, _ in ASSETS.values())
+THEME = "simple"
+
+
+class AssetsMissing(RuntimeError):
+    pass
+
+
+def missing_assets(vendor: Path) -> list[str]:
+    return [f"{name}/{f}" for name, (_, _, files) in ASSETS.items() for f in files if not (vendor / name / f).is_file()]
+
+
+def fetch_assets(vendor: Path, npm: str = "npm") -> None:
+    """Download the pinned packages with `npm pack` and unpack each into vendor/<name>/ (atomically per package)."""
+    if shutil.which(npm) is None:
+        raise AssetsMissing(f"{npm!r} was not found: install Node.js (it brings npm), or unpack the packages "
+                            f"{PACKAGES} into {vendor}/<folder>/ by hand (folders: {', '.join(ASSETS)})")
+    vendor.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=vendor) as tmp:
+        for name, (package, version, _) in ASSETS.items():
+            r = subprocess.run([npm, "pack", f"{package}@{version}", "--pack-destination", tmp, "--silent"],
+                               capture_output=True, text=True, timeout=600)
+            if r.returncode != 0:
+                raise AssetsMissing(f"npm pack {package}@{version} failed (is the npm registry reachable?):\n{r.stderr[-1500:]}")
+            tgz = Path(tmp) / r.stdout.strip().splitlines()[-1]
+            unpacked = Path(tmp) / f"{name}-unpacked"
+            with tarfile.open(tgz) as t:
+                t.extractall(unpacked, filter="data")
+            dest = vendor / name
+            if dest.exists():
+                shutil.rmtree(dest)
+            (unpacked / "package").rename(dest)
+
+
+def _relative(target: Path, start: Path) -> str:
+    import os
+    return Path(os.path.relpath(target, start)).as_posix()
+
+
+def export(notebook: Path, out: Path = OUT, vendor: Path | None = None) -> Path:
+    """Write out/<name>.slides.html for an executed notebook; every script and style sheet is a local file."""
+    from nbconvert.exporters import SlidesExporter
+    import nbformat
+    vendor = vendor or out / "vendor"
+    missing = missing_assets(vendor)
+    if missing:
+        raise AssetsMissing(f"the slides' JavaScript is not in {vendor} ({len(missing)} files missing, e.g. "
+                            f"{missing[0]}): run `python tools/export_slides.py --fetch` once (downloads about "
+                            f"23 MB from the npm registry)")
+    out.mkdir(parents=True, exist_ok=True)
+    rel = _relative(vendor, out)
+    exporter = SlidesExporter(reveal_url_prefix=f"{rel}/reveal.js", reveal_theme=THEME,
+                              require_js_url=f"{rel}/requirejs/require.js",
+                              jquery_url=f"{rel}/jquery/dist/jquery.min.js",
+                              mathjax_url=f"{rel}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
+                              widget_renderer_url=f"{rel}/html-manager/dist/embed-amd.js")
+    nb = nbformat.read(notebook, as_version=4)
+    html, _ = exporter.from_notebook_node(nb)
+    # nbconvert imports mermaid.js from a CDN on every page; the series draws no mermaid diagram
+    if not any("text/vnd.mermaid" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])):
+        html = _MERMAID.sub("", html)
+    remote = remote_resources(html)
+    if remote:
+        raise RuntimeError(f"{notebook.name}: the slides would load {remote} from the network")
+    target = out / f"{notebook.stem}.slides.html"
+    tmp = target.with_name(target.name + ".tmp")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(target)
+    return target
+
+
+_RESOURCE = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
+_REQUIRED = re.compile(r"""["']((?:https?:)?//[^"'\s]+\.(?:m?js|css)(?:\?[^"'\s]*)?)["']""")
+_MERMAID = re.compile(r"""<script type="module">\s*import mermaid from '[^']+';.*?</script>""", re.DOTALL)
+
+
+def remote_resources(html: str) -> list[str]:
+    """URLs of scripts, style sheets and frames that the page would fetch from the network."""
+    urls = [u for u in _RESOURCE.findall(html) if re.match(r"^(?:https?:)?//", u)]
+    return urls + [u for u in _REQUIRED.findall(html) if u not in urls]
+
+
+def local_resources(html: str) -> list[str]:
+    """Relative paths of the scripts and style sheets the page loads (without query strings)."""
+    return [u.split("?")[0] for u in _RESOURCE.findall(html) if not re.match(r"^(?:[a-z]+:)?//|^data:|^#", u)]
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("notebooks", nargs="*", help="two-digit numbers (default: every notebook)")
+    ap.add_argument("--fetch", action="store_true", help="download the JavaScript packages with npm first")
+    ap.add_argument("--out", type=Path, default=OUT, help="output folder (default: slides/)")
+    args = ap.parse_args(argv)
+    vendor = args.out / "vendor"
+    try:
+        if args.fetch:
+            fetch_assets(vendor)
+            print(f"fetched {PACKAGES} into {vendor}")
+        nbs = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+        if args.notebooks:
+            nbs = [nb for nb in nbs if nb.name[:2] in args.notebooks]
+            if len(nbs) != len(set(args.notebooks)):
+                raise AssetsMissing(f"no notebook for some of {args.notebooks}")
+        for nb in nbs:
+            print(f"wrote {export(nb, args.out, vendor)}")
+    except AssetsMissing as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
