@@ -25,7 +25,7 @@ from .models import MLP
 
 __all__ = ["Grid", "train_grid"]
 
-_GRID_VERSION = 1
+_GRID_VERSION = 3  # 2: students sharing a seed share their batches; 3: (features, batch) layout (float-level changes)
 
 
 @dataclass
@@ -78,9 +78,9 @@ def _key(config: dict) -> str:
 def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict], seeds: Sequence[int],
                hidden: Sequence[int] = (30, 30), epochs: int = 20, lr: float = 1e-3, batch_size: int = 64,
                teacher_logits: torch.Tensor | None = None, data_tag: str = "mnist5k/train-val-v1",
-               root: str | Path | None = "data", chunk: int = 64, progress: bool = True,
+               root: str | Path | None = "data", chunk: int = 256, progress: bool = True,
                retrain: bool = False) -> Grid:
-    """Train every (setting, seed) student, batched `chunk` students at a time, and cache the result.
+    """Train every (setting, seed) student, batched about `chunk` students at a time, and cache the result.
 
     settings: dicts with T, alpha and optionally lr (alpha = 0 is labels only; alpha is the SOFT weight).
     data_tag names the training data in the cache key: change it when you pass other data (a transfer set).
@@ -115,6 +115,8 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
         from .evaluate import predict_logits
         teacher_logits = predict_logits(teacher, X)
     jobs = [(i, j) for i in range(len(settings)) for j in range(len(seeds))]
+    # whole settings per batch, so that every seed has the same number of students in it (one group per seed)
+    chunk = len(seeds) * max(1, chunk // len(seeds))
     students: dict[tuple[int, int], MLP] = {}
     curves = torch.zeros(len(settings), len(seeds), epochs)
     bar = None

@@ -81,8 +81,8 @@ def _scratch(root, progress):
     return get_student("scratch", root=root, progress=progress)
 
 
-# Notebook 05's grids and 06's experiments are not listed: they are experiments, filled by executing the
-# notebooks (prepare's second pass) with exactly the notebooks' calls, whatever those are today.
+# Notebook 05's grids (also loaded by 02 and 06) and 06's experiments are not listed: they are experiments,
+# filled by executing the notebooks (prepare's second pass) with exactly the notebooks' calls.
 
 
 # ---------------------------------------------------------------- the command

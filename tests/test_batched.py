@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from distill_helpers.batched import StackedMLP, distill_students, make_students, predict_logits_stacked
+from distill_helpers.batched import KDTerms, StackedMLP, distill_students, make_students, predict_logits_stacked
 from distill_helpers.data import HeldOutTest
 from distill_helpers.models import MLP
 from distill_helpers.train import distill, predict_logits, set_seed, train_model
@@ -54,6 +54,42 @@ def test_batched_equals_sequential_runs_with_the_same_seeds(small_data, teacher)
         assert hists[k]["val_acc"] == pytest.approx(h["val_acc"], abs=1e-9)
         assert hists[k]["val_loss"] == pytest.approx(h["val_loss"], rel=1e-4)
         assert not batched[k].training
+
+
+@pytest.mark.parametrize("seeds", [[3, 5, 7, 3, 5, 7], [3, 5, 3, 3, 5, 7]], ids=["groups-of-2", "unequal-groups"])
+def test_students_sharing_a_seed_share_batches_and_still_equal_sequential_runs(small_data, teacher, seeds):
+    # a sweep's shape: several settings per seed. Equal groups share one wide first layer (group_size 2);
+    # unequal groups fall back to one student per group. Either way each student equals its own distill run.
+    Ts, alphas = [1.0, 4.0, 2.0, 8.0, 3.0, 1.5], [0.0, 0.9, 0.5, 1.0, 0.9, 0.3]
+    lrs = [1e-3, 2e-3, 3e-3, 1e-3, 2e-3, 1e-3]
+    batched = make_students((12, 8), seeds, num_classes=3)
+    hists = distill_students(batched, teacher, small_data, small_data, seeds=seeds, T=Ts, alpha=alphas, lr=lrs,
+                             epochs=2, batch_size=32, progress=False)
+    for k, seed in enumerate(seeds):
+        set_seed(seed)
+        alone = MLP(hidden=(12, 8), num_classes=3)
+        h = distill(alone, teacher, small_data, small_data, T=Ts[k], alpha=alphas[k], lr=lrs[k], epochs=2,
+                    batch_size=32, seed=seed, progress=False)
+        assert _max_diff(batched[k], alone) < 1e-4, f"student {k}"
+        assert hists[k]["train_loss"] == pytest.approx(h["train_loss"], rel=1e-4)
+        assert hists[k]["val_acc"] == pytest.approx(h["val_acc"], abs=1e-9)
+
+
+def test_grouped_stack_forward_equals_each_student(small_data):
+    # group_size 3: two groups; per-group inputs and shared inputs give each student's own logits
+    students = make_students((7, 5), seeds=[0, 1, 2, 3, 4, 5], num_classes=3)
+    stacked = StackedMLP(students, group_size=3)
+    X = small_data.tensors[0][:20]
+    shared = stacked(X)
+    per_group = stacked.forward_features(stacked.features(X).expand(2, -1, -1))  # (K, classes, N)
+    for k, s in enumerate(students):
+        torch.testing.assert_close(shared[k], predict_logits(s, X), rtol=1e-5, atol=1e-6)
+        torch.testing.assert_close(per_group[k].T, predict_logits(s, X), rtol=1e-5, atol=1e-6)
+    copies = make_students((7, 5), seeds=[9] * 6, num_classes=3)
+    stacked.unstack(copies)
+    assert max(_max_diff(a, b) for a, b in zip(students, copies)) == 0.0
+    with pytest.raises(ValueError, match="group_size"):
+        StackedMLP(students, group_size=4)
 
 
 def test_batched_labels_only_needs_no_teacher_and_equals_train_model(small_data):
@@ -125,3 +161,29 @@ def test_grid_trains_each_cell_like_distill_and_caches(small_data, teacher, tmp_
         train_grid(teacher, small_data, HeldOutTest(*small_data.tensors), **kw)
     with pytest.raises(KeyError, match="no setting"):
         grid.row(T=2.0)
+
+
+@pytest.mark.parametrize("with_teacher", [True, False])
+def test_kd_terms_gradient_equals_finite_differences(with_teacher):
+    # two groups x three students, 4 classes, batch 5, in float64: the written-out gradient against gradcheck's
+    g = torch.Generator().manual_seed(0)
+    z = torch.randn(2, 3, 4, 5, generator=g, dtype=torch.float64, requires_grad=True)
+    y = torch.randint(0, 4, (2, 1, 5), generator=g).expand(2, 3, 5)
+    teacher = 3 * torch.randn(2, 1, 4, 5, generator=g, dtype=torch.float64) if with_teacher else None
+    T = torch.tensor([1.0, 2.5, 8.0], dtype=torch.float64).repeat(2, 1).view(2, 3, 1, 1)
+    alpha = torch.tensor([[0.0, 0.5, 1.0], [0.9, 0.3, 0.7]], dtype=torch.float64)
+    soft_w, hard_w = alpha * T.view(2, 3) ** 2, 1 - alpha
+    assert torch.autograd.gradcheck(lambda z: KDTerms.apply(z, y, teacher, T, soft_w, hard_w), (z,))
+
+
+def test_kd_terms_value_equals_the_package_loss():
+    # the batched loss of each student equals kd_loss (a second formulation) on that student's logits
+    from distill_helpers.losses import kd_loss
+    g = torch.Generator().manual_seed(1)
+    z, t = torch.randn(3, 16, 10, generator=g), torch.randn(1, 16, 10, generator=g)
+    y = torch.randint(0, 10, (1, 16), generator=g).expand(3, 16)
+    T, alpha = torch.tensor([1.0, 4.0, 20.0]), torch.tensor([0.0, 0.9, 1.0])
+    per = KDTerms.apply(z.transpose(1, 2), y, t.transpose(1, 2), T.view(3, 1, 1), alpha * T * T, 1 - alpha)
+    for k in range(3):
+        ref = kd_loss(z[k], t[0], y[0], T=float(T[k]), alpha=float(alpha[k]))
+        torch.testing.assert_close(per[k], ref, rtol=1e-5, atol=1e-6)
