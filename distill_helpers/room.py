@@ -11,8 +11,9 @@ training a model.
 One exception, stated where it happens: a demonstration that exists to be watched live (two loops
 compared weight by weight, one epoch under a guard) runs inside ``with live_training(why):``. It must
 take seconds: in a prepared room a block that runs longer than its limit raises when it ends.
-Optimising a handful of numbers by hand (notebook 03's one-layer gradient steps, notebook 08's
-two-parameter Gaussian fit) is arithmetic on the page, not training a model, and is not guarded.
+Toy optimisations on random inputs (notebook 03's tiny linear layers, written out with torch.optim;
+notebook 08's two-parameter Gaussian fit, `lm.fit_gaussian`) take milliseconds, train no model of the
+series, and are not guarded.
 """
 from __future__ import annotations
 
