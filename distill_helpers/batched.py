@@ -261,7 +261,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     soft_w = (alphas * Ts * Ts)[order].view(G, M)
     hard_w = (1.0 - alphas)[order].view(G, M)
     use_soft = teacher_logits is not None and bool((alphas > 0).any())
-    t_cols = teacher_logits.T.contiguous() if use_soft else None  # (classes, n): batches gather columns
+    t_cols = teacher_logits.T.contiguous() if use_soft else None  # (classes, n): epochs gather columns
     hists = [{"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [], "time_s": []}
              for _ in range(K)]
     bar = None
@@ -272,6 +272,10 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     for epoch in range(1, epochs + 1):
         t0 = time.perf_counter()
         perms = torch.stack([torch.randperm(n, generator=g) for g in gens])  # (G, n): each group's order
+        # labels and teacher logits in each group's order, once per epoch: a batch is then a slice
+        y_ep = y.index_select(0, perms.reshape(-1)).view(G, 1, n)
+        t_ep = (t_cols.index_select(1, perms.reshape(-1)).view(-1, G, n).transpose(0, 1).contiguous().unsqueeze(1)
+                if use_soft else None)  # (G, 1, classes, n)
         loss_sum = torch.zeros(G, M, dtype=torch.float64)
         correct = torch.zeros(G, M, dtype=torch.int64)
         for i in range(0, n, batch_size):
@@ -279,8 +283,8 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
             B = idx.shape[1]
             flat = idx.reshape(-1)  # index_select on flat indices: several times faster than feats[idx]
             z = stacked.forward_features(feats.index_select(0, flat).view(G, B, -1)).view(G, M, -1, B)
-            yb = y.index_select(0, flat).view(G, 1, B).expand(G, M, B)
-            tb = t_cols.index_select(1, flat).view(-1, G, B).transpose(0, 1).unsqueeze(1) if use_soft else None
+            yb = y_ep[..., i:i + batch_size].expand(G, M, B)
+            tb = t_ep[..., i:i + batch_size] if use_soft else None
             per = KDTerms.apply(z, yb, tb, T4, soft_w, hard_w)  # (G, M): soft_w * KL + hard_w * CE
             for p in params:
                 p.grad = None
