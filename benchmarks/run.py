@@ -27,7 +27,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 import distill_helpers as dh  # noqa: E402
-from distill_helpers.evaluate import count_macs, predict_logits  # noqa: E402
+from distill_helpers.evaluate import predict_logits  # noqa: E402
 
 
 def median_time(fn, repeats: int) -> float:

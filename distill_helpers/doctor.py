@@ -98,5 +98,5 @@ def doctor(root: str | Path = "data") -> int:
                       (f"  ({fix})" if fix else "")))
     bad = [r for r in rows if r[0] == FAIL]
     print(f"\n{len(rows) - len(bad)} of {len(rows)} checks without failure"
-          + ("" if not bad else f"; fix the FAIL lines first"))
+          + ("" if not bad else "; fix the FAIL lines first"))
     return 1 if bad else 0

@@ -4,7 +4,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import math
-import os
 import json
 import random
 import time
@@ -21,7 +20,7 @@ from .checks import check_dataset, check_training_settings
 from .checkpoints import CheckpointError, load_model, save_model, weights_are_finite
 from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits, is_main
 from .distributed import current as process_context
-from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_splits
+from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_splits  # noqa: F401  (tests patch train.load_dataset)
 from .devices import autocast, bf16_default, resolve_device
 from .evaluate import error_count, eval_metrics, predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
