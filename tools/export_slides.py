@@ -1,6 +1,6 @@
 """Static slides of the series that open offline: reveal.js, require.js, jQuery and MathJax from a local folder.
 
-    python tools/export_slides.py --fetch          # once: the four JavaScript packages from npm (about 23 MB)
+    python tools/export_slides.py --fetch          # once: the four JavaScript packages from npm (about 29 MB)
     python tools/export_slides.py [NN ...]         # slides/NN_name.slides.html for the executed notebooks
 
 `jupyter nbconvert --to slides` loads reveal.js and its helpers from CDNs, so its output shows nothing
