@@ -1,6 +1,6 @@
 """Static slides of the series that open offline: reveal.js, require.js, jQuery and MathJax from a local folder.
 
-    python tools/export_slides.py --fetch          # once: the four JavaScript packages from npm (about 23 MB)
+    python tools/export_slides.py --fetch          # once: the five JavaScript packages from npm (about 29 MB)
     python tools/export_slides.py [NN ...]         # slides/NN_name.slides.html for the executed notebooks
 
 `jupyter nbconvert --to slides` loads reveal.js and its helpers from CDNs, so its output shows nothing
@@ -83,7 +83,7 @@ def export(notebook: Path, out: Path = OUT, vendor: Path | None = None) -> Path:
     if missing:
         raise AssetsMissing(f"the slides' JavaScript is not in {vendor} ({len(missing)} files missing, e.g. "
                             f"{missing[0]}): run `python tools/export_slides.py --fetch` once (downloads about "
-                            f"23 MB from the npm registry)")
+                            f"29 MB from the npm registry)")
     out.mkdir(parents=True, exist_ok=True)
     rel = _relative(vendor, out)
     exporter = SlidesExporter(reveal_url_prefix=f"{rel}/reveal.js", reveal_theme=THEME,
