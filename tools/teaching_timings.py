@@ -88,6 +88,8 @@ def perf_table(r: dict, source: str) -> str:
             ("32 students of 784-30-30-10 (8 seeds × 4 settings) trained batched, over one by one",
              f("{:.1f}×", "batched_students_speedup"), "≥ 10"),
             ("the same batched training / fp32 matmul peak", f("{:.2f}", "batched_matmul_peak_fraction"), "≥ 0.5"),
+            ("the same, FLOPs counted by the \"3 × forward\" rule of thumb (overcounts: no input gradient for layer 1)",
+             f("{:.2f}", "batched_matmul_peak_fraction_3x_forward_rule"), ""),
             ("32 students with 32 different seeds: speedup, fraction of peak",
              f("{:.1f}×, {:.2f}", "batched_students_speedup_distinct_seeds", "batched_distinct_seeds_peak_fraction"), ""),
             ("temperature widget, new T to new PNG (median)", f("{:.0f} ms", "widget_update_ms"), "≤ 100 ms"),
