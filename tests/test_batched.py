@@ -37,16 +37,15 @@ def test_stacked_forward_equals_each_student(small_data):
         torch.testing.assert_close(out[k], predict_logits(s, X), rtol=1e-5, atol=1e-6)
 
 
-def test_batched_equals_sequential_runs_with_the_same_seeds(small_data, teacher):
-    # each student has its own seed, T, alpha (labels only, mixed, teacher only) and learning rate
-    seeds, Ts, alphas, lrs = [3, 5, 7, 9], [1.0, 2.0, 4.0, 8.0], [0.0, 0.5, 0.9, 1.0], [1e-3, 2e-3, 3e-3, 1e-3]
+def _assert_equal_to_sequential_runs(data, teacher, seeds, Ts, alphas, lrs, epochs):
+    """Train the students batched, then each alone with `distill`: same weights and histories."""
     batched = make_students((12, 8), seeds, num_classes=3)
-    hists = distill_students(batched, teacher, small_data, small_data, seeds=seeds, T=Ts, alpha=alphas, lr=lrs,
-                             epochs=3, batch_size=32, progress=False)
+    hists = distill_students(batched, teacher, data, data, seeds=seeds, T=Ts, alpha=alphas, lr=lrs,
+                             epochs=epochs, batch_size=32, progress=False)
     for k, seed in enumerate(seeds):
         set_seed(seed)
         alone = MLP(hidden=(12, 8), num_classes=3)
-        h = distill(alone, teacher, small_data, small_data, T=Ts[k], alpha=alphas[k], lr=lrs[k], epochs=3,
+        h = distill(alone, teacher, data, data, T=Ts[k], alpha=alphas[k], lr=lrs[k], epochs=epochs,
                     batch_size=32, seed=seed, progress=False)
         assert _max_diff(batched[k], alone) < 1e-4, f"student {k}"
         assert hists[k]["train_loss"] == pytest.approx(h["train_loss"], rel=1e-4)
@@ -56,23 +55,19 @@ def test_batched_equals_sequential_runs_with_the_same_seeds(small_data, teacher)
         assert not batched[k].training
 
 
+def test_batched_equals_sequential_runs_with_the_same_seeds(small_data, teacher):
+    # each student has its own seed, T, alpha (labels only, mixed, teacher only) and learning rate
+    _assert_equal_to_sequential_runs(small_data, teacher, seeds=[3, 5, 7, 9], Ts=[1.0, 2.0, 4.0, 8.0],
+                                     alphas=[0.0, 0.5, 0.9, 1.0], lrs=[1e-3, 2e-3, 3e-3, 1e-3], epochs=3)
+
+
 @pytest.mark.parametrize("seeds", [[3, 5, 7, 3, 5, 7], [3, 5, 3, 3, 5, 7]], ids=["groups-of-2", "unequal-groups"])
 def test_students_sharing_a_seed_share_batches_and_still_equal_sequential_runs(small_data, teacher, seeds):
     # a sweep's shape: several settings per seed. Equal groups share one wide first layer (group_size 2);
     # unequal groups fall back to one student per group. Either way each student equals its own distill run.
-    Ts, alphas = [1.0, 4.0, 2.0, 8.0, 3.0, 1.5], [0.0, 0.9, 0.5, 1.0, 0.9, 0.3]
-    lrs = [1e-3, 2e-3, 3e-3, 1e-3, 2e-3, 1e-3]
-    batched = make_students((12, 8), seeds, num_classes=3)
-    hists = distill_students(batched, teacher, small_data, small_data, seeds=seeds, T=Ts, alpha=alphas, lr=lrs,
-                             epochs=2, batch_size=32, progress=False)
-    for k, seed in enumerate(seeds):
-        set_seed(seed)
-        alone = MLP(hidden=(12, 8), num_classes=3)
-        h = distill(alone, teacher, small_data, small_data, T=Ts[k], alpha=alphas[k], lr=lrs[k], epochs=2,
-                    batch_size=32, seed=seed, progress=False)
-        assert _max_diff(batched[k], alone) < 1e-4, f"student {k}"
-        assert hists[k]["train_loss"] == pytest.approx(h["train_loss"], rel=1e-4)
-        assert hists[k]["val_acc"] == pytest.approx(h["val_acc"], abs=1e-9)
+    _assert_equal_to_sequential_runs(small_data, teacher, seeds, Ts=[1.0, 4.0, 2.0, 8.0, 3.0, 1.5],
+                                     alphas=[0.0, 0.9, 0.5, 1.0, 0.9, 0.3],
+                                     lrs=[1e-3, 2e-3, 3e-3, 1e-3, 2e-3, 1e-3], epochs=2)
 
 
 def test_grouped_stack_forward_equals_each_student(small_data):
