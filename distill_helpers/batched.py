@@ -30,7 +30,7 @@ from .data import HeldOutTest, as_tensors
 from .losses import check_alpha, check_temperature
 from .models import MLP, build_model, student_config
 
-__all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_stacked"]
+__all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_stacked", "kd_terms"]
 
 
 def make_students(hidden: Sequence[int], seeds: Sequence[int], in_shape=(1, 28, 28), num_classes: int = 10) -> list[MLP]:
@@ -96,16 +96,22 @@ class StackedMLP(nn.Module):
         """Standardised, flattened images (N, D), exactly as each MLP computes them before its first layer."""
         return ((X - self.mean) / self.std).flatten(1)
 
-    def forward_features(self, h: torch.Tensor) -> torch.Tensor:
+    def layers(self) -> list[tuple[torch.Tensor, torch.Tensor]]:
+        """(weight, bias) of each layer as a plain list: indexing a ParameterList builds a module per slice,
+        which costs more than a small layer's product, so a training loop takes this list once."""
+        return list(zip(self.weights, self.biases))
+
+    def forward_features(self, h: torch.Tensor, layers: list[tuple[torch.Tensor, torch.Tensor]] | None = None
+                         ) -> torch.Tensor:
         """Logits (K, classes, B) from features: (G, B, D), one batch per group, or (N, D), shared by all."""
-        W1, b1 = self.weights[0], self.biases[0]
+        (W1, b1), *rest = layers or self.layers()
         G, MH, D = W1.shape
         if h.dim() == 3:  # one batch per group: G products (M * H, D) x (D, B)
             h = torch.baddbmm(b1, W1, h.transpose(1, 2))
         else:  # shared by all students: one product (K * H, D) x (D, N)
             h = torch.addmm(b1.view(G * MH, 1), W1.view(G * MH, D), h.T)
         h = h.view(self.K, MH // self.M, -1)
-        for W, b in zip(self.weights[1:], self.biases[1:]):
+        for W, b in rest:
             h = torch.baddbmm(b, W, torch.relu(h))
         return h
 
@@ -138,46 +144,31 @@ def predict_logits_stacked(students: Sequence[MLP], X: torch.Tensor, batch_size:
     return torch.cat(out, 1)
 
 
-class KDTerms(torch.autograd.Function):
-    """Per-student distillation losses of a batch, with the gradient written out (one pass instead of a graph).
+def kd_terms(z: torch.Tensor, y: torch.Tensor, teacher: torch.Tensor | None, T: torch.Tensor,
+             soft_w: torch.Tensor, hard_w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    """Per-student distillation losses of a batch, summed over the batch, and their gradient: one pass, no graph.
 
     Classes run along dimension -2 and the batch along -1. z: student logits (..., C, B); y: labels (..., B)
-    (broadcast over the student dimensions); teacher: teacher logits (..., C, B) or None (labels only);
-    T (..., 1, 1), soft_w (...), hard_w (...): per student. Returns, per student, the batch means
+    and teacher: teacher logits (..., C, B) or None (labels only), both broadcast over the student
+    dimensions; T (..., 1, 1), soft_w (...), hard_w (...): per student. Returns (losses (...), gradient
+    (..., C, B)): the batch sums of
         soft_w * KL(p_T || q_T) + hard_w * CE(q_1, y),   p_T = softmax(teacher / T), q_T = softmax(z / T),
-    and its gradient is the textbook one,
-        d loss / d z = soft_w / T * (q_T - p_T) / B + hard_w * (q_1 - onehot(y)) / B,
-    checked against finite differences and against `kd_loss` in tests/test_batched.py.
+    and the gradient of their sum, the textbook one,
+        d loss / d z = soft_w / T * (q_T - p_T) + hard_w * (q_1 - onehot(y)).
+    Divide both by the batch size for the batch means `kd_loss` gives. Checked against finite differences
+    and against autograd through `kd_loss` (a second formulation) in tests/test_batched.py.
     """
-
-    @staticmethod
-    def forward(ctx, z, y, teacher, T, soft_w, hard_w):
-        B = z.shape[-1]
-        log_q1 = F.log_softmax(z, -2)
-        hard = -log_q1.gather(-2, y.unsqueeze(-2)).squeeze(-2).mean(-1)
-        ctx.B, ctx.soft = B, teacher is not None
-        if teacher is None:
-            ctx.save_for_backward(log_q1, y, hard_w)
-            return hard_w * hard
-        log_q, log_p = F.log_softmax(z / T, -2), F.log_softmax(teacher / T, -2)
-        p = log_p.exp()
-        soft = (p * (log_p - log_q)).sum((-2, -1)) / B
-        ctx.save_for_backward(log_q1, y, hard_w, log_q, p, T, soft_w)
-        return soft_w * soft + hard_w * hard
-
-    @staticmethod
-    def backward(ctx, grad):
-        if ctx.soft:
-            log_q1, y, hard_w, log_q, p, T, soft_w = ctx.saved_tensors
-        else:
-            log_q1, y, hard_w = ctx.saved_tensors
-        d = log_q1.exp()
-        idx = y.unsqueeze(-2).expand(*d.shape[:-2], 1, d.shape[-1])
-        d.scatter_add_(-2, idx, torch.full(idx.shape, -1.0, dtype=d.dtype))
-        d.mul_(hard_w[..., None, None])
-        if ctx.soft:
-            d.add_((log_q.exp() - p) * (soft_w[..., None, None] / T))
-        return d * (grad[..., None, None] / ctx.B), None, None, None, None, None
+    log_q1 = F.log_softmax(z, -2)
+    label = y.unsqueeze(-2).expand(*z.shape[:-2], 1, z.shape[-1])
+    nll = log_q1.gather(-2, label).sum((-2, -1))  # minus the summed cross-entropy
+    grad = log_q1.exp_().scatter_(-2, label, -1.0, reduce="add").mul_(hard_w[..., None, None])
+    if teacher is None:
+        return nll.mul_(hard_w).neg_(), grad
+    log_p, log_q = F.log_softmax(teacher / T, -2), F.log_softmax(z / T, -2)
+    p = log_p.exp()
+    kl = (log_p - log_q).mul_(p).sum((-2, -1))
+    grad.addcmul_(log_q.exp_().sub_(p), soft_w[..., None, None] / T)
+    return torch.addcmul(kl.mul_(soft_w), nll, hard_w, value=-1), grad
 
 
 def _per_student(value, K: int, name: str, check) -> torch.Tensor:
@@ -246,6 +237,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     G, M = len(members), len(members[0])
     stacked = StackedMLP([students[k] for k in order], group_size=M)
     params = list(stacked.parameters())
+    layers = stacked.layers()
     feats = stacked.features(X)
     X_val, y_val = as_tensors(val) if val is not None else (None, None)
     gens = [torch.Generator().manual_seed(seeds[m[0]]) for m in members]
@@ -256,7 +248,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     steps = epochs * -(-n // batch_size)
     lr_of = stacked.lr_views(lrs[order].contiguous())
     one_lr = float(lrs[0]) if bool((lrs == lrs[0]).all()) and hasattr(torch, "_fused_adam_") else None
-    counts = [torch.zeros((), dtype=torch.float32) for _ in params]  # Adam's step, per tensor
+    count = torch.zeros((), dtype=torch.float32)  # Adam's step (one for all tensors: they step together)
     T4 = Ts[order].view(G, M, 1, 1)
     soft_w = (alphas * Ts * Ts)[order].view(G, M)
     hard_w = (1.0 - alphas)[order].view(G, M)
@@ -282,21 +274,21 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
             idx = perms[:, i:i + batch_size]  # (G, B)
             B = idx.shape[1]
             flat = idx.reshape(-1)  # index_select on flat indices: several times faster than feats[idx]
-            z = stacked.forward_features(feats.index_select(0, flat).view(G, B, -1)).view(G, M, -1, B)
-            yb = y_ep[..., i:i + batch_size].expand(G, M, B)
-            tb = t_ep[..., i:i + batch_size] if use_soft else None
-            per = KDTerms.apply(z, yb, tb, T4, soft_w, hard_w)  # (G, M): soft_w * KL + hard_w * CE
+            z = stacked.forward_features(feats.index_select(0, flat).view(G, B, -1), layers).view(G, M, -1, B)
+            with torch.no_grad():
+                losses, grad = kd_terms(z.detach(), y_ep[..., i:i + B], t_ep[..., i:i + B] if use_soft else None,
+                                        T4, soft_w, hard_w)
             for p in params:
                 p.grad = None
-            per.sum().backward()  # disjoint parameters: each student gets its own gradient
+            z.backward(grad.div_(B))  # of the batch means; disjoint parameters: each student gets its own gradient
             with torch.no_grad():
                 step += 1
                 lam = 0.5 * (1 + math.cos(math.pi * min(step - 1, steps) / max(steps, 1)))  # cosine decay
                 if one_lr is not None:  # one learning rate for all: PyTorch's fused Adam, one pass per tensor
-                    torch._foreach_add_(counts, 1)
-                    torch._fused_adam_(params, [p.grad for p in params], m1, m2, [], counts, amsgrad=False,
-                                       lr=one_lr * lam, beta1=beta1, beta2=beta2, weight_decay=0.0, eps=eps,
-                                       maximize=False)
+                    count.add_(1)
+                    torch._fused_adam_(params, [p.grad for p in params], m1, m2, [], [count] * len(params),
+                                       amsgrad=False, lr=one_lr * lam, beta1=beta1, beta2=beta2, weight_decay=0.0,
+                                       eps=eps, maximize=False)
                 else:
                     bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
                     for p, e1, e2, lr_p in zip(params, m1, m2, lr_of):
@@ -304,8 +296,9 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
                         e2.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
                         denom = e2.sqrt().mul_(1 / math.sqrt(bc2)).add_(eps)
                         p.addcdiv_(e1 * lr_p, denom, value=-lam / bc1)
-                loss_sum += per.detach().double() * B
-                correct += (z.detach().transpose(-1, -2).contiguous().argmax(-1) == yb).sum(-1)
+                loss_sum += losses
+                # max(-2) gives argmax's first-of-ties index and is far faster along a middle dimension here
+                correct += (z.detach().max(-2).indices == y_ep[..., i:i + B]).sum(-1)
         dt = time.perf_counter() - t0
         if X_val is not None:
             with torch.no_grad():

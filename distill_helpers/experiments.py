@@ -25,7 +25,7 @@ from .models import MLP
 
 __all__ = ["Grid", "train_grid"]
 
-_GRID_VERSION = 3  # 2: students sharing a seed share their batches; 3: (features, batch) layout (float-level changes)
+_GRID_VERSION = 4  # 2: students sharing a seed share their batches; 3: (features, batch) layout; 4: kd_terms (float-level changes)
 
 
 @dataclass
