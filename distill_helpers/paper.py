@@ -27,7 +27,5 @@ PAPER_SPEECH_FRAME_ACCURACY = {"hard_3pct": 44.5, "soft_3pct": 57.0, "hard_full"
 
 def fraction_of_gap_closed(errors: dict) -> float:
     """Fraction of the scratch-to-teacher error gap that distillation closes: (scratch - distilled) / (scratch - teacher)."""
-    gap = errors["student_scratch"] - errors["teacher"]
-    if gap == 0:
-        raise ValueError("the scratch student and the teacher make as many errors: there is no gap to close")
-    return (errors["student_scratch"] - errors["student_distilled"]) / gap
+    from .results import gap_closed  # the one formula (results imports torch; this module stays light)
+    return gap_closed(errors["student_distilled"], errors["student_scratch"], errors["teacher"])

@@ -79,6 +79,10 @@ def test_gap_closed_by_hand():
     assert gap_closed(146, 146, 67) == 0 and gap_closed(67, 146, 67) == 1
     with pytest.raises(ValueError, match="no gap"):
         gap_closed(1, 2, 2)
+    from distill_helpers.paper import PAPER_MNIST_ERRORS, fraction_of_gap_closed
+    assert fraction_of_gap_closed(PAPER_MNIST_ERRORS) == pytest.approx((146 - 74) / (146 - 67))
+    with pytest.raises(ValueError, match="no gap"):
+        fraction_of_gap_closed({"teacher": 80, "student_scratch": 80, "student_distilled": 75})
 
 
 def test_cached_result_computes_once_per_config(tmp_path):
