@@ -211,20 +211,42 @@ def _save_and_reopen(browser, lab, page, notebook: str, box_class: str, tag: str
         raise
 
 
-def _exercise(browser, lab, notebook: str, box_class: str, value: str, expect: str, tag: str,
-              reopen: bool = False):
+def _new_page(browser, stale: str):
+    """(context, page, console errors, page errors): a fresh 1300 x 1000 page that collects both kinds of
+    error. Screenshots of an earlier run whose names start with `stale` are removed first."""
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob(f"{tag}_*"):  # no stale screenshot from an earlier run
+    for old in ARTIFACTS.glob(f"{stale}*"):
         old.unlink()
     context = browser.new_context(viewport={"width": 1300, "height": 1000})
     page = context.new_page()
     console, page_errors = [], []
     page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: page_errors.append(str(e)))
+    return context, page, console, page_errors
+
+
+def _open(page, lab, workspace: str, notebook: str) -> None:
+    """Open `notebook` in a workspace of its own, reset, so no tab from an earlier test is restored beside it."""
+    page.goto(f"{lab['base']}/lab/workspaces/{workspace}/tree/{notebook}?reset&token={lab['token']}",
+              wait_until="domcontentloaded")
+
+
+def _type_into_slider(page, box, value: str, expect: str) -> None:
+    """Type `value` into the box's slider readout, as a learner can, and wait until its readout shows `expect`."""
+    from playwright.sync_api import expect as pw_expect
+    box.locator(".widget-slider .widget-readout").first.click()
+    page.keyboard.press("Control+A")
+    page.keyboard.type(value)
+    page.keyboard.press("Enter")
+    pw_expect(box.locator(".kd-readout")).to_contain_text(expect, timeout=30_000)  # the widget replaces it
+    time.sleep(0.5)
+
+
+def _exercise(browser, lab, notebook: str, box_class: str, value: str, expect: str, tag: str,
+              reopen: bool = False):
+    context, page, console, page_errors = _new_page(browser, f"{tag}_")
     try:
-        # a workspace of its own, reset, so no tab from an earlier test is restored beside this one
-        page.goto(f"{lab['base']}/lab/workspaces/{tag}/tree/{notebook}?reset&token={lab['token']}",
-                  wait_until="domcontentloaded")
+        _open(page, lab, tag, notebook)
         _run_all_and_wait(page, timeout_s=420)
         box = page.locator(f".{box_class}").first
         box.wait_for(state="visible", timeout=60_000)
@@ -233,15 +255,7 @@ def _exercise(browser, lab, notebook: str, box_class: str, value: str, expect: s
         img = box.locator("img").first
         before_text, before_src = readout.inner_text(), img.get_attribute("src")
         before_png = box.screenshot(path=str(ARTIFACTS / f"{tag}_before.png"))
-        # type the new T into the slider's editable readout, as a learner can
-        field = box.locator(".widget-slider .widget-readout").first
-        field.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type(value)
-        page.keyboard.press("Enter")
-        from playwright.sync_api import expect as pw_expect
-        pw_expect(readout).to_contain_text(expect, timeout=30_000)  # the HTML widget replaces its element
-        time.sleep(0.5)
+        _type_into_slider(page, box, value, expect)
         after_text, after_src = readout.inner_text(), img.get_attribute("src")
         after_png = box.screenshot(path=str(ARTIFACTS / f"{tag}_after.png"))
         assert after_text != before_text and expect in after_text

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import time
 
-from test_browser import ARTIFACTS, BAD_CONSOLE, _errors_in_outputs, _run_all_and_wait, browser, lab  # noqa: F401
+from test_browser import (ARTIFACTS, BAD_CONSOLE, _errors_in_outputs, _new_page, _open, _run_all_and_wait,  # noqa: F401
+                          _type_into_slider, browser, lab)
 
 ONSCREEN = ".jp-Notebook .jp-Cell.jp-deck-mod-visible"  # cells of the current slide
 
@@ -21,17 +22,9 @@ def _onscreen_text(page) -> str:
 
 def test_slideshow_with_live_temperature_slider(browser, lab):
     from playwright.sync_api import expect as pw_expect
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("slides_*"):
-        old.unlink()
-    context = browser.new_context(viewport={"width": 1300, "height": 1000})
-    page = context.new_page()
-    console, page_errors = [], []
-    page.on("console", lambda m: console.append(f"{m.type}: {m.text}") if m.type == "error" else None)
-    page.on("pageerror", lambda e: page_errors.append(str(e)))
+    context, page, console, page_errors = _new_page(browser, "slides_")
     try:
-        page.goto(f"{lab['base']}/lab/workspaces/slides/tree/02_temperature.ipynb?reset&token={lab['token']}",
-                  wait_until="domcontentloaded")
+        _open(page, lab, "slides", "02_temperature.ipynb")
         _run_all_and_wait(page, timeout_s=420)
         # start the slideshow from the first cell, as a presenter does: command palette, "Start Deck"
         page.locator(".jp-Notebook .jp-Cell").first.click()
@@ -66,13 +59,7 @@ def test_slideshow_with_live_temperature_slider(browser, lab):
         readout, img = box.locator(".kd-readout"), box.locator("img").first
         before_text, before_src = readout.inner_text(), img.get_attribute("src")
         page.screenshot(path=str(ARTIFACTS / "slides_explorer_before.png"))
-        field = box.locator(".widget-slider .widget-readout").first
-        field.click()
-        page.keyboard.press("Control+A")
-        page.keyboard.type("6")
-        page.keyboard.press("Enter")
-        pw_expect(readout).to_contain_text("T = 6.00", timeout=30_000)
-        time.sleep(0.5)
+        _type_into_slider(page, box, "6", "T = 6.00")
         assert readout.inner_text() != before_text and img.get_attribute("src") != before_src, "figure unchanged"
         assert page.locator(".jp-Deck").count(), "the slideshow ended while the slider moved"
         page.screenshot(path=str(ARTIFACTS / "slides_explorer_after.png"))
