@@ -140,9 +140,10 @@ def batched_students(train, teacher, repeats: int) -> dict:
                        progress=False, teacher_logits=t_logits)
         return (time.perf_counter() - t0) / 4
 
-    b = statistics.median(batched(sweep_seeds, sweep_T, sweep_alpha) for _ in range(repeats))
-    d = statistics.median(batched(list(range(K)), 4.0, 0.9) for _ in range(repeats))
-    s = statistics.median(sequential() for _ in range(repeats))
+    reps = max(repeats, 7)  # each run takes a fraction of a second: more repeats steady the median on a noisy machine
+    b = statistics.median(batched(sweep_seeds, sweep_T, sweep_alpha) for _ in range(reps))
+    d = statistics.median(batched(list(range(K)), 4.0, 0.9) for _ in range(reps))
+    s = statistics.median(sequential() for _ in range(reps))
     flops = mlp_train_flops(dh.MLP(hidden=hidden)) * len(X) * K
     return {"batched_epoch_32_students_s": b, "batched_epoch_32_distinct_seeds_s": d, "sequential_student_epoch_s": s,
             "batched_students_speedup": (K / b) / (1 / s), "batched_students_speedup_distinct_seeds": (K / d) / (1 / s),
