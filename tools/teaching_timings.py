@@ -92,8 +92,8 @@ def perf_table(r: dict, source: str) -> str:
              f("{:.2f}", "batched_matmul_peak_fraction_3x_forward_rule"), ""),
             ("32 students with 32 different seeds: speedup, fraction of peak",
              f("{:.1f}×, {:.2f}", "batched_students_speedup_distinct_seeds", "batched_distinct_seeds_peak_fraction"), ""),
-            ("notebook 05's sweep as it runs (136 students: 8 seeds × 17 settings) / fp32 matmul peak",
-             f("{:.2f}", "batched_05_sweep_peak_fraction"), ""),
+            (f"notebook 05's sweep as it runs ({r.get('batched_05_sweep_students', '?')} students, trained together) "
+             "/ fp32 matmul peak", f("{:.2f}", "batched_05_sweep_peak_fraction"), ""),
             ("temperature widget, new T to new PNG (median)", f("{:.0f} ms", "widget_update_ms"), "≤ 100 ms"),
             ("T/alpha loss widget, new T to new PNG (median)", f("{:.0f} ms", "loss_widget_update_ms"), "≤ 100 ms"),
             ("2-process (gloo) DDP epoch / 1-process epoch on the same cores (overhead: no cores to gain)",
