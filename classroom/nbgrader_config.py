@@ -5,8 +5,8 @@
     nbgrader autograde 01_concepts                 # grades submitted/<student>/01_concepts/
 
 Every exercise's check cell is worth one point. The notebooks read the dataset and the trained models
-from DISTILL_DATA (default ../data, relative to the notebook): point it at a prepared cache
-(`python -m distill_helpers prepare --root PATH`) so that students and the autograder train nothing.
+from `dh.data_root()`: DISTILL_DATA when set, else the repository's data/ folder. Point DISTILL_DATA at a
+prepared cache (`python -m distill_helpers prepare --root PATH`) so that students and the autograder train nothing.
 """
 c = get_config()  # noqa: F821 (provided by nbgrader)
 

@@ -2,6 +2,7 @@
 
 Convention: ``alpha`` is always the weight of the soft (teacher) term of the loss.
 """
+from .cache import data_root
 from .checkpoints import CheckpointError, load_model, save_model
 from .data import dataset_info, load_dataset, load_splits, split_validation
 from .evaluate import accuracy, agreement, error_count, evaluate_model, expected_calibration_error, predict_logits
@@ -13,7 +14,7 @@ from .recipes import RECIPES
 from .room import live_training
 from .train import distill, fit, get_student, get_teacher, set_seed, train_model
 
-__all__ = ["CheckpointError", "load_model", "save_model", "dataset_info", "load_dataset", "load_splits", "split_validation", "accuracy", "agreement",
+__all__ = ["data_root", "CheckpointError", "load_model", "save_model", "dataset_info", "load_dataset", "load_splits", "split_validation", "accuracy", "agreement",
            "error_count", "evaluate_model", "expected_calibration_error", "predict_logits", "entropy", "kd_loss",
            "kl_divergence", "logit_matching_loss", "soft_cross_entropy", "soft_targets",
            "softmax_with_temperature", "MLP", "TeacherCNN", "build_model", "count_parameters",

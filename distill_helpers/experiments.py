@@ -7,9 +7,6 @@ students you chose (on validation) once, at the end, with `Grid.errors(X_test, y
 """
 from __future__ import annotations
 
-import hashlib
-import json
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Sequence
@@ -18,14 +15,16 @@ import torch
 from torch import nn
 
 from .batched import distill_students, make_students, predict_logits_stacked
+from .cache import VERSIONS, cached, payload_codec, teacher_identity
+from .checkpoints import digest
 from .data import HeldOutTest, as_tensors
-from .safeio import atomic_torch_save
 from .losses import check_alpha, check_temperature
 from .models import MLP
 
 __all__ = ["Grid", "train_grid"]
 
-_GRID_VERSION = 4  # 2: students sharing a seed share their batches; 3: (features, batch) layout; 4: kd_terms (float-level changes)
+# cache.VERSIONS["grid"]: 2: students sharing a seed share their batches; 3: (features, batch) layout; 4: kd_terms
+# (float-level changes); 5: checksummed entries, the teacher named by teacher_identity (its weights when not cached)
 
 
 @dataclass
@@ -70,21 +69,31 @@ def _settings(settings: Sequence[dict], lr: float) -> list[dict]:
     return out
 
 
-def _key(config: dict) -> str:
-    blob = json.dumps({"grid_version": _GRID_VERSION, **config}, sort_keys=True)
-    return hashlib.sha256(blob.encode()).hexdigest()[:16]
+def _grid_teacher(teacher: nn.Module | None, teacher_logits: torch.Tensor | None):
+    """The teacher's part of the cache key: its identity (cache.teacher_identity), or, with no teacher model,
+    a hash of the logits the students learn from; None for labels-only grids."""
+    if teacher is not None:
+        return teacher_identity(teacher)
+    return None if teacher_logits is None else {"logits_sha256": digest(teacher_logits)[:32]}
+
+
+def _finite_weights(payload: dict) -> str | None:
+    finite = all(bool(torch.isfinite(t).all()) for row in payload["state"] for st in row for t in st.values()
+                 if t.is_floating_point())
+    return None if finite else "holds NaN or inf weights (a diverged run)"
 
 
 def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict], seeds: Sequence[int],
                hidden: Sequence[int] = (30, 30), epochs: int = 20, lr: float = 1e-3, batch_size: int = 64,
                teacher_logits: torch.Tensor | None = None, data_tag: str = "mnist5k/train-val-v1",
-               root: str | Path | None = "data", chunk: int = 256, progress: bool = True,
+               root: str | Path | None | bool = None, chunk: int = 256, progress: bool = True,
                retrain: bool = False) -> Grid:
     """Train every (setting, seed) student, batched about `chunk` students at a time, and cache the result.
 
     settings: dicts with T, alpha and optionally lr (alpha = 0 is labels only; alpha is the SOFT weight).
     data_tag names the training data in the cache key: change it when you pass other data (a transfer set).
-    root=None disables the cache.
+    root: the data root (None: `cache.data_root()`); root=False disables the cache. The cache key names the
+    teacher (`cache.teacher_identity`): pass the teacher whose logits `teacher_logits` are.
     """
     if val is None or isinstance(val, HeldOutTest):
         raise ValueError("train_grid needs the validation split (not the test split): it records validation "
@@ -96,24 +105,33 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
     X, _ = as_tensors(train)
     X_val, y_val = as_tensors(val)
     num_classes = int(teacher.config["num_classes"]) if teacher is not None else int(as_tensors(train)[1].max()) + 1
-    teacher_id = None if teacher is None else getattr(teacher, "metadata", {}).get("cache_config", teacher.config)
-    config = {"teacher": teacher_id, "data": data_tag, "n_train": len(X), "n_val": len(X_val), "hidden": list(hidden),
-              "settings": settings, "seeds": seeds, "epochs": epochs, "batch_size": batch_size}
-    path = Path(root) / "cache" / f"grid-{_key(config)}.pt" if root is not None else None
+    config = {"teacher": _grid_teacher(teacher, teacher_logits), "data": data_tag, "n_train": len(X),
+              "n_val": len(X_val), "hidden": list(hidden), "settings": settings, "seeds": seeds, "epochs": epochs,
+              "batch_size": batch_size}
     shape = tuple(X.shape[1:])
-    if path is not None and path.exists() and not retrain:
-        try:
-            saved = torch.load(path, map_location="cpu", weights_only=True)
-            if saved["config"] == json.loads(json.dumps(config)):
-                return _from_saved(saved, settings, seeds, hidden, shape, num_classes=num_classes, n_val=len(X_val))
-            warnings.warn(f"grid cache {path.name} was made for another config; retraining")
-        except Exception as e:  # a damaged file is retrained, never trusted
-            warnings.warn(f"grid cache {path.name} is unreadable ({type(e).__name__}); retraining")
-    from .train import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
-    refuse_training(f"grid of {len(settings) * len(seeds)} students ({path.name if path else 'not cached'})", root)
-    if teacher_logits is None and teacher is not None and any(s["alpha"] > 0 for s in settings):
-        from .evaluate import predict_logits
-        teacher_logits = predict_logits(teacher, X)
+
+    def compute() -> dict:
+        logits = teacher_logits
+        if logits is None and teacher is not None and any(s["alpha"] > 0 for s in settings):
+            from .evaluate import predict_logits
+            logits = predict_logits(teacher, X)
+        curves, rows = _train(train, val, logits, settings=settings, seeds=seeds, hidden=hidden, epochs=epochs,
+                              batch_size=batch_size, chunk=chunk, progress=progress, num_classes=num_classes)
+        return {"val_acc": curves, "state": [[dict(s.state_dict()) for s in row] for row in rows]}
+    if root is False:
+        from .room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+        refuse_training(f"grid of {len(settings) * len(seeds)} students (not cached)")
+        saved = compute()
+    else:
+        saved = cached("grid", config, compute, version=VERSIONS["grid"], root=None if root is True else root,
+                       recompute=retrain, codec=payload_codec(_finite_weights))
+    return _from_saved(saved, settings, seeds, hidden, shape, num_classes=num_classes, n_val=len(X_val))
+
+
+def _train(train, val, teacher_logits, *, settings, seeds, hidden, epochs, batch_size, chunk, progress,
+           num_classes) -> tuple[torch.Tensor, list[list[MLP]]]:
+    """Train the grid's students, batched about `chunk` at a time: (validation curves, students[setting][seed])."""
+    shape = tuple(as_tensors(train)[0].shape[1:])
     jobs = [(i, j) for i in range(len(settings)) for j in range(len(seeds))]
     # whole settings per batch, so that every seed has the same number of students in it (one group per seed)
     chunk = len(seeds) * max(1, chunk // len(seeds))
@@ -138,16 +156,7 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
             bar.update(len(part) * epochs)
     if bar is not None:
         bar.close()
-    grid = Grid(settings, seeds, [[students[(i, j)] for j in range(len(seeds))] for i in range(len(settings))],
-                curves, len(X_val))
-    if path is not None:
-        try:
-            atomic_torch_save({"config": json.loads(json.dumps(config)), "val_acc": curves,
-                               "state": [[{k: v for k, v in s.state_dict().items()} for s in row]
-                                         for row in grid.students]}, path)
-        except OSError:  # a read-only checkout still works, without the cache
-            pass
-    return grid
+    return curves, [[students[(i, j)] for j in range(len(seeds))] for i in range(len(settings))]
 
 
 def _from_saved(saved: dict, settings, seeds, hidden, shape, *, num_classes, n_val) -> Grid:

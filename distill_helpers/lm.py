@@ -17,6 +17,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from . import models as _models
+from .cache import teacher_identity
 from .losses import check_temperature, kd_loss
 from .room import refuse_training
 from .train import cached_model, resolve_device, set_seed
@@ -663,9 +664,10 @@ def lm_data(data: dict | None = None) -> tuple[ToyLanguage, dict]:
     return lang, out
 
 
-def get_lm_teacher(root="data", *, steps: int = 500, batch_size: int = 48, lr: float = 1e-2, seed: int = 0,
+def get_lm_teacher(root=None, *, steps: int = 500, batch_size: int = 48, lr: float = 1e-2, seed: int = 0,
                    arch: dict | None = None, data: dict | None = None, retrain: bool = False) -> CharTransformer:
-    """The teacher: labels-only training on the toy corpus, cached under root/cache by its full config."""
+    """The teacher: labels-only training on the toy corpus, cached under root/cache by its full config
+    (root None: `cache.data_root()`)."""
     data, arch = data or DATA, arch or TEACHER_ARCH
     lang, splits = lm_data(data)
     config = {"role": "lm-teacher", "data": data, "arch": lm_config(lang.vocab_size, data["context"], **arch),
@@ -694,7 +696,7 @@ def _memo(key, make):
     return _SHARED[key]
 
 
-def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: int = 0, steps: int = 300,
+def get_lm_student(method: str, teacher: CharTransformer, root=None, *, seed: int = 0, steps: int = 300,
                    batch_size: int = 32, lr: float = 8e-2, T: float = 1.0, k: int = 5, tail: str = "bucket",
                    arch: dict | None = None, data: dict | None = None, teacher_logits: torch.Tensor | None = None,
                    corpus: torch.Tensor | None = None, warm_start: float = 0.5, retrain: bool = False) -> CharTransformer:
@@ -710,7 +712,7 @@ def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: 
     config = {"role": "lm-student", "method": method, "data": data,
               "arch": lm_config(lang.vocab_size, data["context"], **arch), "steps": steps,
               "batch_size": batch_size, "lr": lr, "seed": seed,
-              "teacher": getattr(teacher, "metadata", {}).get("cache_config", teacher.config)}
+              "teacher": teacher_identity(teacher)}  # its cache config, or a hash of its weights (cache.py)
     if method in ("word", "onpolicy"):
         config["T"] = check_temperature(T)
     if method == "onpolicy":

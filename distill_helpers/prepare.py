@@ -4,7 +4,8 @@
 1. it walks `REGISTRY` (one entry per model a notebook loads with `get_teacher` / `get_student` or another
    cached recipe) and trains what is missing under `root/cache/`;
 2. it executes every notebook of the series once, in memory (nothing is written back to the notebooks),
-   with the notebooks' data root pointed at `root`: every cache a cell uses (models, `train_grid` grids,
+   with the data root pointed at `root` (the kernels get DISTILL_DATA=root, which `cache.data_root()`,
+   the notebooks' `DATA = dh.data_root()` and every default root honour): every cache a cell uses (models, `train_grid` grids,
    `cached_result` experiments) is filled by construction, whatever the notebooks' calls are today.
 A lab image or a JupyterHub runs it once before class.
 
@@ -20,7 +21,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import re
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,6 +28,7 @@ from typing import Callable
 
 from torch import nn
 
+from .cache import DATA_ENV, entries, resolve_root
 from .train import NO_TRAINING_ENV, get_student, get_teacher, refuse_training
 
 __all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training", "series_notebooks",
@@ -88,7 +89,7 @@ def _scratch(root, progress):
 # ---------------------------------------------------------------- the command
 
 def _cache_files(root: Path) -> set[Path]:
-    return set((root / "cache").glob("*.pt")) if (root / "cache").is_dir() else set()
+    return set(entries(root))
 
 
 def _files(names: list[str]) -> str:
@@ -109,26 +110,29 @@ def series_notebooks() -> list[Path]:
     return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
-#: The notebooks' data-root line, `DATA = "../data"` (the classroom edition reads DISTILL_DATA first).
-DATA_LINE = re.compile(r'^DATA = (?:os\.environ\.get\("DISTILL_DATA", )?(["\'])\.\./data\1\)?', re.MULTILINE)
-
-
 @contextlib.contextmanager
-def _training_allowed():
-    """prepare trains what is missing even where DISTILL_NO_TRAINING=1 is set (its kernels inherit this)."""
-    old = os.environ.get(NO_TRAINING_ENV)
-    os.environ[NO_TRAINING_ENV] = "0"
+def _environment(**values: str):
+    """Set environment variables for the block (the notebook kernels started inside inherit them), then restore."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
     try:
         yield
     finally:
-        if old is None:
-            os.environ.pop(NO_TRAINING_ENV, None)
-        else:
-            os.environ[NO_TRAINING_ENV] = old
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
+
+
+def _training_allowed():
+    """prepare trains what is missing even where DISTILL_NO_TRAINING=1 is set (its kernels inherit this)."""
+    return _environment(**{NO_TRAINING_ENV: "0"})
 
 
 def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: int = 1800, out=print) -> list[dict]:
-    """Execute each notebook once, in memory, in its own folder, with its data root set to `root`.
+    """Execute each notebook once, in memory, in its own folder, with its data root set to `root` (the kernel
+    gets DISTILL_DATA=root, so `dh.data_root()` and every default root mean `root`).
 
     Returns one row per notebook: name, seconds, the cache files it added, and the error (None when it ran
     top to bottom). The notebooks on disk are not changed.
@@ -137,44 +141,37 @@ def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: i
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
     from tqdm.auto import tqdm
-    root = Path(root).resolve()
+    root = resolve_root(root).resolve()
     rows = []
     bar = tqdm(notebooks, desc="prepare notebooks", unit="notebook", disable=not progress)
     for path in bar:
         path = Path(path)
         bar.set_postfix_str(path.stem)
         nb = nbformat.read(path, as_version=4)
-        hits = 0
-        for cell in nb.cells:
-            if cell.cell_type == "code":
-                cell.source, n = DATA_LINE.subn(f"DATA = {str(root)!r}", cell.source)
-                hits += n
         before, t0, error = _cache_files(root), time.perf_counter(), None
-        if hits != 1:
-            error = f"expected one line `DATA = \"../data\"` in its code cells, found {hits}"
-        else:
-            try:
+        try:
+            with _environment(**{DATA_ENV: str(root)}):
                 NotebookClient(nb, timeout=timeout, kernel_name="python3",
                                resources={"metadata": {"path": str(path.parent)}}).execute()
-            except CellExecutionError as e:
-                error = str(e).strip().splitlines()[-1][:300]
+        except CellExecutionError as e:
+            error = str(e).strip().splitlines()[-1][:300]
         rows.append({"name": path.stem, "seconds": round(time.perf_counter() - t0, 1), "error": error,
                      "trained": sorted(p.name for p in _cache_files(root) - before)})
     bar.close()
     return rows
 
 
-def prepare(root="data", progress: bool = True, recipes: list[Recipe] | None = None, out=print,
+def prepare(root=None, progress: bool = True, recipes: list[Recipe] | None = None, out=print,
             notebooks: list[Path] | None = None) -> list[dict]:
     """Load or train every registered model, then execute every notebook once so that every cache it uses is
-    filled; return (and print) one row per recipe and per notebook.
+    filled; return (and print) one row per recipe and per notebook. root None: `cache.data_root()`.
 
     recipes: the models to prepare (default: `REGISTRY`). notebooks: the .ipynb files to execute (default:
     the whole series, `series_notebooks()`; pass [] for the models only). Raises RuntimeError, after the
     report, if a notebook failed.
     """
     with _training_allowed():
-        rows = _prepare_models(Path(root), progress, REGISTRY if recipes is None else recipes, out)
+        rows = _prepare_models(resolve_root(root), progress, REGISTRY if recipes is None else recipes, out)
         nb_rows = run_notebooks(root, series_notebooks() if notebooks is None else notebooks, progress, out=out)
     if nb_rows:
         width = max(len(r["name"]) for r in nb_rows)

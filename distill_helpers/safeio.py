@@ -7,7 +7,9 @@
   process is gone (kill -9, power loss), so they do not pile up.
 - Published files get the usual mode for new files (0o666 minus the umask), not mkstemp's 0o600.
 - `file_lock` is an exclusive advisory lock (fcntl.flock) on a lock file, released when the holder exits
-  in any way, including kill -9.
+  in any way, including kill -9. The holder deletes the lock file before it releases the lock, so no empty
+  lock files pile up; a waiter that then wins the lock on the deleted file sees that the name no longer
+  leads to the file it locked and starts again on the new one (see `file_lock`).
 """
 from __future__ import annotations
 
@@ -148,6 +150,13 @@ def atomic_torch_save(obj, path: str | os.PathLike, overwrite: bool = True) -> P
 def file_lock(path: str | os.PathLike, timeout: float | None = None):
     """Hold an exclusive lock on the file `path` (created if missing) for the duration of the block.
 
+    The lock file exists only while someone holds or waits for the lock: the holder unlinks it while still
+    holding the lock, then releases. The race this opens is closed on the waiting side: after flock
+    succeeds, the lock counts only if `path` still names the very file that was locked (same device and
+    inode); otherwise the file was unlinked by the previous holder (or replaced), and the waiter closes it
+    and tries again on whatever `path` names now. So at any moment at most one process holds the lock
+    that `path` names, and an unlinked file can never be held by a second "owner".
+
     Raises TimeoutError after `timeout` seconds (None waits for ever). Where fcntl is missing
     (Windows) the block runs unlocked.
     """
@@ -158,18 +167,38 @@ def file_lock(path: str | os.PathLike, timeout: float | None = None):
         return
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+    deadline = None if timeout is None else time.monotonic() + timeout
+    fd = _acquire(path, fcntl, deadline, timeout)
     try:
-        deadline = None if timeout is None else time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | (fcntl.LOCK_NB if deadline is not None else 0))
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise TimeoutError(f"another process has held {str(path)!r} for over {timeout:g} s; "
-                                       f"if no other process is running, delete that file") from None
-                time.sleep(0.05)
         yield
     finally:
+        with contextlib.suppress(OSError):  # we hold the lock on the file `path` names: only we may unlink it
+            os.unlink(path)
         os.close(fd)  # closing the descriptor releases the lock
+
+
+def _acquire(path: Path, fcntl, deadline: float | None, timeout: float | None) -> int:
+    """Open-or-create `path`, flock it, and return the descriptor once `path` still names the locked file."""
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o666)
+        try:
+            while True:
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | (fcntl.LOCK_NB if deadline is not None else 0))
+                    break
+                except BlockingIOError:
+                    if time.monotonic() > deadline:
+                        raise TimeoutError(f"another process has held {str(path)!r} for over {timeout:g} s; "
+                                           f"if no other process is running, delete that file") from None
+                    time.sleep(0.05)
+            held = os.fstat(fd)
+            try:
+                now = os.stat(path)
+            except FileNotFoundError:  # the previous holder unlinked it: lock the next one
+                now = None
+            if now is not None and (now.st_dev, now.st_ino) == (held.st_dev, held.st_ino):
+                return fd
+        except BaseException:
+            os.close(fd)
+            raise
+        os.close(fd)

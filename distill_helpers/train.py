@@ -1,14 +1,9 @@
 """Training loops: plain training on labels, and distillation from a frozen teacher."""
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import math
-import json
 import random
 import time
-import warnings
-from pathlib import Path
 from dataclasses import dataclass
 from typing import Callable, Iterator, Mapping
 
@@ -16,9 +11,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from .cache import cached_model, teacher_identity
 from .checks import check_dataset, check_training_settings
-from .checkpoints import CheckpointError, load_model, save_model, weights_are_finite
-from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits, is_main
+from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits
 from .distributed import current as process_context
 from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_splits  # noqa: F401  (tests patch train.load_dataset)
 from .devices import autocast, bf16_default, resolve_device
@@ -27,15 +22,11 @@ from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES
 from .room import NO_TRAINING_ENV, live_training, refuse_training  # noqa: F401  (re-exported)
-from .safeio import file_lock
 from .transfer import jittered_copies, random_shift
 
 __all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
-           "get_student", "cached_model", "sweep_T_alpha", "CACHE_VERSION"]
-
-#: Bump when training code changes in a way that makes old cached models stale.
-CACHE_VERSION = 2
+           "get_student", "cached_model", "sweep_T_alpha"]
 
 
 def set_seed(seed: int) -> None:
@@ -289,74 +280,7 @@ def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float
             p.requires_grad_(f)
 
 
-# ---------------------------------------------------------------- cache of trained models
-
-def _cache_path(root, config: dict) -> Path:
-    blob = json.dumps({"cache_version": CACHE_VERSION, **config}, sort_keys=True)
-    key = hashlib.sha256(blob.encode()).hexdigest()[:16]
-    return Path(root) / "cache" / f"{config.get('role', 'model')}-{key}.pt"
-
-
-def cached_model(config: dict, build_and_train: Callable[[], tuple[nn.Module, dict]], root="data",
-                 retrain: bool = False) -> nn.Module:
-    """Load the model trained for exactly `config` from root/cache, or train, save and return it.
-
-    The file name hashes the full config; the config is also stored inside and compared on load,
-    so a changed config never reuses a stale model. A damaged entry (unreadable, made for another
-    config, NaN weights, a folder in its place) warns and is retrained. A lock file per entry makes
-    a second process wait while the first trains, then load its result. If the entry cannot be
-    written, the trained model is returned with a warning.
-    """
-    path = _cache_path(root, config)
-    wanted = json.loads(json.dumps(config))
-    with contextlib.ExitStack() as stack:
-        try:
-            # Under torchrun only rank 0 locks: the other ranks must train in step with it (DDP), and a
-            # rank waiting for the lock while rank 0 waits in an all-reduce would deadlock.
-            if is_main():
-                stack.enter_context(file_lock(path.with_name(path.name + ".lock")))
-        except OSError:  # a read-only or unusable root: no cache, but no lost work either
-            pass
-        if not retrain:
-            model = _load_cache_entry(path, wanted)
-            if model is not None:
-                return model
-        refuse_training(  # DISTILL_NO_TRAINING=1: a prepared room (prepare.py) trains nothing
-            f"{config.get('role', 'model')} ({path.name})", root)
-        model, history = build_and_train()
-        metadata = {"cache_config": wanted, "history": history}
-        if is_main():  # under torchrun every rank trained the same model; rank 0 writes it
-            try:
-                save_model(model, path, metadata=metadata, overwrite=True)
-            except (OSError, ValueError) as e:
-                warnings.warn(f"the trained model could not be cached as {str(path)!r} ({e}); it is returned, "
-                              f"but will be trained again next time")
-        model.metadata, model.history = metadata, history  # the same attributes as a model loaded from the cache
-        return model.cpu().eval()
-
-
-def _load_cache_entry(path: Path, wanted: dict) -> nn.Module | None:
-    """The cached model at `path` if it is sound and made for `wanted`; otherwise warn and return None."""
-    if not path.exists():
-        return None
-    if path.is_dir():
-        warnings.warn(f"cache entry {str(path)!r} is a folder, not a file; retraining (remove that folder "
-                      f"so the result can be cached)")
-        return None
-    try:
-        model = load_model(path)
-    except (CheckpointError, OSError) as e:
-        warnings.warn(f"cache entry {path.name} is unreadable ({e}); retraining")
-        return None
-    if model.metadata.get("cache_config") != wanted:
-        warnings.warn(f"cache entry {path.name} was made for another config; retraining")
-        return None
-    if not weights_are_finite(model):
-        warnings.warn(f"cache entry {path.name} holds NaN or inf weights (a diverged run); retraining")
-        return None
-    model.history = model.metadata.get("history", {})
-    return model
-
+# ---------------------------------------------------------------- cached models (the cache itself: cache.py)
 
 def _bf16_key(device, bf16: bool | None) -> dict:
     """Cache-key entry for bf16 training: present only when on, so float32 entries keep their keys."""
@@ -378,11 +302,13 @@ def _fresh_model_trainer(dataset: str, root, arch: dict, seed: int, train_fn: Ca
     return build_and_train
 
 
-def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = RECIPES.teacher.epochs,
+def get_teacher(dataset: str = "mnist5k", root=None, *, epochs: int = RECIPES.teacher.epochs,
                 lr: float = RECIPES.teacher.lr, batch_size: int = RECIPES.teacher.batch_size, seed: int = 0,
                 arch: dict | None = None, augment_shift: int = RECIPES.teacher.augment_shift,
                 device="cpu", progress: bool = True, retrain: bool = False, bf16: bool | None = None) -> nn.Module:
-    """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar)."""
+    """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar).
+
+    root: the data root (None: `cache.data_root()`); the model is cached under root/cache (see cache.py)."""
     info = dataset_info(dataset)
     arch = arch or teacher_config(info["shape"], info["num_classes"])
     config = {"role": "teacher", "dataset": dataset, "split": "train-val-v1", "arch": arch, "epochs": epochs,
@@ -396,12 +322,14 @@ def get_teacher(dataset: str = "mnist5k", root="data", *, epochs: int = RECIPES.
     return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
 
 
-def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", *,
+def get_student(kind: str = "distilled", dataset: str = "mnist5k", root=None, *,
                 hidden=RECIPES.student.hidden, T: float = RECIPES.distill.T, alpha: float = RECIPES.distill.alpha,
                 epochs: int = RECIPES.student.epochs, lr: float = RECIPES.student.lr,
                 batch_size: int = RECIPES.student.batch_size, seed: int = 0, teacher: nn.Module | None = None, device="cpu",
                 progress: bool = True, retrain: bool = False, bf16: bool | None = None) -> nn.Module:
-    """An MLP student trained from scratch (kind='scratch') or distilled from the default teacher, cached."""
+    """An MLP student trained from scratch (kind='scratch') or distilled from `teacher` (default: get_teacher()),
+    cached under root/cache (root None: `cache.data_root()`). The cache key names the teacher
+    (`cache.teacher_identity`), so a student distilled from another teacher is never served."""
     if kind not in ("scratch", "distilled"):
         raise ValueError(f"kind must be 'scratch' or 'distilled', got {kind!r}")
     info = dataset_info(dataset)
@@ -412,7 +340,7 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root="data", 
         teacher = teacher if teacher is not None else get_teacher(dataset, root, device=device,
                                                                   progress=progress)
         config.update(T=check_temperature(T), alpha=check_alpha(alpha),
-                      teacher=getattr(teacher, "metadata", {}).get("cache_config", teacher.config))
+                      teacher=teacher_identity(teacher))
 
     def train_fn(model, train, val):
         kw = dict(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device, progress=progress,

@@ -65,17 +65,19 @@ def _notebook(path, *cells):
 
 
 def test_prepare_executes_notebooks_with_their_data_root_moved(tmp_path, monkeypatch):
-    """The notebooks' `DATA = "../data"` points at prepare's root; what a cell caches there is reported; a failing
-    notebook is reported, makes prepare raise, and does not stop the others; the files are not changed."""
+    """The notebooks' `DATA = dh.data_root()` points at prepare's root (DISTILL_DATA in the kernel's environment);
+    what a cell caches there is reported; a failing notebook is reported, makes prepare raise, and does not stop
+    the others; the files are not changed."""
     monkeypatch.setenv("DISTILL_NO_TRAINING", "1")  # prepare trains what is missing even so
     root, folder = tmp_path / "room", tmp_path / "notebooks"
     folder.mkdir()
-    good = _notebook(folder / "01_good.ipynb", 'import os\nDATA = "../data"  # the cache root',
+    good = _notebook(folder / "01_good.ipynb", 'import distill_helpers as dh\nDATA = dh.data_root()  # the cache root',
                      "from distill_helpers.results import cached_result\n"
                      "from distill_helpers.room import training_refused\n"
                      "r = cached_result('demo', {'k': 1}, lambda: {'x': 2, 'refused': training_refused()}, root=DATA)\n"
                      "assert r == {'x': 2, 'refused': False}, r")
-    bad = _notebook(folder / "02_bad.ipynb", 'DATA = "../data"', "raise ValueError('broken on purpose')")
+    bad = _notebook(folder / "02_bad.ipynb", 'import distill_helpers as dh\nDATA = dh.data_root()',
+                    "raise ValueError('broken on purpose')")
     text = good.read_text()
     lines = []
     with pytest.raises(RuntimeError, match="02_bad"):

@@ -55,7 +55,7 @@ def _entry_points(small_data):
         ("distill_students", lambda: distill_students(students, teacher, small_data, seeds=[0], epochs=1,
                                                       progress=False), m["batched"]),
         ("train_grid", lambda: train_grid(teacher, small_data, small_data, settings=[{"T": 2.0, "alpha": 0.5}],
-                                          seeds=[0], hidden=(8,), epochs=1, root=None, progress=False), teacher),
+                                          seeds=[0], hidden=(8,), epochs=1, root=False, progress=False), teacher),
         ("sweep_T_alpha", lambda: sweep_T_alpha(teacher, small_data, small_data, Ts=[2.0], alphas=[0.5], hidden=(8,),
                                                 epochs=1, progress=False), teacher),
         ("train_lm", lambda: lm.train_lm(toy, "labels", tokens, steps=2, batch_size=4), toy),
@@ -116,9 +116,9 @@ def test_a_cached_result_loads_in_a_room_and_a_missing_one_refuses(tmp_path, sma
     first = cached_result("room-test", {"epochs": 1}, compute, root=tmp_path)
     monkeypatch.setenv(NO_TRAINING_ENV, "1")
     assert cached_result("room-test", {"epochs": 1}, compute, root=tmp_path) == first and calls == [1]
-    with pytest.raises(TrainingRefused):
+    with pytest.raises(TrainingRefused, match="not in the cache"):
         cached_result("room-test", {"epochs": 2}, compute, root=tmp_path)
-    assert calls == [1, 1]  # compute started, and its training refused before any step
+    assert calls == [1]  # the miss is refused by the cache (cache.py) before compute starts
 
 
 def test_live_training_allows_a_short_demo_only(small_data, room):

@@ -5,7 +5,8 @@ from torch import nn
 
 from distill_helpers import MLP, TeacherCNN, distill, get_student, get_teacher, train_model
 from distill_helpers.evaluate import predict_logits
-from distill_helpers.train import _cache_path, iterate_batches, random_shift, resolve_device
+from distill_helpers.cache import VERSIONS, entry_path
+from distill_helpers.train import iterate_batches, random_shift, resolve_device
 
 
 def _fast(**kw):
@@ -175,13 +176,13 @@ def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatc
     assert len(list((tmp_path / "cache").glob("teacher-*.pt"))) == 2
     # corrupt the first entry: warning and retrain
     cfg = t2.metadata["cache_config"]
-    path = _cache_path(tmp_path, cfg)
+    path = entry_path("teacher", cfg, VERSIONS["model"], tmp_path)
     path.write_bytes(b"garbage")
     with pytest.warns(UserWarning, match="unreadable"):
         get_teacher(epochs=1, **kw)
     assert calls == [1, 2, 1]
     # a file renamed onto another config's key is detected by the stored config
-    other = _cache_path(tmp_path, {**cfg, "epochs": 2})
+    other = entry_path("teacher", {**cfg, "epochs": 2}, VERSIONS["model"], tmp_path)
     other.write_bytes(path.read_bytes())
     with pytest.warns(UserWarning, match="another config"):
         get_teacher(epochs=2, **kw)
@@ -372,7 +373,7 @@ def test_damaged_cache_entries_warn_and_retrain(tmp_path):
     from distill_helpers.checkpoints import state_digest
     from distill_helpers.train import cached_model
     calls = []
-    path = _cache_path(tmp_path, CFG)
+    path = entry_path(CFG["role"], CFG, VERSIONS["model"], tmp_path)
     # 1. metadata that is not a dict (was AttributeError on every call)
     m = MLP(hidden=(4,), num_classes=3)
     state = {k: v.detach() for k, v in m.state_dict().items()}
@@ -397,12 +398,13 @@ def test_damaged_cache_entries_warn_and_retrain(tmp_path):
 
 
 def test_a_failed_cache_write_warns_and_returns_the_trained_model(tmp_path, monkeypatch):
+    import distill_helpers.cache as cache
     import distill_helpers.train as tr
     calls = []
 
     def disk_full(*a, **k):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(tr, "save_model", disk_full)
+    monkeypatch.setattr(cache, "save_model", disk_full)
     with pytest.warns(UserWarning, match="could not be cached.*No space left"):
         model = tr.cached_model(CFG, _trainer(calls), tmp_path)
     assert len(calls) == 1 and model.history == {"epoch": [1], "train_loss": [0.5]}

@@ -158,16 +158,6 @@ def _nbgrader(grade_id: str, *, solution=False, grade=False, locked=False, point
     return meta
 
 
-DATA_LINE = re.compile(r'^DATA = (["\'])(.+?)\1(.*)$', re.MULTILINE)
-
-
-def _classroom_data_root(text: str) -> str:
-    """In the classroom edition the cache root can be moved with DISTILL_DATA (a course's shared cache):
-    nbgrader runs copies of a notebook in other folders, where the relative default would not exist."""
-    return DATA_LINE.sub(lambda m: f"import os\nDATA = os.environ.get(\"DISTILL_DATA\", {m.group(1)}{m.group(2)}"
-                                   f"{m.group(1)}){m.group(3)}", text)
-
-
 # Old-style exercise cells (reference computed in the cell) of notebooks whose exercises are not in the
 # registry yet: the instructor's solution, keyed "NN.k". Remove an entry once its notebook calls
 # check("NN.k", ...) (the registry's solution is used then).
@@ -287,8 +277,6 @@ def build_classroom(src_path: Path) -> nbformat.NotebookNode:
         key = exercise_key(text, name[:2]) if kind == "code" else None
         slide = slide_type(kind, text, explicit)
         if key is None:
-            if kind == "code":
-                text = _classroom_data_root(text)
             cell = nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
             cell.metadata["nbgrader"] = _nbgrader(f"{name}_cell_{n_cells:02d}", locked=True)
             _set_slide(cell, slide)
