@@ -495,9 +495,12 @@ def topk_kd_loss(student_logits: torch.Tensor, topk_logprobs: torch.Tensor, topk
 METHODS = ("labels", "word", "seq", "onpolicy", "topk")
 
 
-def lm_loss(method: str, student_logits, targets, mask, teacher_logits=None, *, T: float = 1.0, k: int = 5,
+def lm_loss(method: str, *, student_logits, teacher_logits=None, targets, mask, T: float = 1.0, k: int = 5,
             tail: str = "bucket") -> torch.Tensor:
-    """The loss of one method on the valid positions: student logits first, then teacher, then labels."""
+    """The loss of one method on the valid positions (`mask`): student logits, teacher logits, then targets.
+
+    All by keyword, in the project's order; teacher_logits is unused (may be None) by 'labels' and 'seq'.
+    """
     z = student_logits[mask]
     if method in ("labels", "seq"):
         return F.cross_entropy(z, targets[mask])
@@ -572,7 +575,8 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
         elif phase in ("word", "topk"):
             with torch.no_grad():
                 t_logits = teacher(x)
-        loss = lm_loss(phase, student(x), y, mask, t_logits, T=T, k=k, tail=tail)
+        loss = lm_loss(phase, student_logits=student(x), teacher_logits=t_logits, targets=y, mask=mask, T=T, k=k,
+                       tail=tail)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
