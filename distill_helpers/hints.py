@@ -1,5 +1,8 @@
-"""FitNets-style hints (Romero et al., 2015), simplified: a regressor from the student's last hidden layer to
-the teacher's penultimate features, trained jointly with kd_loss (not FitNets' two stages on middle layers)."""
+"""FitNets-style hints (Romero et al., 2015), simplified, on top of `train.fit`.
+
+A regressor from the student's last hidden layer to the teacher's penultimate features, trained jointly
+with kd_loss (not FitNets' two stages on middle layers).
+"""
 from __future__ import annotations
 
 import torch

@@ -16,7 +16,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import models as _models
+from .models import register_arch
 from .losses import check_temperature, kd_loss
 from .room import refuse_training
 from .train import cached_model, resolve_device, set_seed
@@ -408,7 +408,7 @@ class CharTransformer(nn.Module):
         return self.head(self.ln(x))
 
 
-_models._ARCHS["char_transformer"] = CharTransformer  # so load_model and the model cache can rebuild it
+register_arch("char_transformer", CharTransformer)  # so load_model and the model cache can rebuild it
 
 
 def lm_config(vocab_size: int, context: int = 64, **kw) -> dict:
