@@ -127,7 +127,7 @@ def _training_allowed():
             os.environ[NO_TRAINING_ENV] = old
 
 
-def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: int = 1800, out=print) -> list[dict]:
+def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: int = 1800) -> list[dict]:
     """Execute each notebook once, in memory, in its own folder, with its data root set to `root`.
 
     Returns one row per notebook: name, seconds, the cache files it added, and the error (None when it ran
@@ -175,7 +175,7 @@ def prepare(root="data", progress: bool = True, recipes: list[Recipe] | None = N
     """
     with _training_allowed():
         rows = _prepare_models(Path(root), progress, REGISTRY if recipes is None else recipes, out)
-        nb_rows = run_notebooks(root, series_notebooks() if notebooks is None else notebooks, progress, out=out)
+        nb_rows = run_notebooks(root, series_notebooks() if notebooks is None else notebooks, progress)
     if nb_rows:
         width = max(len(r["name"]) for r in nb_rows)
         out("\nNotebooks executed once (in memory) to fill every cache they use:")

@@ -19,7 +19,7 @@ from distill_helpers.batched import distill_students, make_students
 from distill_helpers.experiments import train_grid
 from distill_helpers.hints import distill_with_hint
 from distill_helpers.models import MLP
-from distill_helpers.train import distill, sweep_T_alpha, train_model
+from distill_helpers.train import distill, train_model
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -87,8 +87,6 @@ def test_training_loops_refuse_the_test_split_as_validation(small_data):
         train_model(MLP(hidden=(4,), num_classes=3), small_data, marked, epochs=1, progress=False)
     with pytest.raises(ValueError, match="test split"):
         distill(MLP(hidden=(4,), num_classes=3), teacher, small_data, marked, epochs=1, progress=False)
-    with pytest.raises(ValueError, match="test split"):
-        sweep_T_alpha(teacher, small_data, marked, Ts=[1.0], alphas=[0.5], hidden=(4,), epochs=1, progress=False)
     with pytest.raises(ValueError, match="test split"):
         distill_with_hint(MLP(hidden=(4,), num_classes=3), teacher, small_data, marked, epochs=1, progress=False)
     with pytest.raises(ValueError, match="test split"):
