@@ -93,9 +93,13 @@ def cross_entropy_loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
 def make_optimizer(model: nn.Module, *, lr: float, total_steps: int):
     """Adam with cosine decay of the learning rate to zero over `total_steps` optimizer steps.
 
-    The decay makes the last epoch stable, so it can be reported as is (no best-epoch picking).
+    The decay makes the last epoch stable, so it can be reported as is (no best-epoch picking). Adam runs
+    fused where torch has that kernel (CPU and CUDA): one pass over the weights per step instead of about
+    ten (measured: the step of the 800-800 student 6x faster on the CPU), the same update up to float rounding.
     """
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    params = list(model.parameters())
+    fused = bool(params) and all(p.device.type in ("cpu", "cuda") and p.is_floating_point() for p in params)
+    opt = torch.optim.Adam(params, lr=lr, fused=True if fused else None)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, total_steps) / max(total_steps, 1))))
     return opt, sched
