@@ -22,6 +22,7 @@ from pathlib import Path
 
 import torch
 import torch.nn.functional as F
+from torch.utils._python_dispatch import TorchDispatchMode  # records the products a step runs (shape_matched)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -108,6 +109,100 @@ def matmul_peak_fraction(train, plain_epoch_s: float, peak: float) -> dict:
     return {"matmul_peak_gflops": peak, "student_train_gflops": achieved, "matmul_peak_fraction": achieved / peak}
 
 
+# ---------------------------------------------------------------- the shape-matched limit
+
+MATMUL_OPS = ("mm", "addmm", "addmm_", "bmm", "baddbmm", "baddbmm_", "addbmm", "addbmm_", "matmul", "linear")
+
+
+class MatmulRecorder(TorchDispatchMode):
+    """Records every matrix product that runs while it is active, forward and backward alike, as
+    (op, the size, stride and dtype of each tensor argument, the other arguments): what replay() reruns."""
+
+    def __init__(self):
+        super().__init__()
+        self.calls: list = []
+
+    def __torch_dispatch__(self, func, types, args=(), kwargs=None):
+        kwargs = kwargs or {}
+        if func.overloadpacket.__name__ in MATMUL_OPS:
+            self.calls.append((func, tuple(map(_spec, args)), {k: _spec(v) for k, v in kwargs.items()}))
+        return func(*args, **kwargs)
+
+
+def _spec(a):
+    return ("tensor", tuple(a.shape), tuple(a.stride()), a.dtype) if isinstance(a, torch.Tensor) else a
+
+
+def record_matmuls(train_once) -> list:
+    """The matrix products `train_once()` performs (call it with one epoch), in order."""
+    with MatmulRecorder() as rec:
+        train_once()
+    return rec.calls
+
+
+def replayer(calls: list):
+    """A function that runs exactly `calls` (same ops, shapes, strides, dtypes) back to back in their order, on
+    random operands made beforehand: no Python between them but the loop, no optimizer, no loss, no data."""
+    pool: dict = {}
+
+    def operand(spec):
+        if not (isinstance(spec, tuple) and spec and spec[0] == "tensor"):
+            return spec
+        if spec not in pool:  # one operand per distinct layout, reused, as the training step reuses its weights
+            _, shape, stride, dtype = spec
+            pool[spec] = torch.empty_strided(shape, stride, dtype=dtype).normal_(0, 0.1)
+        return pool[spec]
+    run = [(f, tuple(map(operand, args)), {k: operand(v) for k, v in kw.items()}) for f, args, kw in calls]
+
+    def once() -> float:
+        t0 = time.perf_counter()
+        for f, args, kw in run:
+            f(*args, **kw)
+        return time.perf_counter() - t0
+    once()  # warm-up
+    return once
+
+
+def shape_matched(train, teacher, repeats: int) -> dict:
+    """The time of exactly the matrix products one epoch of training performs, timed alone, and the fraction of
+    it that training reaches (limit time / training time; 1 would mean no time outside the products).
+
+    The training epochs and the replays alternate, so that both see the same machine state; medians of each.
+    """
+    from distill_helpers.batched import distill_students, make_students
+
+    def plain_epoch() -> float:
+        dh.set_seed(0)
+        return dh.train_model(dh.MLP(hidden=(800, 800)), train, epochs=1, progress=False)["time_s"][0]
+    t_logits = predict_logits(teacher, train.tensors[0])
+    seeds, T, alpha = SWEEP_32
+
+    def batched_epoch(epochs: int = 2) -> float:
+        students = make_students((30, 30), seeds)
+        t0 = time.perf_counter()
+        distill_students(students, teacher, train, seeds=seeds, T=T, alpha=alpha, lr=3e-3, epochs=epochs,
+                         batch_size=128, teacher_logits=t_logits, progress=False)
+        return (time.perf_counter() - t0) / epochs
+    out = {}
+    for key, train_epoch, reps in (("", plain_epoch, max(repeats, 3)), ("batched_", batched_epoch, max(repeats, 7))):
+        calls = record_matmuls(lambda: train_epoch(1) if key else train_epoch())
+        products = replayer(calls)
+        trained, alone = [], []
+        for _ in range(reps):
+            trained.append(train_epoch())
+            alone.append(products())
+        out |= {f"{key}shape_matched_epoch_s": statistics.median(alone),
+                f"{key}shape_matched_train_epoch_s": statistics.median(trained),
+                f"{key}shape_matched_products_per_epoch": len(calls),
+                f"{key}shape_matched_fraction": statistics.median(alone) / statistics.median(trained)}
+    return out
+
+
+# 32 students shaped like notebook 05's sweep: 8 seeds x 4 settings of (T, alpha)
+SWEEP_32 = ([s for _ in range(4) for s in range(8)], [T for T in (1.0, 2.0, 4.0, 8.0) for _ in range(8)],
+            [0.0] * 8 + [0.9] * 24)
+
+
 def batched_students(train, teacher, repeats: int) -> dict:
     """K=32 students of 784-30-30-10: students x epochs per second, batched (one stacked model) over sequential.
 
@@ -120,9 +215,7 @@ def batched_students(train, teacher, repeats: int) -> dict:
     X, _ = train.tensors
     t_logits = predict_logits(teacher, X)
     K, hidden, bs = 32, (30, 30), 128
-    sweep_seeds = [s for _ in range(4) for s in range(8)]
-    sweep_T = [T for T in (1.0, 2.0, 4.0, 8.0) for _ in range(8)]
-    sweep_alpha = [0.0] * 8 + [0.9] * 24
+    sweep_seeds, sweep_T, sweep_alpha = SWEEP_32
 
     def batched(seeds, T, alpha):
         students = make_students(hidden, seeds)
@@ -263,6 +356,8 @@ def main() -> int:
     res["batched_matmul_peak_fraction_3x_forward_rule"] = res["batched_matmul_peak_fraction"] * rule
     res["batched_distinct_seeds_peak_fraction"] = res["batched_distinct_seeds_gflops"] / peak
     res["batched_05_sweep_peak_fraction"] = res["batched_05_sweep_gflops"] / peak
+    print("measuring the shape-matched limit ...", flush=True)
+    res.update(shape_matched(train, teacher, args.repeats))
     print("measuring widgets ...", flush=True)
     res.update(widget_update_ms(teacher, student, test))
     print("measuring a 2-process (gloo) epoch against a 1-process epoch ...", flush=True)
@@ -282,10 +377,16 @@ def main() -> int:
             ("matmul_peak_fraction (800-800 student)", "", "", res["matmul_peak_fraction"]),
             ("  student training GFLOP/s", "", "", res["student_train_gflops"]),
             ("  matmul peak GFLOP/s", "", "", res["matmul_peak_gflops"]),
+            ("shape_matched_fraction (800-800 student)", "", ">= 0.75", res["shape_matched_fraction"]),
+            ("  its matrix products alone, one epoch", "s", "", res["shape_matched_epoch_s"]),
+            ("  the training epoch, measured alternately", "s", "", res["shape_matched_train_epoch_s"]),
             ("batched_students_speedup (8 seeds x 4 settings)", "x", ">= 10", res["batched_students_speedup"]),
             ("  batched epoch, 32 students", "s", "", res["batched_epoch_32_students_s"]),
             ("  sequential epoch, 1 student", "s", "", res["sequential_student_epoch_s"]),
             ("batched_matmul_peak_fraction", "", ">= 0.5", res["batched_matmul_peak_fraction"]),
+            ("batched_shape_matched_fraction (the 32)", "", ">= 0.75", res["batched_shape_matched_fraction"]),
+            ("  their matrix products alone, one epoch", "s", "", res["batched_shape_matched_epoch_s"]),
+            ("  their training epoch, measured alternately", "s", "", res["batched_shape_matched_train_epoch_s"]),
             ("  32 distinct seeds: speedup", "x", "", res["batched_students_speedup_distinct_seeds"]),
             ("  32 distinct seeds: fraction of peak", "", "", res["batched_distinct_seeds_peak_fraction"]),
             (f"  notebook 05's sweep as run ({res['batched_05_sweep_students']} students): fraction of peak", "", "",

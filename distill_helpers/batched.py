@@ -144,14 +144,14 @@ def predict_logits_stacked(students: Sequence[MLP], X: torch.Tensor, batch_size:
     return torch.cat(out, 1)
 
 
-def kd_terms(z: torch.Tensor, y: torch.Tensor, teacher: torch.Tensor | None, T: torch.Tensor,
+def kd_terms(z: torch.Tensor, teacher: torch.Tensor | None, y: torch.Tensor, T: torch.Tensor,
              soft_w: torch.Tensor, hard_w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-student distillation losses of a batch, summed over the batch, and their gradient: one pass, no graph.
 
-    Classes run along dimension -2 and the batch along -1. z: student logits (..., C, B); y: labels (..., B)
-    and teacher: teacher logits (..., C, B) or None (labels only), both broadcast over the student
-    dimensions; T (..., 1, 1), soft_w (...), hard_w (...): per student. Returns (losses (...), gradient
-    (..., C, B)): the batch sums of
+    Student, teacher, labels, as everywhere. Classes run along dimension -2 and the batch along -1. z: student
+    logits (..., C, B); teacher: teacher logits (..., C, B) or None (labels only) and y: labels (..., B), both
+    broadcast over the student dimensions; T (..., 1, 1), soft_w (...), hard_w (...): per student. Returns
+    (losses (...), gradient (..., C, B)): the batch sums of
         soft_w * KL(p_T || q_T) + hard_w * CE(q_1, y),   p_T = softmax(teacher / T), q_T = softmax(z / T),
     and the gradient of their sum, the textbook one,
         d loss / d z = soft_w / T * (q_T - p_T) + hard_w * (q_1 - onehot(y)).
@@ -276,7 +276,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
             flat = idx.reshape(-1)  # index_select on flat indices: several times faster than feats[idx]
             z = stacked.forward_features(feats.index_select(0, flat).view(G, B, -1), layers).view(G, M, -1, B)
             with torch.no_grad():
-                losses, grad = kd_terms(z.detach(), y_ep[..., i:i + B], t_ep[..., i:i + B] if use_soft else None,
+                losses, grad = kd_terms(z.detach(), t_ep[..., i:i + B] if use_soft else None, y_ep[..., i:i + B],
                                         T4, soft_w, hard_w)
             for p in params:
                 p.grad = None

@@ -1,6 +1,6 @@
 """Save and load models as one self-describing file: weights plus the config that builds them.
 
-What a checkpoint guarantees (see "What is safe" in the README):
+What a checkpoint guarantees (see docs/safety.md):
 - it is written atomically (a crash leaves the old file or the new one, never half of one), and with
   overwrite=False it is published exclusively: of two concurrent writers exactly one succeeds;
 - it is read with torch.load(weights_only=True), so no code stored in the file ever runs;

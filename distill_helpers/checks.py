@@ -1,5 +1,7 @@
-"""Checks at the training boundary: bad data or settings fail at once with a message that names the fix,
-instead of a raw error from inside torch, NaN weights, or a silently meaningless model."""
+"""Checks at the training boundary: bad data or settings fail at once, with a message that names the fix.
+
+Instead of a raw error from inside torch, NaN weights, or a silently meaningless model.
+"""
 from __future__ import annotations
 
 import math

@@ -1,5 +1,8 @@
-"""FitNets-style hints (Romero et al., 2015), simplified: a regressor from the student's last hidden layer to
-the teacher's penultimate features, trained jointly with kd_loss (not FitNets' two stages on middle layers)."""
+"""FitNets-style hints (Romero et al., 2015), simplified, on top of `train.fit`.
+
+A regressor from the student's last hidden layer to the teacher's penultimate features, trained jointly
+with kd_loss (not FitNets' two stages on middle layers).
+"""
 from __future__ import annotations
 
 import torch
@@ -42,7 +45,7 @@ def teacher_hints(teacher: nn.Module, X: torch.Tensor, batch_size: int = 256):
     return logits, torch.cat(feats)
 
 
-def distill_with_hint(student: nn.Module, teacher: nn.Module, train, test=None, *, T: float = RECIPES.distill.T,
+def distill_with_hint(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float = RECIPES.distill.T,
                       alpha: float = RECIPES.distill.alpha, beta: float = 1.0, epochs: int = RECIPES.student.epochs,
                       lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0,
                       progress: bool = True) -> dict:
@@ -50,7 +53,8 @@ def distill_with_hint(student: nn.Module, teacher: nn.Module, train, test=None, 
 
     The teacher's logits and features are computed once (eval mode) and shuffled with the inputs.
     Returns the history, plus the hint MSE before and after training; the trained student is `student`
-    itself (the regressor is discarded).
+    itself (the regressor is discarded). val: the validation split, logged as val_acc / val_loss per epoch
+    (`fit` refuses the test split there).
     """
     T, alpha = check_temperature(T), check_alpha(alpha)
     if beta < 0:
@@ -68,7 +72,7 @@ def distill_with_hint(student: nn.Module, teacher: nn.Module, train, test=None, 
     wrapper.regressor.reset_parameters()
     hist = {"hint_mse_start": hint_mse(wrapper, X, t_feats)}
     hist.update(fit(wrapper, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-                    eval_data=None if test is None else {"test": test}, progress=progress,
+                    eval_data=None if val is None else {"val": val}, progress=progress,
                     desc=f"distill+hint T={T:g}"))
     hist["hint_mse_end"] = hint_mse(wrapper, X, t_feats)
     student.eval()

@@ -16,8 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from . import models as _models
 from .cache import teacher_identity
+from .models import register_arch
 from .losses import check_temperature, kd_loss
 from .room import refuse_training
 from .train import cached_model, resolve_device, set_seed
@@ -409,7 +409,7 @@ class CharTransformer(nn.Module):
         return self.head(self.ln(x))
 
 
-_models._ARCHS["char_transformer"] = CharTransformer  # so load_model and the model cache can rebuild it
+register_arch("char_transformer", CharTransformer)  # so load_model and the model cache can rebuild it
 
 
 def lm_config(vocab_size: int, context: int = 64, **kw) -> dict:
@@ -496,9 +496,12 @@ def topk_kd_loss(student_logits: torch.Tensor, topk_logprobs: torch.Tensor, topk
 METHODS = ("labels", "word", "seq", "onpolicy", "topk")
 
 
-def lm_loss(method: str, student_logits, targets, mask, teacher_logits=None, *, T: float = 1.0, k: int = 5,
+def lm_loss(method: str, *, student_logits, teacher_logits=None, targets, mask, T: float = 1.0, k: int = 5,
             tail: str = "bucket") -> torch.Tensor:
-    """The loss of one method on the valid positions: student logits first, then teacher, then labels."""
+    """The loss of one method on the valid positions (`mask`): student logits, teacher logits, then targets.
+
+    All by keyword, in the project's order; teacher_logits is unused (may be None) by 'labels' and 'seq'.
+    """
     z = student_logits[mask]
     if method in ("labels", "seq"):
         return F.cross_entropy(z, targets[mask])
@@ -573,7 +576,8 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
         elif phase in ("word", "topk"):
             with torch.no_grad():
                 t_logits = teacher(x)
-        loss = lm_loss(phase, student(x), y, mask, t_logits, T=T, k=k, tail=tail)
+        loss = lm_loss(phase, student_logits=student(x), teacher_logits=t_logits, targets=y, mask=mask, T=T, k=k,
+                       tail=tail)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -11,7 +11,7 @@ from torch import nn
 
 from .checks import check_int
 
-__all__ = ["TeacherCNN", "MLP", "build_model", "count_parameters", "teacher_config", "student_config", "eval_mode",
+__all__ = ["TeacherCNN", "MLP", "register_arch", "build_model", "count_parameters", "teacher_config", "student_config", "eval_mode",
            "last_linear", "shift_class_bias"]
 
 # Per-channel statistics of the training images; kept inside the model so a saved model is self-contained.
@@ -112,6 +112,25 @@ class MLP(nn.Module):
 
 
 _ARCHS = {"cnn": TeacherCNN, "mlp": MLP}
+
+
+def register_arch(name: str, cls: type) -> type:
+    """Make `build_model` (and so `load_model` and the model cache) rebuild `cls` from a config whose
+    "arch" is `name`. The class stores its constructor arguments, plus "arch", in `self.config`.
+
+    Registering the same class again is a no-op (a module reload); another class under a taken name is
+    refused, since saved files with that name would then rebuild the wrong model. Returns `cls`.
+    """
+    if not isinstance(name, str) or not name:
+        raise ValueError(f"an architecture name must be a non-empty string, got {name!r}")
+    if not (isinstance(cls, type) and issubclass(cls, nn.Module)):
+        raise TypeError(f"register_arch needs an nn.Module subclass, got {cls!r}")
+    taken = _ARCHS.get(name)
+    if taken is not None and taken.__qualname__ != cls.__qualname__:
+        raise ValueError(f"architecture {name!r} is already {taken.__qualname__}: pick another name for "
+                         f"{cls.__qualname__}")
+    _ARCHS[name] = cls
+    return cls
 
 
 def build_model(config: dict) -> nn.Module:

@@ -130,7 +130,7 @@ def _training_allowed():
     return _environment(**{NO_TRAINING_ENV: "0"})
 
 
-def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: int = 1800, out=print) -> list[dict]:
+def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: int = 1800) -> list[dict]:
     """Execute each notebook once, in memory, in its own folder, with its data root set to `root` (the kernel
     gets DISTILL_DATA=root, so `dh.data_root()` and every default root mean `root`).
 
@@ -172,7 +172,7 @@ def prepare(root=None, progress: bool = True, recipes: list[Recipe] | None = Non
     """
     with _training_allowed():
         rows = _prepare_models(resolve_root(root), progress, REGISTRY if recipes is None else recipes, out)
-        nb_rows = run_notebooks(root, series_notebooks() if notebooks is None else notebooks, progress, out=out)
+        nb_rows = run_notebooks(root, series_notebooks() if notebooks is None else notebooks, progress)
     if nb_rows:
         width = max(len(r["name"]) for r in nb_rows)
         out("\nNotebooks executed once (in memory) to fill every cache they use:")

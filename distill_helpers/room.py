@@ -2,7 +2,7 @@
 
 With the environment variable ``DISTILL_NO_TRAINING=1`` (set in a classroom after
 `python -m distill_helpers prepare`), every function that takes optimiser steps raises instead:
-`fit` and `train_epoch` (so `train_model`, `distill`, `distill_with_hint`, `sweep_T_alpha`, `replicate`),
+`fit` and `train_epoch` (so `train_model`, `distill`, `distill_with_hint`, `replicate`),
 `batched.distill_students`, `experiments.train_grid` and `lm.train_lm`. Results that come from a cache
 never reach them: the model cache (`get_teacher`, `get_student`, `get_lm_*`, `train_grid`) and
 `results.cached_result` load what `prepare` stored, so a prepared room runs the whole series without

@@ -17,16 +17,16 @@ from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits
 from .distributed import current as process_context
 from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_splits  # noqa: F401  (tests patch train.load_dataset)
 from .devices import autocast, bf16_default, resolve_device
-from .evaluate import error_count, eval_metrics, predict_logits
+from .evaluate import eval_metrics, predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES
 from .room import NO_TRAINING_ENV, live_training, refuse_training  # noqa: F401  (re-exported)
 from .transfer import jittered_copies, random_shift
 
-__all__ = ["set_seed", "resolve_device", "batch_indices", "iterate_batches", "random_shift", "Batch", "LossFn",
+__all__ = ["set_seed", "resolve_device", "batch_indices", "random_shift", "Batch", "LossFn",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
-           "get_student", "cached_model", "sweep_T_alpha"]
+           "get_student", "cached_model"]
 
 
 def set_seed(seed: int) -> None:
@@ -46,12 +46,6 @@ def batch_indices(n: int, batch_size: int, generator: torch.Generator) -> Iterat
     perm = torch.randperm(n, generator=generator)
     for i in range(0, n, batch_size):
         yield perm[i:i + batch_size]
-
-
-def iterate_batches(n: int, batch_size: int, generator: torch.Generator, *tensors: torch.Tensor):
-    """Shuffle once with `generator` and yield the same rows of every tensor: alignment by construction."""
-    for idx in batch_indices(n, batch_size, generator):
-        yield tuple(t[idx] for t in tensors)
 
 
 def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
@@ -90,9 +84,13 @@ def cross_entropy_loss(logits: torch.Tensor, batch: Batch) -> torch.Tensor:
 def make_optimizer(model: nn.Module, *, lr: float, total_steps: int):
     """Adam with cosine decay of the learning rate to zero over `total_steps` optimizer steps.
 
-    The decay makes the last epoch stable, so it can be reported as is (no best-epoch picking).
+    The decay makes the last epoch stable, so it can be reported as is (no best-epoch picking). Adam runs
+    fused where torch has that kernel (CPU and CUDA): one pass over the weights per step instead of about
+    ten (measured: the step of the 800-800 student 6x faster on the CPU), the same update up to float rounding.
     """
-    opt = torch.optim.Adam(model.parameters(), lr=lr)
+    params = list(model.parameters())
+    fused = bool(params) and all(p.device.type in ("cpu", "cuda") and p.is_floating_point() for p in params)
+    opt = torch.optim.Adam(params, lr=lr, fused=True if fused else None)
     sched = torch.optim.lr_scheduler.LambdaLR(
         opt, lambda k: 0.5 * (1 + math.cos(math.pi * min(k, total_steps) / max(total_steps, 1))))
     return opt, sched
@@ -349,36 +347,3 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root=None, *,
             return train_model(model, train, val, **kw)
         return distill(model, teacher, train, val, T=T, alpha=alpha, **kw)
     return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
-
-
-def sweep_T_alpha(teacher: nn.Module, train, val, *, Ts, alphas, seeds=(0,), hidden=(32,), epochs: int = 5,
-                  lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size,
-                  progress: bool = True) -> dict:
-    """Distil one small student per (T, alpha, seed) and return validation errors as nested lists [T][alpha][seed].
-
-    For many seeds, `experiments.train_grid` trains the same students batched, many times faster."""
-    Ts = [check_temperature(t) for t in Ts]
-    alphas = [check_alpha(a) for a in alphas]
-    if isinstance(val, HeldOutTest):
-        raise ValueError("the test split was passed as the validation set of a sweep: pass the validation split "
-                         "from load_splits() and score the chosen cell on the test set once")
-    X_val, y_val = as_tensors(val)
-    X, _ = as_tensors(train)
-    arch = student_config(tuple(hidden), tuple(X.shape[1:]), int(teacher.config["num_classes"]))
-    errors = [[[0] * len(seeds) for _ in alphas] for _ in Ts]
-    t_logits = predict_logits(teacher, X)  # once for the whole sweep
-    bar = _progress(len(Ts) * len(alphas) * len(seeds), "T x alpha sweep", progress, unit="run")
-    for i, T in enumerate(Ts):
-        for j, alpha in enumerate(alphas):
-            for k, seed in enumerate(seeds):
-                set_seed(seed)
-                student = build_model(arch)
-                distill(student, teacher, train, T=T, alpha=alpha, epochs=epochs, lr=lr, batch_size=batch_size,
-                        seed=seed, progress=False, teacher_logits=t_logits)
-                errors[i][j][k] = error_count(predict_logits(student, X_val), y_val)
-                if bar is not None:
-                    bar.update(1)
-    if bar is not None:
-        bar.close()
-    return {"T": Ts, "alpha": alphas, "seeds": list(seeds), "hidden": list(hidden), "epochs": epochs,
-            "errors": errors}

@@ -167,7 +167,7 @@ def _kd_case(with_teacher: bool):
     T = torch.tensor([1.0, 2.5, 8.0], dtype=torch.float64).repeat(2, 1).view(2, 3, 1, 1)
     alpha = torch.tensor([[0.0, 0.5, 1.0], [0.9, 0.3, 0.7]], dtype=torch.float64)
     soft_w, hard_w = alpha * T.view(2, 3) ** 2, 1 - alpha
-    return z, y, teacher, T, alpha, (lambda z: kd_terms(z, y, teacher, T, soft_w, hard_w))
+    return z, y, teacher, T, alpha, (lambda z: kd_terms(z, teacher, y, T, soft_w, hard_w))
 
 
 @pytest.mark.parametrize("with_teacher", [True, False])

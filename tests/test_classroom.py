@@ -74,12 +74,12 @@ def test_slide_types_follow_the_headings(tmp_path):
     src = tmp_path / "99_demo.nb.txt"
     src.write_text("%% md\n# Title\ntext\n%% code\nx = 1\n%% md\n## 1. Section\n%% md\n### a detail\n"
                    "%% md\n**1.** An exercise\n%% code\nanswer_1 = None\n### BEGIN SOLUTION\nanswer_1 = 1\n"
-                   "### END SOLUTION\ncheck(\"exercise 1\", answer_1, 1)\n%% md\n<details><summary>Solutions"
+                   "### END SOLUTION\ncheck(\"99.1\", answer_1)\n%% md\n<details><summary>Solutions"
                    "</summary>\n1. one\n</details>\n%% md notes\nspeaker note\n")
     nb = bn.build(src)
     assert [c.metadata.get("slideshow", {}).get("slide_type", "-") for c in nb.cells] == \
         ["slide", "-", "slide", "subslide", "subslide", "-", "skip", "notes"]
-    assert nb.cells[5].source == "answer_1 = None\ncheck(\"exercise 1\", answer_1, 1)"
+    assert nb.cells[5].source == "answer_1 = None\ncheck(\"99.1\", answer_1)"
     room = bn.build_classroom(src)
     kinds = [(c.cell_type, c.metadata["nbgrader"]["solution"], c.metadata["nbgrader"]["grade"],
               c.metadata["nbgrader"]["locked"], c.metadata["nbgrader"].get("points")) for c in room.cells]
@@ -142,20 +142,22 @@ def test_classroom_edition_committed_and_in_sync(src):
 
 
 def test_checker_raises_only_under_nbgrader(monkeypatch, capsys):
-    from distill_helpers.exercises import check, check_function
+    from distill_helpers.exercises import check, get
+    right = get("01.1").solution()  # an exact count
+    softmax_T = get("02.1")  # a function exercise
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
-    assert check("plain", None, 1.0) is False and check("plain", 2.0, 1.0) is False
+    assert check("01.1", None) is False and check("01.1", right - 10) is False
+    assert check("02.1", None) is False
     monkeypatch.setenv("NBGRADER_EXECUTION", "autograde")
-    assert check("graded", 1.0, 1.0) is True
-    for answer in (None, 2.0, "x"):
+    assert check("01.1", right) is True
+    for answer in (None, right - 10, "x"):
         with pytest.raises(AssertionError, match="graded"):
-            check("graded", answer, 1.0)
-    with pytest.raises(AssertionError):
-        check_function("graded", None, abs, [(1.0,)])
-    with pytest.raises(AssertionError):
-        check_function("graded", lambda x: -x, abs, [(1.0,)])
-    assert check_function("graded", lambda x: x if x > 0 else -x, abs, [(1.0,), (-2.0,)])
-    assert "0.5" not in capsys.readouterr().out
+            check("01.1", answer)
+    for fn in (None, next(iter(softmax_T.wrong.values()))()):
+        with pytest.raises(AssertionError, match="graded"):
+            check("02.1", fn)
+    assert check("02.1", softmax_T.solution())
+    assert f"{right:,}" not in capsys.readouterr().out
 
 
 # ---------------------------------------------------------------- nbgrader in a temporary course directory
@@ -230,8 +232,11 @@ DEMO = """%% md
 # 99 · A two-exercise demo
 %% code
 import torch
-from distill_helpers.exercises import check
+from distill_helpers.exercises import check, register
 x = torch.arange(4.0)
+register("99.1", "sum", reference=lambda: 6.0, solution=lambda: 6.0, wrong={"the mean": lambda: 1.5})
+register("99.2", "four entries", kind="exact", reference=lambda: True, solution=lambda: True,
+         wrong={"false": lambda: False})
 %% md
 ## Exercises
 **1.** The sum of `x`.
@@ -240,7 +245,7 @@ answer_1 = None  # a number
 ### BEGIN SOLUTION
 answer_1 = x.sum().item()
 ### END SOLUTION
-check("exercise 1: sum", answer_1, 6.0);
+check("99.1", answer_1);
 %% md
 **2.** True or false: `x` has four entries.
 %% code
@@ -248,7 +253,7 @@ answer_2 = None  # True or False
 ### BEGIN SOLUTION
 answer_2 = len(x) == 4
 ### END SOLUTION
-check("exercise 2", answer_2, True);
+check("99.2", answer_2);
 %% md
 <details><summary>Solutions (try first!)</summary>
 

@@ -1,4 +1,5 @@
-"""The README's numbers come from the package: the paper's errors and the recipes' defaults."""
+"""The README and docs/ say what the package does: the paper's errors, the recipes' defaults, the notebook map,
+a short front door whose links exist."""
 import re
 from pathlib import Path
 
@@ -7,10 +8,10 @@ from distill_helpers import PAPER_MNIST_ERRORS, RECIPES
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def test_readme_paper_column_matches_the_package():
-    readme = (ROOT / "README.md").read_text()
+def test_replicate_output_paper_column_matches_the_package():
+    text = (ROOT / "docs" / "cli.md").read_text()
     rows = {m.group(1): int(m.group(2)) for m in
-            re.finditer(r"^(teacher|student_scratch|student_distilled)\s.*?\s(\d+)\s*$", readme, re.M)}
+            re.finditer(r"^(teacher|student_scratch|student_distilled)\s.*?\s(\d+)\s*$", text, re.M)}
     assert rows == PAPER_MNIST_ERRORS
 
 
@@ -18,6 +19,23 @@ def test_readme_states_the_recipes_defaults():
     readme = (ROOT / "README.md").read_text()
     assert f"T={RECIPES.distill.T:g}, alpha={RECIPES.distill.alpha:g}" in readme
     assert f"epochs={RECIPES.student.epochs}" in readme
+
+
+def test_readme_is_a_short_front_door_with_every_notebook_in_its_map():
+    readme = (ROOT / "README.md").read_text()
+    assert len(readme.splitlines()) <= 150, "README.md is the front door: move detail into docs/"
+    rows = re.findall(r"^\| `(\d\d_\w+)` \|", readme, re.M)
+    assert len(rows) == len(set(rows)) and rows == sorted(rows)
+    notebooks = {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")}
+    assert notebooks <= set(rows), f"notebooks missing from the README map: {sorted(notebooks - set(rows))}"
+
+
+def test_every_file_the_readme_and_docs_name_exists():
+    for doc in [ROOT / "README.md", ROOT / "ARCHITECTURE.md", *(ROOT / "docs").glob("*.md")]:
+        for name in re.findall(r"`((?:docs|benchmarks|tools|tests|examples|classroom|binder)/[\w./-]+\.\w+)`",
+                               doc.read_text()):
+            if "<" not in name and "*" not in name:
+                assert (ROOT / name).exists(), f"{doc.name} names {name}, which does not exist"
 
 
 def test_docs_quote_every_paper_number():

@@ -9,7 +9,7 @@ import pytest
 import torch
 
 from distill_helpers import exercises as E
-from distill_helpers.exercises import check, check_function
+from distill_helpers.exercises import check
 
 SRC = Path(__file__).resolve().parents[1] / "notebooks" / "src"
 ALL = E.all_exercises()
@@ -78,8 +78,7 @@ def _check_calls(src: str):
             continue
         tree = ast.parse("\n".join(line for line in cell[4:].splitlines() if not line.lstrip().startswith("%")))
         for node in ast.walk(tree):
-            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) in (
-                    "check", "check_function"):
+            if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == "check":
                 yield cell, node
 
 
@@ -89,8 +88,7 @@ def test_notebook_check_cells_hide_the_reference(src):
     no reference argument and no computation in the call; and every registered exercise is checked there."""
     nb = src.name[:2]
     keys = {k for k in ALL if k.startswith(nb + ".")}
-    if not keys or f'check("{nb}.' not in src.read_text():
-        pytest.skip(f"notebook {nb} does not use registered exercises yet (old-style checks)")
+    assert keys, f"notebook {nb} has no exercises registered in distill_helpers/exercises/nb{nb}.py"
     used = set()
     for cell, call in _check_calls(src.read_text()):
         assert getattr(call.func, "id", getattr(call.func, "attr", None)) == "check", "use check(key, answer)"
@@ -102,29 +100,6 @@ def test_notebook_check_cells_hide_the_reference(src):
         assert not re.search(r"^\s*_\w+\s*=", cell, re.M), f"{key}: the check cell computes a hidden value"
         used.add(key)
     assert used == keys, f"{src.name}: registered but never checked: {sorted(keys - used)}"
-
-
-def test_legacy_check_says_right_and_wrong_without_the_answer(capsys):
-    assert check("a", 0.5, 0.5)
-    capsys.readouterr()
-    assert not check("b", 0.123456, 0.987654)
-    verdict = capsys.readouterr().out
-    assert "0.987" not in verdict and "not yet" in verdict  # the reference value is never printed
-    assert not check("c", None, 0.5)
-    assert not check("d", torch.zeros(2), torch.zeros(3))
-    assert check("e", True, True) and not check("f", False, True)
-    out = capsys.readouterr().out
-    assert "not answered yet" in out and "wrong shape" in out
-    assert out.count("[x]") == 1  # "a" was read before the capture reset
-
-
-def test_legacy_check_function():
-    ref = lambda z, T: torch.softmax(z / T, -1)  # noqa: E731
-    inputs = [(torch.randn(3, 4), 2.0), (torch.randn(2, 5) * 10, 0.5)]
-    assert check_function("softmax", lambda z, T: torch.exp(z / T) / torch.exp(z / T).sum(-1, keepdim=True), ref, inputs)
-    assert not check_function("softmax", lambda z, T: torch.softmax(z, -1), ref, inputs)
-    assert not check_function("softmax", lambda z, T: 1 / 0, ref, inputs)
-    assert not check_function("softmax", None, ref, inputs)
 
 
 def test_numbers_in_folded_solutions_are_the_computed_ones():

@@ -296,6 +296,23 @@ def test_target_mask_stops_after_the_first_end():
 
 # ---------------------------------------------------------------- training, evaluation, cache
 
+def test_lm_loss_takes_student_teacher_targets_by_keyword_and_scores_only_the_masked_positions():
+    g = torch.Generator().manual_seed(0)
+    z, v = torch.randn(2, 5, 7, generator=g), torch.randn(2, 5, 7, generator=g)
+    y = torch.randint(0, 7, (2, 5), generator=g)
+    mask = torch.tensor([[True, True, True, False, False], [True, True, True, True, True]])
+    kw = dict(student_logits=z, teacher_logits=v, targets=y, mask=mask)
+    # a hand computation over the 8 valid positions: the mean of -log softmax(z)[y], and T^2 KL(v_T || z_T)
+    logp = z.log_softmax(-1)[mask]
+    assert torch.allclose(lm.lm_loss("labels", **kw), -logp.gather(1, y[mask][:, None]).mean())
+    T = 2.0
+    p_v, logp_z = (v[mask] / T).softmax(-1), (z[mask] / T).log_softmax(-1)
+    kl = (p_v * (p_v.log() - logp_z)).sum(-1).mean() * T * T
+    assert torch.allclose(lm.lm_loss("word", **kw, T=T), kl, atol=1e-6)
+    with pytest.raises(TypeError):  # positional logits could be swapped unnoticed: keywords only
+        lm.lm_loss("word", z, v, y, mask)
+
+
 def test_evaluate_lm_against_a_direct_computation():
     model, teacher = tiny_model(0), tiny_model(1)
     tokens = LANG.encode(LANG.sample(6, seed=2), 16)

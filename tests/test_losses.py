@@ -6,7 +6,7 @@ Where each pitfall of docs/pitfalls.md is tested (the same map, with sources, is
 3. probabilities / p.log()       test_probabilities_instead_of_log_probabilities_is_wrong_and_we_are_stable
 4. teacher in train mode/grads   tests/test_train.py::test_teacher_is_frozen_and_in_eval_mode
 5. misaligned cached logits      tests/test_train.py::test_cached_teacher_logits_match_per_batch_teacher,
-                                 test_iterate_batches_keeps_rows_aligned
+                                 test_batch_indices_keep_rows_aligned
 6. swapped / duplicated logits   test_loss_depends_on_student_and_teacher_and_arguments_are_not_symmetric
 7. alpha convention              test_alpha_is_the_soft_weight
 8. single seed, best epoch       tests/test_cli.py::test_replicate_small_run_writes_loadable_models

@@ -41,6 +41,34 @@ def test_build_model_roundtrip_and_errors():
         build_model({"arch": "mlp", "depth": 3})
 
 
+class _Affine(torch.nn.Module):
+    """A model outside models.py, registered the public way (as lm.CharTransformer is)."""
+
+    def __init__(self, n: int = 3):
+        super().__init__()
+        self.config = {"arch": "test_affine", "n": n}
+        self.lin = torch.nn.Linear(n, n)
+
+    def forward(self, x):
+        return self.lin(x)
+
+
+def test_a_registered_architecture_rebuilds_through_load_model(tmp_path):
+    from distill_helpers.models import register_arch
+    with pytest.raises(ValueError, match="arch"):
+        build_model({"arch": "test_affine", "n": 4})
+    assert register_arch("test_affine", _Affine) is _Affine
+    register_arch("test_affine", _Affine)  # again: a no-op, as on a module reload
+    m = _Affine(4)
+    save_model(m, tmp_path / "a.pt")
+    back = load_model(tmp_path / "a.pt")
+    assert isinstance(back, _Affine) and torch.equal(back.lin.weight, m.lin.weight)
+    with pytest.raises(ValueError, match="already"):  # a second class under a taken name
+        register_arch("mlp", _Affine)
+    with pytest.raises(TypeError, match="nn.Module"):
+        register_arch("not_a_model", dict)
+
+
 def test_save_and_load_model_roundtrip(tmp_path):
     torch.manual_seed(0)
     m = MLP(hidden=(16,))

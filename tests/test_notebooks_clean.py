@@ -48,7 +48,7 @@ def test_series_structure(path):
     for heading in ("You will learn", "Map to the blog", "## Summary", "## Exercises", "Further reading"):
         assert heading in md, f"{path.name} lacks '{heading}'"
     code = "\n".join("".join(c["source"]) for c in _load(path)["cells"] if c["cell_type"] == "code")
-    assert 2 <= code.count("check(") + code.count("check_function(") - 1 <= 5  # minus the import line
+    assert 2 <= code.count("check(") - 1 <= 5  # minus the import line
     assert "assert " in code, "claims are backed by assert cells"
 
 

@@ -15,7 +15,7 @@ from distill_helpers.experiments import train_grid
 from distill_helpers.hints import distill_with_hint
 from distill_helpers.results import cached_result
 from distill_helpers.room import NO_TRAINING_ENV, TrainingRefused, live_training, training_refused
-from distill_helpers.train import fit, make_optimizer, sweep_T_alpha, train_epoch
+from distill_helpers.train import fit, make_optimizer, train_epoch
 
 PACKAGE = Path(dh.__file__).resolve().parent
 
@@ -56,8 +56,6 @@ def _entry_points(small_data):
                                                       progress=False), m["batched"]),
         ("train_grid", lambda: train_grid(teacher, small_data, small_data, settings=[{"T": 2.0, "alpha": 0.5}],
                                           seeds=[0], hidden=(8,), epochs=1, root=False, progress=False), teacher),
-        ("sweep_T_alpha", lambda: sweep_T_alpha(teacher, small_data, small_data, Ts=[2.0], alphas=[0.5], hidden=(8,),
-                                                epochs=1, progress=False), teacher),
         ("train_lm", lambda: lm.train_lm(toy, "labels", tokens, steps=2, batch_size=4), toy),
     ]
 
@@ -74,7 +72,7 @@ def test_the_same_entry_points_train_outside_a_room(small_data, monkeypatch):
     monkeypatch.delenv(NO_TRAINING_ENV, raising=False)
     moved = []
     for name, call, model in _entry_points(small_data):
-        if name in ("train_grid", "sweep_T_alpha"):
+        if name == "train_grid":
             continue  # they train fresh students, not `model`
         before = _weights(model)
         call()

@@ -25,14 +25,16 @@ def test_guide_timings_match_the_newest_benchmark_results():
         assert f"| {secs:.0f} s |" in row and f"| {data['series_cold_per_notebook_s'][name]:.0f} s |" in row
 
 
-def test_readme_performance_table_matches_the_newest_benchmark_results():
+def test_performance_table_and_replicate_output_match_the_newest_benchmark_results():
     import teaching_timings as tt
     results = tt.newest_results()
-    readme = tt.README.read_text()
-    assert tt.render_readme(readme, results) == readme, "regenerate with: python tools/teaching_timings.py"
-    data = json.loads(results.read_text())  # an independent read of two figures
-    assert f"| {data['kd_over_plain_epoch']:.2f}× | ≤ 1.2 |" in readme
-    assert f"| {data['widget_update_ms']:.0f} ms | ≤ 100 ms |" in readme
+    perf, cli = tt.PERF_DOC.read_text(), tt.CLI_DOC.read_text()
+    assert tt.render_performance(perf, results) == perf, "regenerate with: python tools/teaching_timings.py"
+    assert tt.render_cli(cli, results) == cli, "regenerate with: python tools/teaching_timings.py"
+    data = json.loads(results.read_text())  # an independent read of three figures
+    assert f"| {data['kd_over_plain_epoch']:.2f}× | ≤ 1.2 |" in perf
+    assert f"| {data['widget_update_ms']:.0f} ms | ≤ 100 ms |" in perf
+    assert f"{data['replicate_s']:.0f} s in all" in cli
 
 
 def test_guide_covers_every_notebook():

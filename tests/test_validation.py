@@ -15,8 +15,11 @@ import pytest
 import torch
 
 from distill_helpers import data as D
+from distill_helpers.batched import distill_students, make_students
+from distill_helpers.experiments import train_grid
+from distill_helpers.hints import distill_with_hint
 from distill_helpers.models import MLP
-from distill_helpers.train import distill, sweep_T_alpha, train_model
+from distill_helpers.train import distill, train_model
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -85,7 +88,13 @@ def test_training_loops_refuse_the_test_split_as_validation(small_data):
     with pytest.raises(ValueError, match="test split"):
         distill(MLP(hidden=(4,), num_classes=3), teacher, small_data, marked, epochs=1, progress=False)
     with pytest.raises(ValueError, match="test split"):
-        sweep_T_alpha(teacher, small_data, marked, Ts=[1.0], alphas=[0.5], hidden=(4,), epochs=1, progress=False)
+        distill_with_hint(MLP(hidden=(4,), num_classes=3), teacher, small_data, marked, epochs=1, progress=False)
+    with pytest.raises(ValueError, match="test split"):
+        distill_students(make_students((4,), [0], num_classes=3), teacher, small_data, marked, seeds=[0], epochs=1,
+                         progress=False)
+    with pytest.raises(ValueError, match="test split"):
+        train_grid(teacher, small_data, marked, settings=[{"T": 2.0, "alpha": 0.5}], seeds=[0], hidden=(4,),
+                   epochs=1, root=None, progress=False)
 
 
 def test_histories_log_validation_and_no_test_keys(small_data):
@@ -93,7 +102,9 @@ def test_histories_log_validation_and_no_test_keys(small_data):
     teacher = MLP(hidden=(8,), num_classes=3)
     hists = [train_model(teacher, small_data, small_data, epochs=2, batch_size=16, progress=False),
              distill(MLP(hidden=(4,), num_classes=3), teacher, small_data, small_data, epochs=2, batch_size=16,
-                     progress=False)]
+                     progress=False),
+             distill_with_hint(MLP(hidden=(4,), num_classes=3), teacher, small_data, small_data, epochs=2,
+                               batch_size=16, progress=False)]
     for h in hists:
         assert len(h["val_acc"]) == len(h["val_loss"]) == 2
         assert not [k for k in h if "test" in k]
@@ -102,8 +113,38 @@ def test_histories_log_validation_and_no_test_keys(small_data):
 # ---------------------------------------------------------------- 3. the notebooks
 
 TEST_NAMES = {"test", "X_test", "y_test"}
-TRAINERS = {"train_model", "distill", "fit", "train_students", "sweep_T_alpha", "distill_with_hint",
-            "get_student", "get_teacher", "split_validation"}
+PACKAGE = ROOT / "distill_helpers"
+
+
+def _called(fn) -> set[str]:
+    return {n.func.attr if isinstance(n.func, ast.Attribute) else getattr(n.func, "id", "")
+            for n in ast.walk(fn) if isinstance(n, ast.Call)}
+
+
+def package_trainers(package: Path = PACKAGE) -> set[str]:
+    """The public functions of the package that train: those that reach `room.refuse_training`.
+
+    Every function that backpropagates calls `refuse_training` (tests/test_room.py checks it), so a
+    function trains exactly when its calls lead there. The call graph is read from the source by name
+    (functions and methods, any module outside exercises/), so a new trainer joins the list by itself.
+    """
+    defs: dict[str, list[ast.AST]] = {}
+    for path in package.rglob("*.py"):
+        if "exercises" in path.relative_to(package).parts:
+            continue  # the exercise registry grades answers; it trains nothing the notebooks pass data to
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                defs.setdefault(node.name, []).append(node)
+    reach, grew = {"refuse_training"}, True
+    while grew:
+        new = {name for name, fns in defs.items() if name not in reach and any(_called(f) & reach for f in fns)}
+        reach |= new
+        grew = bool(new)
+    return {name for name in reach - {"refuse_training"} if not name.startswith("_")}
+
+
+# every trainer, plus the function that chooses the validation set (a test-set value there steers it too)
+TRAINERS = package_trainers() | {"split_validation"}
 SELECTORS = {"min", "max", "sorted"}
 SELECTOR_METHODS = {"argmin", "idxmin", "idxmax"}  # argsort picks digits to show, not a model
 
@@ -204,8 +245,58 @@ def test_scanner_catches_selection_on_test_and_passes_honest_code():
         assert scan_for_test_selection(cells), cells
 
 
-@pytest.mark.parametrize("src", sorted((ROOT / "notebooks" / "src").glob("*.nb.txt")), ids=lambda p: p.name)
-def test_no_notebook_selects_by_a_test_metric(src):
+NOTEBOOK_SOURCES = sorted((ROOT / "notebooks" / "src").glob("*.nb.txt"))
+
+
+def _code_cells(src: Path) -> list[str]:
     from build_notebooks import parse
-    cells = [text for kind, text in parse(src.read_text()) if kind == "code"]
-    assert scan_for_test_selection(cells) == []
+    return [text for kind, text in parse(src.read_text()) if kind == "code"]
+
+
+def _notebook_calls() -> set[str]:
+    """The names of every function any notebook calls (plain or as an attribute: dh.distill, lm.train_lm)."""
+    names = set()
+    for src in NOTEBOOK_SOURCES:
+        for cell in _code_cells(src):
+            code = "\n".join(line for line in cell.splitlines() if not line.lstrip().startswith(("%", "!")))
+            names |= {_call_name(n) for n in ast.walk(ast.parse(code)) if isinstance(n, ast.Call)}
+    return names
+
+
+def test_the_trainer_list_is_read_from_the_package():
+    # the trainers the notebooks use, among them those a hand-kept list once missed (05, 06 and 08's)
+    assert {"fit", "train_model", "distill", "get_teacher", "get_student", "distill_with_hint",
+            "distill_students", "train_grid", "train_lm", "get_lm_student", "get_lm_teacher"} <= TRAINERS
+    assert not {"predict_logits", "accuracy", "kd_loss", "load_splits", "build_model"} & TRAINERS
+
+
+def test_the_derivation_finds_a_new_trainer_through_its_calls(tmp_path):
+    """A public function that trains through a private helper is found; one that does not train is not."""
+    pkg = tmp_path / "pkg"
+    pkg.mkdir()
+    (pkg / "room.py").write_text("def refuse_training(what):\n    pass\n")
+    (pkg / "loop.py").write_text("def fit(m, d):\n    refuse_training('fit')\n\n"
+                                 "def _helper(m, d):\n    return fit(m, d)\n\n"
+                                 "def new_method(m, d, val):\n    return _helper(m, d)\n\n"
+                                 "def score(m, d):\n    return 0\n")
+    assert package_trainers(pkg) == {"fit", "new_method"}
+
+
+@pytest.mark.parametrize("name", sorted(_notebook_calls() & TRAINERS))
+def test_the_scan_catches_test_data_given_to_each_trainer_the_notebooks_call(name):
+    cheats = [f"out = dh.{name}(student, teacher, train, test)",                 # the test split itself
+              f"h = {name}(student, teacher, train, val=(X_test, y_test))",     # its tensors, by keyword
+              f"picked = X_test[:100]\nres = lm.{name}(model, picked, steps=10)"]  # a value derived from it
+    for cell in cheats:
+        assert any(f"{name}(...) is given test-set data" in p for p in scan_for_test_selection([cell])), cell
+    assert scan_for_test_selection([f"out = dh.{name}(student, teacher, train, val)"]) == []
+
+
+def test_the_notebooks_call_the_trainers_this_scan_knows():
+    called = _notebook_calls() & TRAINERS
+    assert {"distill_students", "train_grid", "get_lm_student"} <= called, called
+
+
+@pytest.mark.parametrize("src", NOTEBOOK_SOURCES, ids=lambda p: p.name)
+def test_no_notebook_selects_by_a_test_metric(src):
+    assert scan_for_test_selection(_code_cells(src)) == []

@@ -15,9 +15,7 @@ The classroom edition's solution for it comes from, in this order:
        ### END SOLUTION
    (the self-study edition drops the block);
 2. the exercise registry, for a check("NN.k", ...) call: `answer_2 = get("NN.k").solution(<the call's
-   context>)`, with the notebook's folded solution for k as a comment above it;
-3. LEGACY_SOLUTIONS below, for old-style checks (check("exercise k: ...", answer, reference)) of notebooks
-   whose exercises are not registered yet.
+   context>)`, with the notebook's folded solution for k as a comment above it.
 
 Two editions come out of one source:
 - notebooks/NN_name.ipynb (self-study): the solution block is removed, the folded <details> solutions
@@ -158,48 +156,15 @@ def _nbgrader(grade_id: str, *, solution=False, grade=False, locked=False, point
     return meta
 
 
-# Old-style exercise cells (reference computed in the cell) of notebooks whose exercises are not in the
-# registry yet: the instructor's solution, keyed "NN.k". Remove an entry once its notebook calls
-# check("NN.k", ...) (the registry's solution is used then).
-LEGACY_SOLUTIONS = {
-    "01.1": "answer_1 = 784 * 800 + 800 + 800 * 800 + 800 + 800 * 10 + 10",
-    "01.2": "_w = t_probs.clone()\n_w[torch.arange(len(y_test)), y_test] = 0  # the true class does not count\n"
-            "answer_2 = (_w > 0.01).any(1).float().mean().item()",
-    "01.3": "answer_3 = False  # distillation compresses; it does not explain",
-    "02.1": "def my_softmax_T(z, T):\n    e = torch.exp((z - z.max(-1, keepdim=True).values) / T)  # no overflow\n"
-            "    return e / e.sum(-1, keepdim=True)",
-    "02.2": "answer_2 = dh.entropy(dh.soft_targets(t_logits[i], 4.0)).item()",
-    "02.3": "answer_3 = 1.0\nwhile dh.softmax_with_temperature(t_logits[i], answer_3).max() >= 0.5:\n"
-            "    answer_3 = round(answer_3 + 0.1, 1)",
-    "03.1": "answer_1 = 0.5 * math.log(0.5 / 0.25) + 0.25 * math.log(0.25 / 0.5) + 0.25 * math.log(0.25 / 0.25)",
-    "03.2": "def my_kd_loss(z, v, y, T, alpha):\n"
-            "    soft = F.kl_div(F.log_softmax(z / T, 1), F.log_softmax(v / T, 1), reduction=\"batchmean\", "
-            "log_target=True)\n    return alpha * T**2 * soft + (1 - alpha) * F.cross_entropy(z, y)",
-    "03.3": "def _soft_grad_norm(T):\n    z = z0.clone().requires_grad_(True)\n"
-            "    dh.kl_divergence(z, v0, T).backward()  # no T² factor here\n    return z.grad.norm().item()\n"
-            "answer_3 = _soft_grad_norm(2) / _soft_grad_norm(20)",
-    "04.1": "answer_1 = (4000 + 64 - 1) // 64  # the last, partial batch is a step too",
-    "04.2": "answer_2 = \"teacher\"",
-    "04.3": "answer_3 = (predict_logits(teacher, X_test).argmax(1) == predict_logits(distilled, X_test).argmax(1))"
-            ".float().mean().item()",
-    "05.1": "answer_1 = 100 * (146 - 74) / (146 - 67)",
-    "05.2": "answer_2 = expected_calibration_error(predict_logits(d0, X_test) / 1.5, y_test, 10)",
-    "05.3": "answer_3 = False  # compare the difference with the seed-to-seed spread first",
-    "06.1": "answer_1 = (before[2], before[2] - before[1])",
-    "06.2": "answer_2 = choose_bias_shift(predict_logits(no3, X_test), y_test, 3)",
-    "06.3": "answer_3 = bool(diff > spread)",
-}
 
 PLACEHOLDER = re.compile(r"^(\w+) = None\b")
-CHECK_CALL = re.compile(r"^\s*check(?:_function)?\(\s*[\"'](?:(\d\d\.\d+)|exercise (\d+)\b)", re.MULTILINE)
+CHECK_CALL = re.compile(r"^\s*check\(\s*[\"'](\d\d\.\d+)", re.MULTILINE)
 
 
-def exercise_key(text: str, prefix: str) -> str | None:
-    """'NN.k' for a code cell that checks an exercise (new or old style), else None."""
+def exercise_key(text: str) -> str | None:
+    """'NN.k' for a code cell that checks an exercise (`check("NN.k", ...)`), else None."""
     m = CHECK_CALL.search(text)
-    if not m:
-        return None
-    return m.group(1) or f"{prefix}.{m.group(2)}"
+    return m.group(1) if m else None
 
 
 def _folded_solutions(cells) -> dict[int, str]:
@@ -248,7 +213,7 @@ def exercise_parts(text: str, key: str, folded: dict[int, str]) -> tuple[str, st
     if n == 0:
         raise SourceError(f"exercise {key}: the cell must start with its placeholder ('answer_1 = None'):\n{text}")
     var = PLACEHOLDER.match(lines[0]).group(1)
-    solution = _registry_solution(text, key, var) or LEGACY_SOLUTIONS.get(key)
+    solution = _registry_solution(text, key, var)
     if solution is None:
         raise SourceError(f"exercise {key} has no solution: register it in distill_helpers/exercises/nb"
                           f"{key[:2]}.py and call check({key!r}, ...), or write a '{BEGIN}' block in the cell")
@@ -274,7 +239,7 @@ def build_classroom(src_path: Path) -> nbformat.NotebookNode:
             text = re.sub(r"^\s*<details>.*?</details>\s*", "", text, flags=re.DOTALL)
             if not text.strip():
                 continue
-        key = exercise_key(text, name[:2]) if kind == "code" else None
+        key = exercise_key(text) if kind == "code" else None
         slide = slide_type(kind, text, explicit)
         if key is None:
             cell = nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
@@ -298,9 +263,8 @@ def build_classroom(src_path: Path) -> nbformat.NotebookNode:
 
 def exercise_cells(src_path: Path) -> list[tuple[str, str]]:
     """(key, cell text) for each code cell of a source that checks an exercise."""
-    prefix = src_path.name[:2]
-    return [(exercise_key(text, prefix), text) for kind, text, _ in parse_cells(src_path.read_text())
-            if kind == "code" and exercise_key(text, prefix)]
+    return [(exercise_key(text), text) for kind, text, _ in parse_cells(src_path.read_text())
+            if kind == "code" and exercise_key(text)]
 
 
 def write_classroom(src_path: Path) -> Path | None:

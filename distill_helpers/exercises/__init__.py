@@ -38,7 +38,7 @@ from typing import Any, Callable
 
 import torch
 
-__all__ = ["Exercise", "register", "check", "get", "all_exercises", "check_function"]
+__all__ = ["Exercise", "register", "check", "get", "all_exercises"]
 
 KINDS = ("exact", "number", "function")
 
@@ -173,19 +173,12 @@ def _graded(ex_name: str, ok: bool) -> bool:
     return ok
 
 
-def check(key: str, answer, *legacy_reference, rtol: float | None = None, atol: float | None = None,
-          **context) -> bool:
+def check(key: str, answer, *, rtol: float | None = None, atol: float | None = None, **context) -> bool:
     """Say whether `answer` to exercise `key` is right (prints a verdict, returns True or False).
 
     `context` holds the notebook values the exercise is about (for example ``t_probs=t_probs``).
     The reference answer is computed inside the package and never printed.
-    (Old style, for notebooks not yet converted: ``check(name, answer, reference, rtol=, atol=)``.)
     """
-    if legacy_reference:
-        if len(legacy_reference) != 1 or context:
-            raise TypeError("old-style check takes (name, answer, reference); register the exercise instead")
-        return _legacy_check(key, answer, legacy_reference[0], 1e-4 if rtol is None else rtol,
-                             1e-6 if atol is None else atol)
     ex = get(key)
     name = f"exercise {ex.key} ({ex.title})"
     missing = [n for n in ex.context if n not in context]
@@ -217,24 +210,4 @@ def _check_fn(fn, reference: Callable, inputs: list[tuple], rtol: float, atol: f
         if not ok:
             return False, f"wrong result on test input {i + 1} of {len(inputs)}" + (f" ({why})" if why else "")
     return True, ""
-
-
-# ------------------------------------------------ old style: the reference computed in the notebook cell
-
-def _legacy_check(name: str, answer, reference, rtol: float, atol: float) -> bool:
-    if answer is None or answer is ...:
-        print(f"[ ] {name}: not answered yet: replace the placeholder with your answer and rerun the cell")
-        return _graded(name, False)
-    if isinstance(reference, (bool, str)):
-        return _verdict(name, answer == reference)
-    return _verdict(name, *_close(answer, reference, rtol, atol))
-
-
-def check_function(name: str, fn: Callable, reference: Callable, inputs: list[tuple], rtol: float = 1e-4,
-                   atol: float = 1e-6) -> bool:
-    """Old style: call `fn` and `reference` on each argument tuple in `inputs` and compare quietly."""
-    if fn is None:
-        print(f"[ ] {name}: not answered yet: write the function and rerun the cell")
-        return _graded(name, False)
-    return _verdict(name, *_check_fn(fn, reference, inputs, rtol, atol))
 
