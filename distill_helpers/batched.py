@@ -226,7 +226,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     Returns one history per student, shaped like `distill`'s (train_loss, train_acc, val_acc, val_loss per
     epoch; time_s is the time of the whole batch's epoch).
     """
-    from .room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+    from .room import check_live_deadline, refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
     refuse_training(f"distill_students ({len(students)} students, {epochs} epochs)")
     K = len(students)
     seeds = [check_int(s, "a seed", 0) for s in seeds]
@@ -288,6 +288,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
         bar = tqdm(total=epochs, desc=desc or f"{K} students", unit="epoch", leave=True)
     step = 0
     for epoch in range(1, epochs + 1):
+        check_live_deadline()  # a live demonstration past its limit stops here (room.py)
         t0 = time.perf_counter()
         perms = torch.stack([torch.randperm(n, generator=g) for g in gens])  # (G, n): each group's order
         # labels and teacher logits in each group's order, once per epoch: a batch is then a slice

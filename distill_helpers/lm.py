@@ -19,7 +19,7 @@ from torch import nn
 from . import models as _models
 from .checks import check_int, check_training_settings
 from .losses import check_kd_temperature, check_temperature, kd_loss
-from .room import refuse_training
+from .room import check_live_deadline, refuse_training
 from .train import cached_model, resolve_device, set_seed
 
 __all__ = ["bimodal_density", "gaussian_density", "kl_on_grid", "fit_gaussian", "kl_fits_state",
@@ -613,6 +613,7 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
         raise ValueError(f"warm_start is the fraction of steps before on-policy sampling starts, in [0, 1); got {warm_start}")
     first_onpolicy = int(warm_start * steps) if method == "onpolicy" else steps
     for step in range(steps):
+        check_live_deadline()  # a live demonstration past its limit stops here (room.py); a clock read
         phase = "onpolicy" if step >= first_onpolicy else ("word" if method == "onpolicy" else method)
         if phase == "onpolicy":
             if (step - first_onpolicy) % refresh == 0:  # the student writes `refresh` batches; the teacher scores them once
