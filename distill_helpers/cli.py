@@ -10,7 +10,6 @@ import argparse
 import dataclasses
 import errno
 import json
-import math
 import os
 import platform
 import shutil
@@ -25,7 +24,7 @@ import torch
 from .checkpoints import save_model
 from .data import DATASETS, load_dataset
 from .evaluate import evaluate_model, predict_logits
-from .checks import check_int
+from .checks import check_int, check_training_settings
 from .losses import check_alpha, check_kd_temperature
 from .paper import PAPER_MNIST_ERRORS
 from .recipes import RECIPES
@@ -70,9 +69,11 @@ def _int_at_least(minimum: int, why: str = ""):
     return check
 
 
-def _finite_positive(value, option):
-    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-        raise UsageError(f"{option} must be a finite number > 0, got {value!r}")
+def _learning_rate(value, option):
+    try:
+        check_training_settings(0, value, 1)  # the library's own check of lr, as fit() applies it
+    except ValueError as e:
+        raise UsageError(f"{option}: {e}") from None
 
 
 def _temperature(value, option):
@@ -141,7 +142,7 @@ def _out(value, option):
 CHECKS = {
     "seeds": _int_at_least(1), "epochs": _int_at_least(1, " (epochs for each student)"),
     "teacher_epochs": _int_at_least(1, " (epochs for the teacher)"), "batch_size": _int_at_least(1),
-    "lr": _finite_positive, "T": _temperature, "alpha": _alpha, "hidden": _hidden, "device": _device,
+    "lr": _learning_rate, "T": _temperature, "alpha": _alpha, "hidden": _hidden, "device": _device,
     "root": _root, "out": _out,
 }
 
@@ -157,7 +158,7 @@ def validate_args(args: argparse.Namespace) -> None:
 
 def _parser() -> argparse.ArgumentParser:
     p = _Parser(prog="python -m distill_helpers", epilog=EXIT_STATUS,
-                                description="Knowledge-distillation helpers for the notebook series.")
+                description="Knowledge-distillation helpers for the notebook series.")
     sub = p.add_subparsers(dest="command", required=True)
     r = sub.add_parser("replicate", formatter_class=_DefaultsFormatter, epilog=EXIT_STATUS,
                        help="train a teacher, a scratch student and a distilled student; print the table",
