@@ -27,10 +27,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from .data import HeldOutTest, as_tensors
-from .losses import check_alpha, check_temperature
+from .checks import check_dataset, check_int, check_training_settings
+from .losses import check_alpha, check_kd_temperature
 from .models import MLP, build_model, student_config
 
-__all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_stacked", "kd_terms"]
+__all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_stacked", "kd_terms", "check_inputs"]
 
 
 def make_students(hidden: Sequence[int], seeds: Sequence[int], in_shape=(1, 28, 28), num_classes: int = 10) -> list[MLP]:
@@ -145,7 +146,7 @@ def predict_logits_stacked(students: Sequence[MLP], X: torch.Tensor, batch_size:
 
 
 def kd_terms(z: torch.Tensor, teacher: torch.Tensor | None, y: torch.Tensor, T: torch.Tensor,
-             soft_w: torch.Tensor, hard_w: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+             soft_w: torch.Tensor, hard_w: torch.Tensor, *, precise: bool = False) -> tuple[torch.Tensor, torch.Tensor]:
     """Per-student distillation losses of a batch, summed over the batch, and their gradient: one pass, no graph.
 
     Student, teacher, labels, as everywhere. Classes run along dimension -2 and the batch along -1. z: student
@@ -157,6 +158,10 @@ def kd_terms(z: torch.Tensor, teacher: torch.Tensor | None, y: torch.Tensor, T: 
         d loss / d z = soft_w / T * (q_T - p_T) + hard_w * (q_1 - onehot(y)).
     Divide both by the batch size for the batch means `kd_loss` gives. Checked against finite differences
     and against autograd through `kd_loss` (a second formulation) in tests/test_batched.py.
+    precise=True computes the soft term in float64, as `kd_loss` does above T = 100: KL(p_T || q_T) shrinks
+    as 1/T^2 while float32 rounds log p_T and log q_T to about 1e-7 each, so at T = 5000 the float32 KL is
+    mostly rounding error, times T^2 = 2.5e7 (a training loss that came out negative). The caller decides
+    once, from its temperatures, so that no batch needs a host synchronisation to decide.
     """
     log_q1 = F.log_softmax(z, -2)
     label = y.unsqueeze(-2).expand(*z.shape[:-2], 1, z.shape[-1])
@@ -164,24 +169,46 @@ def kd_terms(z: torch.Tensor, teacher: torch.Tensor | None, y: torch.Tensor, T: 
     grad = log_q1.exp_().scatter_(-2, label, -1.0, reduce="add").mul_(hard_w[..., None, None])
     if teacher is None:
         return nll.mul_(hard_w).neg_(), grad
-    log_p, log_q = F.log_softmax(teacher / T, -2), F.log_softmax(z / T, -2)
+    zs, ts, Ts = (z.double(), teacher.double(), T.double()) if precise else (z, teacher, T)
+    log_p, log_q = F.log_softmax(ts / Ts, -2), F.log_softmax(zs / Ts, -2)
     p = log_p.exp()
-    kl = (log_p - log_q).mul_(p).sum((-2, -1))
-    grad.addcmul_(log_q.exp_().sub_(p), soft_w[..., None, None] / T)
-    return torch.addcmul(kl.mul_(soft_w), nll, hard_w, value=-1), grad
+    kl = (log_p - log_q).mul_(p).sum((-2, -1)).mul_(soft_w).to(nll.dtype)
+    grad.addcmul_(log_q.exp_().sub_(p).to(grad.dtype), soft_w[..., None, None] / T)
+    return torch.addcmul(kl, nll, hard_w, value=-1), grad
 
 
 def _per_student(value, K: int, name: str, check) -> torch.Tensor:
     vals = list(value) if isinstance(value, (list, tuple, torch.Tensor)) else [value] * K
     if len(vals) != K:
         raise ValueError(f"{name} has {len(vals)} values but there are {K} students: give one value or one per student")
-    return torch.tensor([check(float(v)) for v in vals], dtype=torch.float32)
+    return torch.tensor([check(v) for v in vals], dtype=torch.float32)  # each check refuses bools itself
 
 
-def _check_lr(lr: float) -> float:
-    if not lr > 0 or not math.isfinite(lr):
-        raise ValueError(f"lr must be a positive number, got {lr}")
-    return lr
+def _check_lr(lr) -> float:
+    """lr as a float: a finite number > 0 (a bool refused, as by check_training_settings)."""
+    return check_training_settings(0, lr, 1)[1]
+
+
+def check_inputs(students: Sequence[MLP], X: torch.Tensor, y: torch.Tensor, val,
+                 teacher_logits: torch.Tensor | None) -> None:
+    """The data `kd_loss` and `fit` would refuse, refused once before any batch (never a scan per batch):
+    images that are not float, hold NaN or look like 0-255 values, labels out of range, teacher logits of
+    the wrong shape, not float, or not finite."""
+    check_dataset(X, y, students[0])
+    if val is not None:
+        check_dataset(*as_tensors(val), students[0], what="validation set")
+    if teacher_logits is None:
+        return
+    C = int(students[0].config["num_classes"])
+    if not isinstance(teacher_logits, torch.Tensor) or teacher_logits.dim() != 2 or teacher_logits.shape != (len(X), C):
+        raise ValueError(f"teacher_logits must be a tensor of shape (training rows, classes) = ({len(X)}, {C}), got "
+                         f"{tuple(getattr(teacher_logits, 'shape', ()))}: pass predict_logits(teacher, X) for the "
+                         f"same rows, in the same order")
+    if not teacher_logits.is_floating_point():
+        raise ValueError(f"teacher_logits must be floating point, got {teacher_logits.dtype}: use .float()")
+    if not bool(torch.isfinite(teacher_logits).all()):
+        raise ValueError("teacher_logits contain NaN or inf: the teacher has diverged or was fed NaN inputs; "
+                         "recompute them with predict_logits(teacher, X) from a working teacher")
 
 
 def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, val=None, *, seeds: Sequence[int],
@@ -199,15 +226,14 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     Returns one history per student, shaped like `distill`'s (train_loss, train_acc, val_acc, val_loss per
     epoch; time_s is the time of the whole batch's epoch).
     """
-    from .room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+    from .room import check_live_deadline, refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
     refuse_training(f"distill_students ({len(students)} students, {epochs} epochs)")
     K = len(students)
-    seeds = [int(s) for s in seeds]
+    seeds = [check_int(s, "a seed", 0) for s in seeds]
     if K == 0 or len(seeds) != K:
         raise ValueError(f"need one seed per student: {K} students, {len(seeds)} seeds")
-    if epochs < 0 or batch_size < 1:
-        raise ValueError(f"need epochs >= 0 and batch_size >= 1, got {epochs} and {batch_size}")
-    Ts = _per_student(T, K, "T", check_temperature)
+    epochs, batch_size = check_int(epochs, "epochs", 0), check_int(batch_size, "batch_size", 1)
+    Ts = _per_student(T, K, "T", check_kd_temperature)
     alphas = _per_student(alpha, K, "alpha", check_alpha)
     lrs = _per_student(lr, K, "lr", _check_lr)
     if isinstance(val, HeldOutTest):
@@ -217,15 +243,14 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
         raise ValueError("a student is also the teacher: distillation needs separate students")
     X, y = as_tensors(train)
     n = len(X)
+    check_inputs(students, X, y, val, teacher_logits)
     needs_teacher = bool((alphas > 0).any())
     if teacher_logits is None and needs_teacher:
         if teacher is None:
             raise ValueError("alpha > 0 needs the teacher or its logits: pass teacher= or teacher_logits=")
         from .evaluate import predict_logits
         teacher_logits = predict_logits(teacher, X)
-    if teacher_logits is not None and teacher_logits.shape[0] != n:
-        raise ValueError(f"teacher_logits has {teacher_logits.shape[0]} rows but the training set has {n}: pass "
-                         f"the teacher's logits for the same rows, in the same order")
+        check_inputs(students, X, y, None, teacher_logits)  # a teacher with NaN weights gives NaN logits
 
     # Students with the same seed share their batch order: one group each, so one wide first layer per group
     # (see StackedMLP). Groups of unequal size fall back to one student per group.
@@ -253,6 +278,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     soft_w = (alphas * Ts * Ts)[order].view(G, M)
     hard_w = (1.0 - alphas)[order].view(G, M)
     use_soft = teacher_logits is not None and bool((alphas > 0).any())
+    precise = bool((Ts > 100).any())  # float64 soft term, decided once (see kd_terms)
     t_cols = teacher_logits.T.contiguous() if use_soft else None  # (classes, n): epochs gather columns
     hists = [{"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [], "time_s": []}
              for _ in range(K)]
@@ -262,6 +288,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
         bar = tqdm(total=epochs, desc=desc or f"{K} students", unit="epoch", leave=True)
     step = 0
     for epoch in range(1, epochs + 1):
+        check_live_deadline()  # a live demonstration past its limit stops here (room.py)
         t0 = time.perf_counter()
         perms = torch.stack([torch.randperm(n, generator=g) for g in gens])  # (G, n): each group's order
         # labels and teacher logits in each group's order, once per epoch: a batch is then a slice
@@ -277,7 +304,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
             z = stacked.forward_features(feats.index_select(0, flat).view(G, B, -1), layers).view(G, M, -1, B)
             with torch.no_grad():
                 losses, grad = kd_terms(z.detach(), t_ep[..., i:i + B] if use_soft else None, y_ep[..., i:i + B],
-                                        T4, soft_w, hard_w)
+                                        T4, soft_w, hard_w, precise=precise)
             for p in params:
                 p.grad = None
             z.backward(grad.div_(B))  # of the batch means; disjoint parameters: each student gets its own gradient

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import errno
 import json
-import math
 import os
 import platform
 import shutil
@@ -25,11 +25,13 @@ from .cache import data_root
 from .checkpoints import save_model
 from .data import DATASETS, load_dataset
 from .evaluate import evaluate_model, predict_logits
-from .losses import KD_MAX_T, check_alpha, check_temperature
+from .checks import check_int, check_training_settings
+from .losses import check_alpha, check_kd_temperature
 from .paper import PAPER_MNIST_ERRORS
 from .recipes import RECIPES
-from .safeio import atomic_write_text, staging_dir
-from .distributed import Context, is_main, launched_by_torchrun, shutdown
+from .safeio import atomic_write_text, current_umask, staging_dir
+from .distributed import Context, check_launch_env, is_main, launched_by_torchrun, shutdown
+from .distributed import ddp_timeout
 from .distributed import current as process_context
 from .devices import describe_device, resolve_device
 from .train import get_student, get_teacher
@@ -43,27 +45,43 @@ class UsageError(Exception):
     """A bad option or path, found before any work started (exit status 2)."""
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a usage error is one `error:` line with the fix, not the 15-line usage block."""
+
+    def error(self, message):
+        self.exit(EXIT_USAGE, f"error: {self.prog}: {message}; see `{self.prog} --help`\n")
+
+
+class _DefaultsFormatter(argparse.ArgumentDefaultsHelpFormatter):
+    """Shows "(default: ...)" after each help text, except where the help already says what None means."""
+
+    def _get_help_string(self, action):
+        return action.help if action.default is None else super()._get_help_string(action)
+
+
 # ---------------------------------------------------------------- option checks, one place for every subcommand
 
 def _int_at_least(minimum: int, why: str = ""):
     def check(value, option):
-        if isinstance(value, bool) or not isinstance(value, int) or value < minimum:
-            raise UsageError(f"{option} must be an integer >= {minimum}{why}, got {value!r}")
+        try:
+            check_int(value, option, minimum)
+        except ValueError as e:
+            raise UsageError(f"{e}{why}") from None
     return check
 
 
-def _finite_positive(value, option):
-    if not (isinstance(value, (int, float)) and math.isfinite(value) and value > 0):
-        raise UsageError(f"{option} must be a finite number > 0, got {value!r}")
+def _learning_rate(value, option):
+    try:
+        check_training_settings(0, value, 1)  # the library's own check of lr, as fit() applies it
+    except ValueError as e:
+        raise UsageError(f"{option}: {e}") from None
 
 
 def _temperature(value, option):
     try:
-        T = check_temperature(value)
+        check_kd_temperature(value)
     except ValueError as e:
         raise UsageError(f"{option}: {e}") from None
-    if T > KD_MAX_T:
-        raise UsageError(f"{option} must be at most {KD_MAX_T:g} (typical values are 2 to 20), got {value!r}")
 
 
 def _alpha(value, option):
@@ -90,11 +108,21 @@ def _writable_folder(value, option, purpose: str):
     folder = Path(value)
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{option} {str(folder)!r} is a file, not a folder: {purpose}")
+    existed = folder.is_dir()
     try:
         folder.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        above = next((a for a in folder.absolute().parents if a.is_dir()), Path("/"))
+        why = "" if e.errno == errno.ENOENT else f" ({e.strerror or e})"  # ENOENT from mkdir: /proc, sysfs
+        raise UsageError(f"{option} {str(folder)!r} cannot be created: the folder {str(above)!r} exists but "
+                         f"refuses new folders{why}: {purpose}") from None
+    try:
         tempfile.TemporaryFile(dir=folder).close()
     except OSError as e:
-        raise UsageError(f"{option} {str(folder)!r} cannot be written ({e.strerror or e}): {purpose}") from None
+        # /proc, a read-only mount or a folder of another user: it exists, but no file can be made in it
+        state = "exists but" if existed else "was created but"
+        why = "" if e.errno == errno.ENOENT else f" ({e.strerror or e})"  # ENOENT: /proc, sysfs
+        raise UsageError(f"{option} {str(folder)!r} {state} no file can be made in it{why}: {purpose}") from None
 
 
 def _root(value, option):
@@ -106,7 +134,7 @@ def _out(value, option):
     out = Path(value)
     if out.exists() and not out.is_dir():
         raise UsageError(f"{option} {str(out)!r} is a file, not a folder: choose a folder for the results")
-    _writable_folder(out.parent if str(out.parent) else Path("."), f"the folder above {option}",
+    _writable_folder(out.parent if str(out.parent) else Path("."), f"{option} {str(out)!r}: its folder",
                      "the results are written beside it first and moved into place at the end; "
                      "choose an --out under a folder you can write to")
 
@@ -115,7 +143,7 @@ def _out(value, option):
 CHECKS = {
     "seeds": _int_at_least(1), "epochs": _int_at_least(1, " (epochs for each student)"),
     "teacher_epochs": _int_at_least(1, " (epochs for the teacher)"), "batch_size": _int_at_least(1),
-    "lr": _finite_positive, "T": _temperature, "alpha": _alpha, "hidden": _hidden, "device": _device,
+    "lr": _learning_rate, "T": _temperature, "alpha": _alpha, "hidden": _hidden, "device": _device,
     "root": _root, "out": _out,
 }
 
@@ -135,10 +163,10 @@ ROOT_HELP = ("data root: datasets in it, trained models and cached experiments i
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="python -m distill_helpers", epilog=EXIT_STATUS,
-                                description="Knowledge-distillation helpers for the notebook series.")
+    p = _Parser(prog="python -m distill_helpers", epilog=EXIT_STATUS,
+                description="Knowledge-distillation helpers for the notebook series.")
     sub = p.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("replicate", formatter_class=argparse.ArgumentDefaultsHelpFormatter, epilog=EXIT_STATUS,
+    r = sub.add_parser("replicate", formatter_class=_DefaultsFormatter, epilog=EXIT_STATUS,
                        help="train a teacher, a scratch student and a distilled student; print the table",
                        description="Hinton et al. (2015), MNIST experiment in miniature: a CNN teacher, an "
                                    "MLP student trained on hard labels, and the same MLP distilled from the "
@@ -226,23 +254,39 @@ def _publish(staged: Path, out: Path, overwrite: bool) -> None:
                 os.link(staged / name, out / name)  # FileExistsError if a file appeared meanwhile
 
 
+def _load(args):
+    """The dataset; a missing one is a usage error whose fix is a command-line option, not a Python call."""
+    try:
+        return load_dataset(args.dataset, args.root, download=args.download)
+    except FileNotFoundError as e:
+        if args.download:
+            raise UsageError(str(e)) from None
+        raise UsageError(f"dataset {args.dataset!r} is not under {args.root!r}: add --download to fetch it once "
+                         f"(needs internet), or use the embedded offline --dataset mnist5k") from None
+    except (NotADirectoryError, PermissionError) as e:
+        raise UsageError(str(e)) from None
+
+
 def replicate(args) -> dict:
     """Train, evaluate and write the results set; raise UsageError before any training if an option is bad."""
+    try:
+        check_launch_env()  # a stray RANK=1 WORLD_SIZE=2 without torchrun: refused, not a silent rank 1
+        ddp_timeout()  # DISTILL_DDP_TIMEOUT_S, read when the group starts: checked now, before any work
+    except ValueError as e:
+        raise UsageError(str(e)) from None
     validate_args(args)
     out = Path(args.out)
     _check_out(out, args.overwrite)
     ctx = process_context(resolve_device(args.device))  # under torchrun: joins the process group
     main_rank = is_main()  # every rank trains; only rank 0 prints and writes
-    try:
-        train, test = load_dataset(args.dataset, args.root, download=args.download)
-    except (FileNotFoundError, NotADirectoryError, PermissionError) as e:
-        raise UsageError(str(e)) from None
+    train, test = _load(args)
     progress = not args.no_progress and main_rank
     if not main_rank:
         return _run(args, train, test, ctx, progress, None)
     print(f"dataset {args.dataset}: {len(train)} train / {len(test)} test, device {describe_device(ctx.device)}"
           + (f", {ctx.world} processes, backend {ctx.backend}" if ctx.active else ""), flush=True)
     staged = staging_dir(out)  # the new set is written here and moved into --out only when complete
+    os.chmod(staged, 0o777 & ~current_umask())  # a new --out gets the usual mode (mkdtemp makes it 0700)
     try:
         results = _run(args, train, test, ctx, progress, staged)
         _publish(staged, out, args.overwrite)
@@ -327,6 +371,22 @@ INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its r
                           "to train the rest"}
 
 
+def _usage_error(e: UsageError) -> None:
+    """Print a usage error once: every rank under torchrun finds the same one, rank 0 alone says it.
+
+    The other ranks wait a moment before they exit, so that torchrun, which stops every process as soon as
+    one fails, does not stop rank 0 before its line is out. torchrun then adds its own failure summary.
+    """
+    if launched_by_torchrun() and os.environ.get("RANK") != "0":
+        time.sleep(USAGE_GRACE_S)
+        return
+    print(f"error: {e}", file=sys.stderr, flush=True)
+
+
+#: Seconds a rank other than 0 waits before exiting on a usage error under torchrun (see _usage_error).
+USAGE_GRACE_S = 3.0
+
+
 def main(argv=None) -> int:
     args = _parser().parse_args(argv)  # unknown options and non-numbers: argparse's usage error, status 2
     if args.command in COMMANDS and not hasattr(args, "root"):
@@ -336,7 +396,7 @@ def main(argv=None) -> int:
         if isinstance(result, int):
             return result
     except UsageError as e:
-        print(f"error: {e}", file=sys.stderr)
+        _usage_error(e)
         return EXIT_USAGE
     except KeyboardInterrupt:
         kept = INTERRUPTED.get(args.command, "nothing was changed").format(**vars(args))
@@ -344,10 +404,12 @@ def main(argv=None) -> int:
         print(f"{chr(10) if bar_line else ''}interrupted: {kept}", file=sys.stderr)
         return EXIT_INTERRUPTED
     except (OSError, ValueError, RuntimeError, ImportError) as e:
-        # a full disk, a diverged run, no CUDA: one clear line, not a traceback (naming the rank under torchrun)
+        # a full disk, a diverged run, no CUDA: one clear line, not a traceback (naming the rank under torchrun);
+        # a native torch message may carry a C++ backtrace after its first line
         where = (f" (rank {os.environ['RANK']} of {os.environ['WORLD_SIZE']})"
                  if launched_by_torchrun() else "")
-        print(f"error{where}: {e}", file=sys.stderr)
+        first = (str(e).strip().splitlines() or [type(e).__name__])[0]
+        print(f"error{where}: {first}", file=sys.stderr)
         return EXIT_FAILURE
     finally:
         shutdown()

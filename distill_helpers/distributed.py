@@ -14,10 +14,12 @@ How a run splits the work (see notebook 07):
 """
 from __future__ import annotations
 
+import math
 import os
 import subprocess
 import sys
-from contextlib import nullcontext
+import tempfile
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +29,7 @@ from torch import nn
 
 __all__ = ["Context", "SINGLE", "launched_by_torchrun", "current", "is_main", "shutdown", "DEFAULT_TIMEOUT_S",
            "shard_slices", "epoch_order", "PositionLookup", "check_teacher_logits", "MisalignedLogitsError",
-           "torchrun_command"]
+           "torchrun_command", "check_launch_env", "TIMEOUT_ENV", "ddp_timeout"]
 
 #: Seconds a collective (or the start-up rendezvous) may wait before the run fails instead of hanging.
 DEFAULT_TIMEOUT_S = 300
@@ -98,8 +100,81 @@ class Context:
 SINGLE = Context()
 
 
-def _timeout() -> timedelta:
-    return timedelta(seconds=float(os.environ.get("DISTILL_DDP_TIMEOUT_S", DEFAULT_TIMEOUT_S)))
+#: The environment variable that sets the collective and rendezvous timeout, in seconds.
+TIMEOUT_ENV = "DISTILL_DDP_TIMEOUT_S"
+
+
+def ddp_timeout() -> timedelta:
+    """The timeout of the process group, read from DISTILL_DDP_TIMEOUT_S: a finite number of seconds > 0."""
+    raw = os.environ.get(TIMEOUT_ENV)
+    if raw is None:
+        return timedelta(seconds=DEFAULT_TIMEOUT_S)
+    try:
+        seconds = float(raw)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise ValueError(f"{TIMEOUT_ENV}={raw!r} is not a number of seconds > 0: set it to, for example, "
+                         f"{TIMEOUT_ENV}=60, or unset it for the default of {DEFAULT_TIMEOUT_S} s")
+    return timedelta(seconds=seconds)
+
+
+def check_launch_env() -> None:
+    """Refuse a half-set launcher environment before any work, instead of training as a silent non-zero rank.
+
+    torchrun sets RANK, WORLD_SIZE and MASTER_ADDR together. RANK or WORLD_SIZE left over in a shell
+    without MASTER_ADDR used to make a plain process believe it was rank 1 of 2: it trained everything,
+    printed nothing and wrote nothing. Stray values that change nothing (RANK=0, WORLD_SIZE=1) are let through.
+    """
+    found = {k: os.environ[k] for k in ("RANK", "WORLD_SIZE") if k in os.environ}
+    for k, v in found.items():
+        try:
+            int(v)
+        except ValueError:
+            raise ValueError(f"the environment variable {k}={v!r} is not an integer: torchrun sets it; unset "
+                             f"{k} to run as one process") from None
+    if launched_by_torchrun():
+        rank, world = int(found["RANK"]), int(found["WORLD_SIZE"])
+        if not 0 <= rank < world:
+            raise ValueError(f"RANK={rank} with WORLD_SIZE={world}: a rank must lie in 0..WORLD_SIZE-1; start the "
+                             f"processes with torchrun --nproc_per_node=N instead of setting these by hand")
+        return
+    if found.get("RANK", "0").strip() in ("0", "") and found.get("WORLD_SIZE", "1").strip() in ("1", ""):
+        return
+    setting = " ".join(f"{k}={v}" for k, v in found.items())
+    missing = [k for k in ("RANK", "WORLD_SIZE", "MASTER_ADDR") if k not in os.environ]
+    raise ValueError(f"{setting} is set but {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not, so "
+                     f"this is not a torchrun process: start the run with torchrun --nproc_per_node=N, or unset "
+                     f"{' and '.join(found)} to run as one process")
+
+
+@contextmanager
+def _quiet_native_stderr():
+    """Hold back what C++ writes to stderr during the rendezvous; replay it if the rendezvous succeeds.
+
+    A rank whose peers never come logs each retry with a 40-frame C++ backtrace; the error raised after
+    the timeout says everything that is needed in one line.
+    """
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (OSError, ValueError):  # no real file descriptor 2 (an embedded interpreter): nothing to hide
+        yield
+        return
+    with tempfile.TemporaryFile() as held:
+        os.dup2(held.fileno(), 2)
+        ok = False
+        try:
+            yield
+            ok = True
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+            if ok:
+                held.seek(0)
+                text = held.read()
+                if text:
+                    os.write(2, text)
 
 
 def current(device: str | torch.device = "cpu") -> Context:
@@ -109,6 +184,8 @@ def current(device: str | torch.device = "cpu") -> Context:
     """
     device = torch.device(device)
     import torch.distributed as dist
+    if not (dist.is_available() and dist.is_initialized()):
+        check_launch_env()
     if not (dist.is_available() and (dist.is_initialized() or launched_by_torchrun())):
         return Context(device=device)
     if device.type == "cuda":
@@ -116,11 +193,27 @@ def current(device: str | torch.device = "cpu") -> Context:
         torch.cuda.set_device(device)
     if not dist.is_initialized():
         backend = "nccl" if device.type == "cuda" else "gloo"
-        dist.init_process_group(backend, timeout=_timeout())
+        timeout = ddp_timeout()
+        try:
+            with _quiet_native_stderr():
+                dist.init_process_group(backend, timeout=timeout)
+        except dist.DistError as e:
+            raise _rendezvous_error(e, timeout) from None
     elif dist.get_backend() == "nccl" and device.type != "cuda":
         raise RuntimeError("the process group uses nccl (CUDA only) but training was asked on "
                            f"{device}: start it with device='cuda' or init the group with gloo")
     return Context(rank=dist.get_rank(), world=dist.get_world_size(), device=device, backend=dist.get_backend())
+
+
+def _rendezvous_error(e: Exception, timeout: timedelta) -> RuntimeError:
+    """One line for a rank that could not meet its peers (the native message, without its backtrace)."""
+    first = (str(e).strip().splitlines() or [type(e).__name__])[0].rstrip(".")
+    env = os.environ
+    return RuntimeError(
+        f"could not meet the other {int(env.get('WORLD_SIZE', '2')) - 1} process(es) at "
+        f"{env.get('MASTER_ADDR')}:{env.get('MASTER_PORT', '?')} within {timeout.total_seconds():g} s ({first}): "
+        f"start all of them together with torchrun --nproc_per_node={env.get('WORLD_SIZE')}, or unset RANK, "
+        f"WORLD_SIZE and MASTER_ADDR to run as one process ({TIMEOUT_ENV} sets the wait)")
 
 
 def is_main() -> bool:
@@ -128,7 +221,8 @@ def is_main() -> bool:
     import torch.distributed as dist
     if dist.is_available() and dist.is_initialized():
         return dist.get_rank() == 0
-    return int(os.environ.get("RANK", "0")) == 0
+    # before the group starts, only a torchrun process has a rank; a stray RANK in a plain shell does not count
+    return not launched_by_torchrun() or int(os.environ["RANK"]) == 0
 
 
 def shutdown() -> None:

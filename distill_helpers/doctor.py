@@ -12,6 +12,11 @@ __all__ = ["read_pins", "checks", "doctor"]
 
 REPO = Path(__file__).resolve().parents[1]
 OK, WARN, FAIL = "ok", "warn", "FAIL"
+#: The fix for a CUDA build of torch on a machine without a GPU (requirements-cpu.txt; needs internet).
+CPU_BUILD_FIX = ("on a machine without an NVIDIA GPU the CPU build is enough and about 3 GB smaller: "
+                 "pip uninstall -y torch torchvision && pip install -r requirements-cpu.txt "
+                 "(PyTorch's CPU index, needs internet); then `pip list | grep nvidia-` shows the NVIDIA "
+                 "packages left behind to uninstall")
 
 
 def read_pins(path: str | Path = REPO / "requirements.txt") -> dict[str, str]:
@@ -64,9 +69,9 @@ def checks(root: str | Path | None = None, pins: dict[str, str] | None = None) -
         note = "" if dev.type != "cpu" else ("no GPU found: everything runs on the CPU (fine for the series); "
                                              "a CUDA GPU or Apple's MPS is picked up by device='auto'")
         rows.append((OK, "device (auto)", describe_device(dev), note))
-        if torch.version.cuda and not torch.cuda.is_available():
-            rows.append((OK, "torch build", f"CUDA {torch.version.cuda} build, no GPU visible",
-                         "on a CPU-only machine the CPU wheel is much smaller: see the README's set-up"))
+        if torch.version.cuda and not torch.cuda.is_available():  # works, but 3 GB of NVIDIA libraries for nothing
+            rows.append((WARN, "torch build", f"CUDA {torch.version.cuda} build ({torch.__version__}), no GPU visible",
+                         CPU_BUILD_FIX))
     except ImportError:
         pass
     from .cache import resolve_root

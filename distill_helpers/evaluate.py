@@ -133,6 +133,11 @@ def calibration_bins(logits: torch.Tensor, y: torch.Tensor, n_bins: int = 10) ->
     _matched(logits, y)
     if logits.dim() != 2:
         raise ValueError(f"calibration needs logits of shape (batch, classes), got {tuple(logits.shape)}")
+    if isinstance(n_bins, bool) or not isinstance(n_bins, int) or n_bins < 1:
+        raise ValueError(f"n_bins must be an integer >= 1 such as 10, got {n_bins!r}")
+    if not bool(torch.isfinite(logits).all()):
+        raise ValueError("the logits contain NaN or inf, so no confidence can be computed: the model has diverged "
+                         "or was fed NaN inputs; check the model and the data before measuring calibration")
     probs = softmax_with_temperature(logits.double(), 1.0)
     conf, pred = probs.max(1)
     correct = (pred == y).double()

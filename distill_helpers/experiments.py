@@ -18,7 +18,8 @@ from .batched import distill_students, make_students, predict_logits_stacked
 from .cache import VERSIONS, cached, payload_codec, teacher_identity
 from .checkpoints import digest
 from .data import HeldOutTest, as_tensors
-from .losses import check_alpha, check_temperature
+from .checks import check_dataset, check_training_settings
+from .losses import check_alpha, check_kd_temperature
 from .models import MLP
 
 __all__ = ["Grid", "train_grid"]
@@ -64,8 +65,8 @@ def _settings(settings: Sequence[dict], lr: float) -> list[dict]:
         unknown = set(s) - {"T", "alpha", "lr"}
         if unknown:
             raise ValueError(f"a setting takes the keys T, alpha and lr, got {sorted(unknown)}")
-        out.append({"T": check_temperature(s.get("T", 1.0)), "alpha": check_alpha(s.get("alpha", 0.0)),
-                    "lr": float(s.get("lr", lr))})
+        out.append({"T": check_kd_temperature(s.get("T", 1.0)), "alpha": check_alpha(s.get("alpha", 0.0)),
+                    "lr": check_training_settings(0, s.get("lr", lr), 1)[1]})
     return out
 
 
@@ -104,6 +105,8 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
         raise ValueError("need at least one setting and one seed")
     X, _ = as_tensors(train)
     X_val, y_val = as_tensors(val)
+    check_dataset(*as_tensors(train), teacher)  # bad data refused before the cache is read or anything trains
+    check_dataset(X_val, y_val, teacher, what="validation set")
     num_classes = int(teacher.config["num_classes"]) if teacher is not None else int(as_tensors(train)[1].max()) + 1
     config = {"teacher": _grid_teacher(teacher, teacher_logits), "data": data_tag, "n_train": len(X),
               "n_val": len(X_val), "hidden": list(hidden), "settings": settings, "seeds": seeds, "epochs": epochs,

@@ -17,14 +17,15 @@ import torch.nn.functional as F
 from torch import nn
 
 from .cache import teacher_identity
+from .checks import check_int, check_training_settings
+from .losses import check_kd_temperature, check_temperature, kd_loss
 from .models import register_arch
-from .losses import check_temperature, kd_loss
-from .room import refuse_training
+from .room import check_live_deadline, refuse_training
 from .train import cached_model, resolve_device, set_seed
 
 __all__ = ["bimodal_density", "gaussian_density", "kl_on_grid", "fit_gaussian", "kl_fits_state",
            "ToyLanguage", "TOY_GRAMMAR", "CharTransformer", "lm_config", "generate", "decode",
-           "reverse_kl", "topk_from_logits", "topk_kd_loss", "lm_loss", "train_lm", "evaluate_lm",
+           "reverse_kl", "topk_from_logits", "topk_kd_loss", "lm_loss", "train_lm", "evaluate_lm", "check_tokens",
            "get_lm_teacher", "get_lm_student", "teacher_corpus", "teacher_lm_logits", "lm_data", "sample_stats", "METHODS", "LN2"]
 
 LN2 = math.log(2.0)
@@ -452,8 +453,22 @@ def generate(model: CharTransformer, n: int, *, seed: int = 0, temperature: floa
 # ---------------------------------------------------------------- 4. losses
 
 
+def _check_same_shape(student_logits, teacher_logits, teacher_name: str = "teacher_logits") -> None:
+    """Two logit tensors of one shape (..., vocab): no silent broadcast of a (1, V) teacher over (6, V) rows."""
+    for name, t in (("student_logits", student_logits), (teacher_name, teacher_logits)):
+        if not isinstance(t, torch.Tensor) or t.dim() < 1 or not t.is_floating_point():
+            raise ValueError(f"{name} must be a floating-point tensor of shape (..., vocab), got "
+                             f"{getattr(t, 'dtype', type(t).__name__)} {tuple(getattr(t, 'shape', ()))}")
+    if student_logits.shape[:-1] != teacher_logits.shape[:-1] or (
+            teacher_name == "teacher_logits" and student_logits.shape != teacher_logits.shape):
+        raise ValueError(f"student_logits {tuple(student_logits.shape)} and {teacher_name} "
+                         f"{tuple(teacher_logits.shape)} must describe the same positions (same shape, vocab "
+                         f"last): are both models fed the same batch, and built for the same vocabulary?")
+
+
 def reverse_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor) -> torch.Tensor:
     """Row mean of KL(q_student || p_teacher) = sum_v q_v (log q_v - log p_v); gradient flows through q."""
+    _check_same_shape(student_logits, teacher_logits)
     log_q = F.log_softmax(student_logits, -1)
     log_p = F.log_softmax(teacher_logits.detach().to(log_q.dtype), -1)
     return (log_q.exp() * (log_q - log_p)).sum(-1).mean()
@@ -477,6 +492,14 @@ def topk_kd_loss(student_logits: torch.Tensor, topk_logprobs: torch.Tensor, topk
     """
     if tail not in ("bucket", "renormalise"):
         raise ValueError(f"tail must be 'bucket' or 'renormalise', got {tail!r}")
+    _check_same_shape(student_logits, topk_logprobs, "topk_logprobs")
+    if not isinstance(topk_ids, torch.Tensor) or topk_ids.shape != topk_logprobs.shape or topk_ids.is_floating_point():
+        raise ValueError(f"topk_ids must be integer token ids of the shape of topk_logprobs "
+                         f"{tuple(topk_logprobs.shape)}, got {tuple(getattr(topk_ids, 'shape', ()))}: pass both "
+                         f"from topk_from_logits(teacher_logits, k)")
+    if topk_logprobs.shape[-1] > student_logits.shape[-1]:
+        raise ValueError(f"k = {topk_logprobs.shape[-1]} top tokens but the student has a vocabulary of "
+                         f"{student_logits.shape[-1]}: k must be at most the vocabulary size")
     log_q = F.log_softmax(student_logits, -1)
     log_q_top = log_q.gather(-1, topk_ids)
     lp = topk_logprobs.to(log_q.dtype)
@@ -494,6 +517,45 @@ def topk_kd_loss(student_logits: torch.Tensor, topk_logprobs: torch.Tensor, topk
 # ---------------------------------------------------------------- 5. training and evaluation
 
 METHODS = ("labels", "word", "seq", "onpolicy", "topk")
+
+
+def check_tokens(tokens, vocab_size: int, context: int | None = None, what: str = "tokens") -> None:
+    """Token ids as `ToyLanguage.encode` makes them: (N, L + 1) int64 in [0, vocab_size), N >= 1, and a real
+    next-character target in every row; raise ValueError naming the fix (not an IndexError or a NaN loss later)."""
+    if not isinstance(tokens, torch.Tensor) or tokens.dim() != 2 or tokens.dtype != torch.long:
+        raise ValueError(f"{what} must be an int64 tensor of shape (sentences, length + 1), as "
+                         f"ToyLanguage.encode makes it; got {getattr(tokens, 'dtype', type(tokens).__name__)} "
+                         f"{tuple(getattr(tokens, 'shape', ()))}")
+    if tokens.shape[0] == 0 or tokens.shape[1] < 2:
+        raise ValueError(f"{what} has shape {tuple(tokens.shape)}: it needs at least one sentence of at least one "
+                         f"character (BOS, then the text)")
+    lo, hi = int(tokens.min()), int(tokens.max())
+    if lo < 0 or hi >= vocab_size:
+        raise ValueError(f"{what} holds token ids from {lo} to {hi}, but the model's vocabulary has {vocab_size} "
+                         f"ids (0 to {vocab_size - 1}): encode the text with the language the model was built for")
+    if context is not None and tokens.shape[1] - 1 > context:
+        raise ValueError(f"{what} has {tokens.shape[1] - 1} input positions but the model's context is {context}: "
+                         f"encode with context={context}")
+    empty = (~target_mask(tokens).any(1)).nonzero().flatten()
+    if len(empty):
+        raise ValueError(f"{len(empty)} row(s) of {what} have no next-character target (row {int(empty[0])} is "
+                         f"empty: BOS then padding): every sentence needs at least one character; drop the empty ones")
+
+
+def _check_train_settings(student, method, tokens, val_tokens, *, steps, batch_size, lr, T, k, refresh) -> None:
+    """Everything train_lm takes, checked before the first step."""
+    check_int(steps, "steps", 1)
+    check_int(batch_size, "batch_size", 1)
+    check_int(refresh, "refresh", 1)
+    check_training_settings(0, lr, 1)
+    check_kd_temperature(T)
+    vocab = student.config["vocab_size"]
+    if method == "topk" and not (isinstance(k, int) and not isinstance(k, bool) and 1 <= k <= vocab):
+        raise ValueError(f"k (the teacher's top tokens kept) must be an integer in 1..{vocab}, got {k!r}")
+    if tokens is not None:
+        check_tokens(tokens, vocab, student.context)
+    if val_tokens is not None:
+        check_tokens(val_tokens, vocab, student.context, "val_tokens")
 
 
 def lm_loss(method: str, *, student_logits, teacher_logits=None, targets, mask, T: float = 1.0, k: int = 5,
@@ -532,6 +594,8 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    _check_train_settings(student, method, tokens, val_tokens, steps=steps, batch_size=batch_size, lr=lr, T=T, k=k,
+                          refresh=refresh)
     refuse_training(f"train_lm ({method}, {steps} steps)")  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
     if method in ("word", "onpolicy", "topk") and teacher is None and (method == "onpolicy" or teacher_logits is None):
         raise ValueError(f"method {method!r} needs a teacher (or, except for 'onpolicy', its teacher_logits)")
@@ -553,6 +617,7 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
         raise ValueError(f"warm_start is the fraction of steps before on-policy sampling starts, in [0, 1); got {warm_start}")
     first_onpolicy = int(warm_start * steps) if method == "onpolicy" else steps
     for step in range(steps):
+        check_live_deadline()  # a live demonstration past its limit stops here (room.py); a clock read
         phase = "onpolicy" if step >= first_onpolicy else ("word" if method == "onpolicy" else method)
         if phase == "onpolicy":
             if (step - first_onpolicy) % refresh == 0:  # the student writes `refresh` batches; the teacher scores them once
@@ -600,6 +665,7 @@ def evaluate_lm(model: CharTransformer, tokens: torch.Tensor, teacher: CharTrans
     bpc = cross-entropy on the text / ln 2; kl_ts = KL(teacher || model); kl_st = KL(model || teacher);
     kl_truth = KL(truth || model) where `truth` holds the exact next-character probabilities.
     """
+    check_tokens(tokens, model.config["vocab_size"], model.context)  # no empty rows: n > 0 below
     model.eval()
     sums = {"bpc": 0.0, "kl_ts": 0.0, "kl_st": 0.0, "kl_truth": 0.0}
     n = 0

@@ -15,7 +15,7 @@ from .recipes import RECIPES
 
 __all__ = ["softmax_with_temperature", "soft_targets", "entropy",
            "kl_divergence", "soft_cross_entropy", "kd_loss", "kd_loss_terms", "logit_matching_loss",
-           "check_temperature", "check_alpha"]
+           "check_temperature", "check_alpha", "check_kd_temperature", "KD_MAX_T"]
 
 
 def _is_bool(x) -> bool:
@@ -147,12 +147,19 @@ def _check_labels(labels, logits) -> None:
 KD_MAX_T = 1e4
 
 
-def kd_loss_terms(student_logits, teacher_logits, labels=None, T: float = RECIPES.distill.T) -> dict[str, torch.Tensor]:
-    """The two unweighted terms: soft = T^2 * KL(teacher_T || student_T), hard = CE(student, labels)."""
+def check_kd_temperature(T) -> float:
+    """`check_temperature`, and at most KD_MAX_T: the temperatures at which T^2 * KL is computed accurately."""
     T = check_temperature(T)
     if T > KD_MAX_T:
-        raise ValueError(f"T={T:g} is too large for the distillation loss (at most {KD_MAX_T:g}): T^2 * KL "
-                         f"loses all precision there. For the high-temperature limit use logit_matching_loss")
+        raise ValueError(f"T={T:g} is too large for the distillation loss (at most {KD_MAX_T:g}; 2 to 20 is "
+                         f"typical): T^2 * KL loses all precision there. For the high-temperature limit use "
+                         f"logit_matching_loss")
+    return T
+
+
+def kd_loss_terms(student_logits, teacher_logits, labels=None, T: float = RECIPES.distill.T) -> dict[str, torch.Tensor]:
+    """The two unweighted terms: soft = T^2 * KL(teacher_T || student_T), hard = CE(student, labels)."""
+    T = check_kd_temperature(T)
     if T > 100 and student_logits.dtype != torch.float64:  # the cancellation in KL needs double precision
         _check_pair(student_logits, teacher_logits)
         soft = (T * T * kl_divergence(student_logits.double(), teacher_logits.double(), T)).to(student_logits.dtype)

@@ -226,8 +226,12 @@ def temperature_explorer(images, *, student_logits=None, teacher_logits, labels=
 def loss_terms_state(*, student_logits, teacher_logits, labels, T: float, alpha: float) -> dict:
     """Weighted soft and hard terms of kd_loss and the norms of their gradients w.r.t. the student logits."""
     T, alpha = check_temperature(T), check_alpha(alpha)
+    if labels is None and alpha != 1.0:  # kd_loss's rule, with its message (not a KeyError for the hard term)
+        raise ValueError(f"labels=None is only allowed with alpha=1 (teacher only); with alpha={alpha} the hard "
+                         f"term needs labels, so pass labels or set alpha=1")
     z = student_logits.detach().double().requires_grad_(True)
     terms = kd_loss_terms(z, teacher_logits.detach().double(), labels, T)
+    terms.setdefault("hard", 0.0 * z.sum())  # alpha = 1 without labels: no hard term, weight 0 anyway
     out = {"T": T, "alpha": alpha}
     for name, weight in (("soft", alpha), ("hard", 1.0 - alpha)):
         term = weight * terms[name]

@@ -201,3 +201,66 @@ def test_kd_terms_equal_autograd_through_the_package_loss(with_teacher):
             ref.backward()
             torch.testing.assert_close(losses[gi, m], ref.detach(), rtol=1e-10, atol=1e-12)
             torch.testing.assert_close(grad[gi, m], zk.grad.T, rtol=1e-10, atol=1e-12)
+
+
+# ---------------------------------------------------------------- issue 24 item 9: what kd_loss refuses, refused here
+
+def test_a_high_temperature_trains_like_distill_with_a_positive_loss(small_data, teacher):
+    # At T = 5000 the float32 KL was mostly rounding error, times T^2: a negative training loss. The soft
+    # term is now computed in float64 there, as kd_loss does; distill() (autograd through kd_loss) is the reference.
+    _assert_equal_to_sequential_runs(small_data, teacher, seeds=[3, 5], Ts=[5000.0, 2.0], alphas=[1.0, 0.9],
+                                     lrs=[1e-3, 1e-3], epochs=2)
+    students = make_students((12, 8), [3], num_classes=3)
+    h = distill_students(students, teacher, small_data, seeds=[3], T=5000.0, alpha=1.0, epochs=2, batch_size=32,
+                         progress=False)
+    assert min(h[0]["train_loss"]) >= 0  # a KL cannot be negative
+
+
+def _bad(small_data):
+    X, y = small_data.tensors
+    nan_X, big_y = X.clone(), y.clone()
+    nan_X[3, 0, 5, 5] = float("nan")
+    big_y[0] = 3  # 3 classes: labels 0..2
+    t_logits = torch.zeros(len(X), 3)
+    nan_t = t_logits.clone()
+    nan_t[7, 1] = float("nan")
+    return [({"T": True}, "boolean"), ({"alpha": False}, "boolean"), ({"T": 1e5}, "too large"),
+            ({"lr": float("inf")}, "lr"), ({"lr": True}, "lr"), ({"epochs": 2.5}, "epochs"),
+            ({"batch_size": 0}, "batch_size"), ({"data": (nan_X, y)}, "NaN"),
+            ({"data": ((X * 255).to(torch.uint8), y)}, "0-255"), ({"data": (X * 255, y)}, "divide by 255"),
+            ({"data": (X, big_y)}, "labels run from 0 to 3"), ({"teacher_logits": nan_t}, "NaN"),
+            ({"teacher_logits": t_logits[:, :2]}, "shape"), ({"val": (nan_X, y)}, "validation set")]
+
+
+def test_bad_settings_and_data_are_refused_before_any_work(small_data, teacher, monkeypatch):
+    import distill_helpers.batched as B
+
+    def no_work(*a, **k):
+        raise AssertionError("training started before the inputs were checked")
+    monkeypatch.setattr(B, "StackedMLP", no_work)
+    for change, message in _bad(small_data):
+        kw = dict(T=4.0, alpha=0.5, lr=1e-3, epochs=1, batch_size=16, teacher_logits=None, val=None,
+                  data=small_data)
+        kw.update(change)
+        data, val = kw.pop("data"), kw.pop("val")
+        with pytest.raises(ValueError, match=message):
+            distill_students(make_students((4,), [0, 1], num_classes=3), teacher, data, val, seeds=[0, 1],
+                             progress=False, **kw)
+
+
+def test_the_grid_refuses_the_same_before_reading_its_cache(small_data, teacher, tmp_path, monkeypatch):
+    from distill_helpers import experiments as E
+    monkeypatch.setattr(E, "distill_students", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
+    X, y = small_data.tensors
+    nan_X = X.clone()
+    nan_X[0, 0, 0, 0] = float("nan")
+    kw = dict(seeds=[0], hidden=(4,), epochs=1, root=tmp_path, progress=False)
+    for settings, data, val, message in (
+            ([{"T": True, "alpha": 0.5}], small_data, small_data, "boolean"),
+            ([{"T": 1e5, "alpha": 0.5}], small_data, small_data, "too large"),
+            ([{"T": 2.0, "alpha": 0.5, "lr": float("inf")}], small_data, small_data, "lr"),
+            ([{"T": 2.0, "alpha": 0.5}], (nan_X, y), small_data, "NaN"),
+            ([{"T": 2.0, "alpha": 0.5}], small_data, ((X * 255).to(torch.uint8), y), "validation set")):
+        with pytest.raises(ValueError, match=message):
+            E.train_grid(teacher, data, val, settings=settings, **kw)
+    assert not (tmp_path / "cache").exists()

@@ -55,7 +55,7 @@ def test_replicate_small_run_writes_loadable_models(tmp_path, capsys, mnist5k, m
 def test_bad_input_gives_one_clear_line(tmp_path, capsys):
     assert main(["replicate", "--dataset", "mnist", "--root", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
     err = capsys.readouterr().err
-    assert err.startswith("error:") and "download=True" in err and "Traceback" not in err
+    assert err.startswith("error:") and "--download" in err and "Traceback" not in err
     assert main(["replicate", "--T", "0", "--out", str(tmp_path / "o2"), "--teacher-epochs", "1", "--epochs", "1",
                  "--seeds", "1", "--no-progress", "--root", str(ROOT / "data")]) == 2
     assert "temperature" in capsys.readouterr().err
@@ -158,3 +158,73 @@ def test_an_oserror_during_the_run_is_one_line_and_the_old_results_stay(tmp_path
     assert err.startswith("error:") and "No space left" in err and err.count("\n") == 1
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["d", "o"]  # the staging folder is gone
+
+
+# ---------------------------------------------------------------- issue 24 item 5: every CLI error is one line with its fix
+
+def _one_error_line(err: str) -> str:
+    assert err.startswith("error:") and err.count("\n") == 1 and "Traceback" not in err and "usage:" not in err, err
+    return err
+
+
+def test_an_unknown_choice_is_one_line_naming_the_choices(capsys):
+    for argv, names in ((["replicate", "--dataset", "nope"], "mnist5k"), (["replicate", "--T", "hot"], "--T"),
+                        (["nope"], "replicate"), (["replicate", "--bogus"], "--bogus")):
+        with pytest.raises(SystemExit) as e:
+            main(argv)
+        assert e.value.code == 2
+        err = _one_error_line(capsys.readouterr().err)
+        assert names in err and "--help" in err
+
+
+@pytest.mark.skipif(not Path("/proc/self").is_dir(), reason="needs Linux's /proc")
+def test_a_folder_that_exists_but_refuses_files_is_named_so(tmp_path, capsys, no_training):
+    for extra, folder in ((["--out", "/proc/x"], "'/proc' exists"), (["--out", "/proc/x/y"], "'/proc' exists"),
+                          (["--root", "/proc/x"], "'/proc' exists")):
+        assert main(["replicate", "--out", str(tmp_path / "o"), "--root", str(tmp_path / "d"), *extra]) == 2
+        err = _one_error_line(capsys.readouterr().err)
+        assert folder in err and "No such file" not in err, err
+
+
+def test_a_missing_dataset_tells_a_command_line_user_to_add_download(tmp_path, capsys):
+    assert main(["replicate", "--dataset", "mnist", "--root", str(tmp_path), "--out", str(tmp_path / "o")]) == 2
+    err = _one_error_line(capsys.readouterr().err)
+    assert "add --download" in err and "load_dataset(" not in err and "mnist5k" in err
+
+
+def test_help_says_each_default_once():
+    out = subprocess.run([sys.executable, "-m", "distill_helpers", "replicate", "--help"], cwd=ROOT,
+                         capture_output=True, text=True, check=True).stdout
+    assert "(default: None)" not in out
+    assert "(default: 3)" in out  # the other options still show theirs (--seeds)
+
+
+def test_stray_rank_variables_without_torchrun_are_refused_before_any_work(tmp_path, capsys, no_training,
+                                                                          monkeypatch):
+    monkeypatch.delenv("MASTER_ADDR", raising=False)
+    monkeypatch.setenv("RANK", "1")
+    monkeypatch.setenv("WORLD_SIZE", "2")
+    assert main(["replicate", "--out", str(tmp_path / "o"), "--root", str(tmp_path / "d")]) == 2
+    err = _one_error_line(capsys.readouterr().err)
+    assert "RANK=1" in err and "torchrun" in err and "unset" in err
+    assert not (tmp_path / "o").exists()
+
+
+@pytest.mark.parametrize("value", ["abc", "0", "-5", "nan", "inf"])
+def test_a_bad_ddp_timeout_is_a_usage_error_naming_the_variable(tmp_path, capsys, no_training, monkeypatch, value):
+    monkeypatch.setenv("DISTILL_DDP_TIMEOUT_S", value)
+    assert main(["replicate", "--out", str(tmp_path / "o"), "--root", str(tmp_path / "d")]) == 2
+    err = _one_error_line(capsys.readouterr().err)
+    assert f"DISTILL_DDP_TIMEOUT_S={value!r}" in err and "seconds" in err
+
+
+def test_a_new_out_folder_gets_the_usual_permissions(tmp_path, tiny_cli):
+    import os
+    import stat
+    old = os.umask(0o022)
+    try:
+        assert main(tiny_cli(tmp_path / "new")) == 0
+    finally:
+        os.umask(old)
+    assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o755
+    assert stat.S_IMODE((tmp_path / "new" / "results.json").stat().st_mode) == 0o644

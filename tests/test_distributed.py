@@ -138,3 +138,55 @@ def test_torchrun_replicate_writes_once_from_rank_0(tmp_path):
     assert res["machine"]["world_size"] == 2
     assert sorted(p.name for p in out.iterdir()) == ["results.json", "student_distilled.pt", "student_scratch.pt",
                                                       "teacher.pt"]  # no temporary files left behind
+
+
+# ---------------------------------------------------------------- issue 24: errors under torchrun, one line each
+
+def test_a_usage_error_under_torchrun_is_one_line_from_rank_0(tmp_path):
+    proc = D.run_torchrun(2, ["distill_helpers", "replicate", "--T", "0", "--out", str(tmp_path / "o"),
+                              "--no-progress", "--root", str(ROOT / "data")], timeout=300, cwd=tmp_path)
+    assert proc.returncode != 0
+    ours = [line for line in proc.stderr.splitlines() if line.startswith("error")]
+    assert len(ours) == 1 and "temperature" in ours[0], proc.stderr[-3000:]  # said once, not once per rank
+    assert "distill_helpers/cli.py" not in proc.stderr  # no traceback of ours (torchrun adds its own summary)
+    assert not (tmp_path / "o").exists()
+
+
+def test_a_rank_without_its_peers_fails_in_one_line(tmp_path):
+    import os
+    import socket
+    import subprocess
+    import sys
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "RANK": "1", "WORLD_SIZE": "2", "MASTER_ADDR": "127.0.0.1",
+           "MASTER_PORT": str(port), "DISTILL_DDP_TIMEOUT_S": "2"}
+    proc = subprocess.run([sys.executable, "-m", "distill_helpers", "replicate", "--out", str(tmp_path / "o"),
+                           "--no-progress", "--root", str(ROOT / "data")], capture_output=True, text=True,
+                          timeout=120, env=env, cwd=tmp_path)
+    assert proc.returncode == 1
+    err = proc.stderr
+    assert err.count("\n") == 1 and err.startswith("error (rank 1 of 2):"), err[-3000:]  # no C++ backtrace
+    assert "torchrun --nproc_per_node=2" in err and "DISTILL_DDP_TIMEOUT_S" in err
+
+
+def test_launch_environment_checks():
+    import os
+    from unittest import mock
+    with mock.patch.dict(os.environ, {"RANK": "1", "WORLD_SIZE": "2"}, clear=False):
+        os.environ.pop("MASTER_ADDR", None)
+        with pytest.raises(ValueError, match="MASTER_ADDR is not"):
+            D.current()
+        assert D.is_main()  # outside torchrun a stray RANK makes no process a silent non-zero rank
+    with mock.patch.dict(os.environ, {"RANK": "0", "WORLD_SIZE": "1"}):
+        os.environ.pop("MASTER_ADDR", None)
+        D.check_launch_env()  # values that change nothing are let through
+    with mock.patch.dict(os.environ, {"RANK": "x"}):
+        with pytest.raises(ValueError, match="not an integer"):
+            D.check_launch_env()
+    with mock.patch.dict(os.environ, {"DISTILL_DDP_TIMEOUT_S": "abc"}):
+        with pytest.raises(ValueError, match="DISTILL_DDP_TIMEOUT_S='abc'"):
+            D.ddp_timeout()
+    with mock.patch.dict(os.environ, {"DISTILL_DDP_TIMEOUT_S": "12.5"}):
+        assert D.ddp_timeout().total_seconds() == 12.5

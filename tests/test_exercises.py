@@ -113,3 +113,50 @@ def test_numbers_in_folded_solutions_are_the_computed_ones():
     # 03.3's example context is built exactly as section 5 of the notebook builds z0, v0
     assert "torch.Generator().manual_seed(1)\nz0 = torch.randn(256, 10, generator=g, dtype=torch.float64) * 3" in nb03
     assert f"about {round(E.get('03.3').reference(**E.get('03.3').example()))}, well short of 100" in nb03
+
+
+# ---------------------------------------------------------------- issue 24 item 9: numpy answers, wrong-type context
+
+def test_numpy_and_tensor_integers_are_whole_numbers(capsys):
+    import numpy as np
+    right = 784 * 800 + 800 + 800 * 800 + 800 + 800 * 10 + 10  # 01.1, by hand
+    for answer in (np.int64(right), np.int32(right), np.uint64(right), np.array(right), np.float64(right),
+                   torch.tensor(right, dtype=torch.int32)):
+        assert check("01.1", answer), type(answer)
+    assert not check("01.1", np.int64(right - 10))
+    assert not check("01.1", np.bool_(True))  # a bool is not a count, numpy's either
+
+
+def test_a_bool_answer_may_be_numpy_or_a_tensor():
+    import numpy as np
+    key = next(k for k, ex in ALL.items() if ex.kind == "exact" and isinstance(ex.reference(**ex.example()), bool))
+    ex = ALL[key]
+    ctx = ex.example()
+    right = ex.reference(**ctx)
+    assert check(key, np.bool_(right), **ctx) and check(key, torch.tensor(right), **ctx)
+    assert not check(key, np.bool_(not right), **ctx)
+
+
+@pytest.mark.parametrize("key", [k for k in sorted(ALL) if any(
+    isinstance(v, torch.Tensor) for v in ALL[k].example().values())])
+def test_a_context_value_of_the_wrong_kind_is_a_clear_error(key, capsys):
+    # a list where the notebook has a tensor: either the reference can use it (and the verdict is the same)
+    # or check says which argument is wrong and how to call it, never a raw AttributeError from inside
+    ex = ALL[key]
+    ctx = ex.example()
+    name = next(n for n in ex.context if isinstance(ctx[n], torch.Tensor))
+    bad = {**ctx, name: ctx[name].tolist() if ctx[name].dim() else "text"}
+    try:
+        ok = check(key, ex.solution(**ctx), **bad)
+    except TypeError as e:
+        assert re.search(rf"{name} is a (list|str), expected a tensor .*{name}={name}", str(e)), str(e)
+    else:
+        assert ok
+
+
+def test_a_list_for_a_tensor_names_the_argument():
+    ctx = ALL["01.2"].example()
+    with pytest.raises(TypeError, match=r"t_probs is a list, expected a tensor with 2 dimension"):
+        check("01.2", 0.5, t_probs=ctx["t_probs"].tolist(), y_test=ctx["y_test"])
+    with pytest.raises(TypeError, match=r"t_probs is a tensor of shape \(\d+,\)"):
+        check("01.2", 0.5, t_probs=ctx["t_probs"][0], y_test=ctx["y_test"])

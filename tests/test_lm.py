@@ -409,3 +409,58 @@ def test_helpers_restore_the_thread_count():
         assert torch.get_num_threads() == 2
     finally:
         torch.set_num_threads(before)
+
+
+# ---------------------------------------------------------------- issue 24 item 9: bad input, clear errors before any step
+
+def _lm_tokens(n=8, context=16, seed=0):
+    return LANG.encode(LANG.sample(n, seed), context)
+
+
+def test_train_lm_refuses_bad_tokens_and_settings_before_any_step(monkeypatch):
+    import distill_helpers.lm as L
+    monkeypatch.setattr(L.torch.optim, "Adam", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
+    tok = _lm_tokens()
+    too_big, negative = tok.clone(), tok.clone()
+    too_big[0, 2], negative[1, 2] = LANG.vocab_size, -1
+    empty = LANG.encode([""] + LANG.sample(3, 1), 16)
+    cases = [({"tokens": too_big}, "vocabulary has"), ({"tokens": negative}, "from -1"),
+             ({"tokens": empty}, "no next-character target"), ({"tokens": tok.float()}, "int64"),
+             ({"tokens": LANG.encode(LANG.sample(2, 0), 32)}, "context is 16"),
+             ({"lr": math.inf}, "lr"), ({"lr": float("nan")}, "lr"), ({"steps": -5}, "steps"), ({"steps": 0}, "steps"),
+             ({"batch_size": 0}, "batch_size"), ({"T": 0.0}, "temperature"), ({"T": True}, "boolean"),
+             ({"val_tokens": empty}, "val_tokens")]
+    for change, message in cases:
+        kw = {"tokens": tok, "steps": 3, **change}
+        with pytest.raises(ValueError, match=message):
+            lm.train_lm(tiny_model(), "labels", kw.pop("tokens"), **kw)
+    with pytest.raises(ValueError, match="k .* integer in 1"):
+        lm.train_lm(tiny_model(), "topk", tok, tiny_model(1), k=LANG.vocab_size + 1, steps=3)
+
+
+def test_evaluate_lm_refuses_rows_without_a_target():
+    empty = LANG.encode([""], 16)
+    with pytest.raises(ValueError, match="no next-character target"):
+        lm.evaluate_lm(tiny_model(), empty)
+    too_big = _lm_tokens()
+    too_big[0, 1] = LANG.vocab_size
+    with pytest.raises(ValueError, match="vocabulary"):
+        lm.evaluate_lm(tiny_model(), too_big)
+
+
+def test_reverse_kl_and_topk_refuse_mismatched_shapes_like_kd_loss():
+    V = LANG.vocab_size
+    z, v = torch.randn(6, V), torch.randn(1, V)
+    with pytest.raises(ValueError, match="same shape"):
+        kd_loss(z, v, None, alpha=1.0)  # the package's loss refuses it: so do these
+    with pytest.raises(ValueError, match="same positions"):
+        lm.reverse_kl(z, v)
+    with pytest.raises(ValueError, match="same positions"):
+        lm.reverse_kl(z, torch.randn(6, V + 1))
+    lp, ids = lm.topk_from_logits(v, 3)
+    with pytest.raises(ValueError, match="same positions"):
+        lm.topk_kd_loss(z, lp, ids)
+    lp6, ids6 = lm.topk_from_logits(torch.randn(6, V), 3)
+    with pytest.raises(ValueError, match="topk_ids"):
+        lm.topk_kd_loss(z, lp6, ids6[:, :2])
+    assert torch.isfinite(lm.topk_kd_loss(z, lp6, ids6)) and torch.isfinite(lm.reverse_kl(z, torch.randn(6, V)))

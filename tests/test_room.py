@@ -145,3 +145,34 @@ def test_live_training_has_no_time_limit_outside_a_room(monkeypatch):
     with live_training("outside a room, nothing is timed", limit_s=0.01):
         time.sleep(0.03)
     assert not training_refused()
+
+
+@pytest.mark.parametrize("which", ["fit", "distill_students", "train_lm"])
+def test_a_live_block_past_its_limit_stops_its_training_at_once(small_data, room, which, monkeypatch):
+    # issue 24: the block used to raise only after all its work was done. Now the loop stops at the first
+    # epoch (step) after the deadline: count the epochs (steps) that ran before the refusal.
+    import distill_helpers.room as R
+    clock = [0.0]
+    monkeypatch.setattr(R.time, "perf_counter", lambda: clock[0])  # a clock that moves 1 s per epoch or step
+    ticks = []
+    real = R.check_live_deadline
+
+    def tick():
+        clock[0] += 1.0
+        ticks.append(clock[0])
+        real()
+    monkeypatch.setattr(R, "check_live_deadline", tick)  # what refuse_training and distill_students call
+    monkeypatch.setattr(lm, "check_live_deadline", tick)  # train_lm's per-step check
+    import distill_helpers.batched as B
+    m = dh.MLP(hidden=(8,), num_classes=3)
+    calls = {"fit": lambda: dh.train_model(m, small_data, epochs=50, progress=False),
+             "distill_students": lambda: B.distill_students(make_students((8,), [0], num_classes=3), None,
+                                                            small_data, seeds=[0], alpha=0.0, epochs=50,
+                                                            progress=False),
+             "train_lm": lambda: lm.train_lm(lm.CharTransformer(10, context=8, d_model=8, n_layers=1, n_heads=2,
+                                                                d_ff=8), "labels", torch.randint(1, 10, (16, 8)),
+                                             steps=50, batch_size=4)}
+    with pytest.raises(TrainingRefused, match="more than its 3 s limit"):
+        with live_training("a demonstration that overruns", limit_s=3.0):
+            calls[which]()
+    assert len(ticks) <= 6  # stopped within a few epochs of the 3 s limit, not after 50

@@ -100,3 +100,40 @@ def test_gpu_check_without_the_device_fails_clearly():
         pytest.skip("a GPU is present")
     proc = subprocess.run([sys.executable, "tools/gpu_check.py"], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 2 and "no CUDA GPU" in proc.stderr and "--device cpu" in proc.stderr
+
+
+def test_the_cpu_requirements_pin_the_same_releases_as_the_main_file():
+    # issue 24 item 3: requirements-cpu.txt installs PyTorch's CPU wheels of the pinned releases on Linux
+    # x86_64 and is requirements.txt everywhere else. Checked with `packaging`, pip's own version logic.
+    from packaging.markers import default_environment
+    from packaging.requirements import Requirement
+    lines = [ln.split("#")[0].strip() for ln in (ROOT / "requirements-cpu.txt").read_text().splitlines()]
+    lines = [ln for ln in lines if ln]
+    assert "-r requirements.txt" in lines
+    assert "--extra-index-url https://download.pytorch.org/whl/cpu" in lines
+    reqs = {r.name: r for r in (Requirement(ln) for ln in lines if not ln.startswith("-"))}
+    pins = read_pins(ROOT / "requirements.txt")
+    assert set(reqs) == {"torch", "torchvision"}
+    linux = {**default_environment(), "sys_platform": "linux", "platform_machine": "x86_64"}
+    for name, req in reqs.items():
+        (spec,) = req.specifier
+        assert spec.operator == "==" and spec.version == f"{pins[name]}+cpu"
+        # requirements.txt's pin accepts the CPU build, so `-r requirements.txt` keeps it (no second torch)
+        from packaging.specifiers import SpecifierSet
+        assert SpecifierSet(f"=={pins[name]}").contains(spec.version)
+        assert req.marker.evaluate(linux)
+        for other in ({"sys_platform": "darwin", "platform_machine": "arm64"},
+                      {"sys_platform": "win32", "platform_machine": "AMD64"},
+                      {"sys_platform": "linux", "platform_machine": "aarch64"}):
+            assert not req.marker.evaluate({**linux, **other})  # PyPI's wheel is a CPU build there already
+
+
+def test_doctor_warns_about_a_cuda_build_without_a_gpu(tmp_path, monkeypatch):
+    import torch
+    monkeypatch.setattr(torch.version, "cuda", "13.0")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    rows = {what: (status, found, fix) for status, what, found, fix in checks(tmp_path, {})}
+    assert rows["torch build"][0] == "warn" and "no GPU" in rows["torch build"][1]
+    assert "requirements-cpu.txt" in rows["torch build"][2] and (ROOT / "requirements-cpu.txt").is_file()
+    monkeypatch.setattr(torch.version, "cuda", None)  # a CPU build: nothing to say
+    assert "torch build" not in {what for _, what, _, _ in checks(tmp_path, {})}

@@ -181,3 +181,17 @@ def test_reliability_diagram_draws_only_filled_bins_and_their_counts():
     assert len(top.lines[1].get_xdata()) == len(filled)  # lines[0] is the diagonal
     assert sorted(p.get_height() for p in bottom.patches) == sorted(filled)
     plt.close(fig)
+
+
+def test_loss_terms_state_without_labels_follows_kd_loss():
+    # issue 24: labels=None with alpha < 1 was a KeyError 'hard'; it is kd_loss's clear error now
+    g = torch.Generator().manual_seed(1)
+    z, v = torch.randn(5, 3, generator=g), torch.randn(5, 3, generator=g)
+    from distill_helpers import kd_loss
+    with pytest.raises(ValueError, match="labels=None is only allowed with alpha=1"):
+        kd_loss(z, v, None, T=2.0, alpha=0.5)
+    with pytest.raises(ValueError, match="labels=None is only allowed with alpha=1"):
+        loss_terms_state(student_logits=z, teacher_logits=v, labels=None, T=2.0, alpha=0.5)
+    st = loss_terms_state(student_logits=z, teacher_logits=v, labels=None, T=2.0, alpha=1.0)  # teacher only
+    assert st["hard_term"] == 0.0 and st["hard_grad_norm"] == 0.0
+    assert st["total"] == pytest.approx(kd_loss(z.double(), v.double(), None, T=2.0, alpha=1.0).item(), rel=1e-12)

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import numbers
 import os
 import pkgutil
 from dataclasses import dataclass, field
@@ -113,7 +114,17 @@ def _as_tensor(x) -> torch.Tensor:
     return x.detach().double().cpu() if isinstance(x, torch.Tensor) else torch.as_tensor(x, dtype=torch.float64)
 
 
+def _plain(x):
+    """A numpy scalar or a one-element tensor as the Python number (or bool) it holds; anything else unchanged."""
+    if isinstance(x, torch.Tensor) and x.numel() == 1:
+        return x.item()
+    if type(x).__module__ == "numpy" and getattr(x, "ndim", None) == 0 and hasattr(x, "item"):
+        return x.item()  # numpy.int64, numpy.float32, numpy.bool_, a 0-d array
+    return x
+
+
 def _exact_equal(answer, reference) -> tuple[bool, str]:
+    answer = _plain(answer)
     if isinstance(reference, bool):
         if not isinstance(answer, bool):
             return False, f"expected True or False, got {type(answer).__name__}"
@@ -131,9 +142,7 @@ def _exact_equal(answer, reference) -> tuple[bool, str]:
                 return False, why
         return True, ""
     if isinstance(reference, int):
-        if isinstance(answer, torch.Tensor) and answer.numel() == 1:
-            answer = answer.item()
-        if isinstance(answer, bool) or not isinstance(answer, (int, float)):
+        if isinstance(answer, bool) or not isinstance(answer, numbers.Real):  # any integer type, or a float
             return False, f"expected a whole number, got {type(answer).__name__}"
         return float(answer) == float(reference), ""  # exact: no tolerance on counts
     raise TypeError(f"exact exercises compare bools, strings, ints or tuples of them, not {type(reference).__name__}")
@@ -191,11 +200,34 @@ def check(key: str, answer, *, rtol: float | None = None, atol: float | None = N
     rtol = ex.rtol if rtol is None else rtol
     atol = ex.atol if atol is None else atol
     if ex.kind == "function":
-        return _verdict(name, *_check_fn(answer, ex.reference, ex.inputs(**context), rtol, atol))
-    reference = ex.reference(**context)
+        return _verdict(name, *_check_fn(answer, ex.reference, _from_context(ex, ex.inputs, context), rtol, atol))
+    reference = _from_context(ex, ex.reference, context)
     if ex.kind == "exact":
         return _verdict(name, *_exact_equal(answer, reference))
     return _verdict(name, *_close(answer, reference, rtol, atol))
+
+
+def _kind(value, exact: bool) -> str:
+    """How a context value is described in an error: its type, and for a tensor its shape (or dimensions)."""
+    if isinstance(value, torch.Tensor):
+        return f"a tensor of shape {tuple(value.shape)}" if exact else f"a tensor with {value.dim()} dimension(s)"
+    return f"a {type(value).__name__}"
+
+
+def _from_context(ex: Exercise, compute: Callable, context: dict):
+    """compute(**context), where a context value of the wrong kind (a list for a tensor, a tensor of another
+    shape) is a clear TypeError naming the argument, not an AttributeError from inside the reference."""
+    try:
+        return compute(**context)
+    except (AttributeError, TypeError, ValueError, IndexError, RuntimeError) as e:
+        expected = ex.example()  # small synthetic values of the right kinds
+        said = [f"{n} is {_kind(context[n], True)}, expected {_kind(expected[n], False)}" for n in ex.context
+                if n in expected and (type(context[n]) is not type(expected[n]) or (
+                    isinstance(expected[n], torch.Tensor) and context[n].dim() != expected[n].dim()))]
+        detail = "; ".join(said) or f"{type(e).__name__}: {e}"
+        raise TypeError(f"check({ex.key!r}, ...) could not use the values passed ({detail}): pass the notebook's "
+                        f"own variables, as in check({ex.key!r}, answer, "
+                        + ", ".join(f"{n}={n}" for n in ex.context) + ")") from None
 
 
 def _check_fn(fn, reference: Callable, inputs: list[tuple], rtol: float, atol: float) -> tuple[bool, str]:
