@@ -196,7 +196,7 @@ class Bug:
     run: Callable[[Case, bool], tuple[bool, str]]
 
 
-def _bug(name, source, symptom, check, apply, buggy, fixed) -> Bug:
+def _bug(name, source, symptom, check, *, apply, buggy, fixed) -> Bug:
     return Bug(name, source, symptom, check.__name__, lambda case, fix=False: apply(check, fixed if fix else buggy, case))
 
 
@@ -210,18 +210,19 @@ def _step(check, fixed, case):
 
 BUGS: dict[str, Bug] = {b.name: b for b in [
     _bug("detached student logits", "IntelLabs/distiller#234", "the KD term trains nothing",
-         gradient_reaches_student, _call, intel_detached_kd, _soft_kd),
+         gradient_reaches_student, apply=_call, buggy=intel_detached_kd, fixed=_soft_kd),
     _bug("softmax into F.kl_div", "microsoft/ProDA#43", "not a divergence: non-zero for equal logits, can go negative",
-         zero_iff_equal, _call, softmax_into_kl_div, _soft_kd),
+         zero_iff_equal, apply=_call, buggy=softmax_into_kl_div, fixed=_soft_kd),
     _bug("teacher on both sides", "labmlai/annotated_deep_learning_paper_implementations#66",
-         "the loss is always 0: distillation silently off", gradient_reaches_student, _call, teacher_on_both_sides, _soft_kd),
+         "the loss is always 0: distillation silently off", gradient_reaches_student, apply=_call, buggy=teacher_on_both_sides,
+         fixed=_soft_kd),
     _bug("JSD mixture in log space", "huggingface/trl#2202", "unbounded: a geometric mean, not a mixture",
-         jsd_within_bound, _call, trl_jsd_log_space_mixture, _trl_fixed),
+         jsd_within_bound, apply=_call, buggy=trl_jsd_log_space_mixture, fixed=_trl_fixed),
     _bug("JSD mixture weights swapped", "huggingface/trl PR #3043", "above the bound h(beta) for small or large beta",
-         jsd_within_bound, _call, trl_jsd_swapped_mixture, _trl_fixed),
+         jsd_within_bound, apply=_call, buggy=trl_jsd_swapped_mixture, fixed=_trl_fixed),
     _bug("teacher and student swapped", "keras-team/keras-io#257", "the teacher is trained towards the student",
-         only_student_moves, _step, False, True),
+         only_student_moves, apply=_step, buggy=False, fixed=True),
     _bug("cached logits read by position", "haitongli/knowledge-distillation-pytorch PR #16",
-         "from epoch 2 on, each example gets another example's teacher logits", lookup_matches_teacher, _call,
-         _position_lookup, _index_lookup),
+         "from epoch 2 on, each example gets another example's teacher logits", lookup_matches_teacher,
+         apply=_call, buggy=_position_lookup, fixed=_index_lookup),
 ]}

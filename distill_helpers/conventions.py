@@ -84,7 +84,7 @@ def keras3_distiller_loss(student_logits, teacher_logits, labels, *, temperature
     """Keras 3 `Distiller` + `LogitsDistillation`: w * student loss + (1 - w) * distillation loss.
 
     Read in keras-team/keras, keras/src/distillation/distiller.py (commit 820f73b: `student_loss_weight`,
-    default 0.5, weights the LABELS; kd-landscape.md reports an earlier revision that called it alpha)
+    default 0.5, weights the LABELS)
     and keras/src/distillation/distillation_loss.py (commit 1298d1f: `LogitsDistillation(temperature=3.0,
     loss="kl_divergence")`). The strategy divides both logits by T; only when the loss function's
     `__name__` contains "kl" does it take softmaxes and multiply by T^2. Any other loss (here
