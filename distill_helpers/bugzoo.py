@@ -20,6 +20,7 @@ from torch import nn
 from .conventions import keras_example_kd_loss, trl_generalized_jsd
 from .distributed import PositionLookup, epoch_order
 from .losses import kd_loss
+from .models import eval_mode
 
 __all__ = ["Case", "Bug", "BUGS", "gradient_reaches_student", "zero_iff_equal", "non_negative", "jsd_within_bound",
            "only_student_moves", "lookup_matches_teacher", "intel_detached_kd", "softmax_into_kl_div",
@@ -37,8 +38,8 @@ class Case:
     T: float = 4.0
 
     def logits(self):
-        """Student logits (with a graph) and teacher logits (without), on this batch."""
-        with torch.no_grad():
+        """Student logits (with a graph) and teacher logits (without, in eval mode: no dropout), on this batch."""
+        with torch.no_grad(), eval_mode(self.teacher):
             t = self.teacher(self.X)
         return self.student(self.X), t
 
@@ -168,7 +169,7 @@ def keras_swapped_step(case: Case, fixed: bool = False, lr: float = 0.1):
     one, and an optimiser over `self.student`'s weights, which the bug made the teacher's.
     """
     student, teacher = (case.student, case.teacher) if fixed else (case.teacher, case.student)
-    with torch.no_grad():
+    with torch.no_grad(), eval_mode(teacher):  # the example's teacher(x, training=False)
         t = teacher(case.X)
     params = list(student.parameters())
     grads = torch.autograd.grad(keras_example_kd_loss(student(case.X), t, case.y, alpha=0.1, temperature=case.T), params)
