@@ -123,7 +123,10 @@ class _Batch:
 # ---------------------------------------------------------------- the bugs (and their fixes)
 
 def intel_detached_kd(s, t, y, T):
-    """IntelLabs/distiller#234: `out.new_tensor(out, requires_grad=True)` copies the logits off the graph."""
+    """IntelLabs/distiller#234: `out.new_tensor(out, requires_grad=True)` copies the logits off the graph.
+
+    As in distiller/knowledge_distillation.py (commit 06faf4c), `KnowledgeDistillationPolicy.forward`.
+    """
     s_copy = s.detach().clone().requires_grad_(True)  # what new_tensor does: a new leaf, no history
     return F.kl_div(F.log_softmax(s_copy / T, 1), F.softmax(t / T, 1), reduction="sum") / len(s)
 
@@ -143,15 +146,18 @@ def _soft_kd(s, t, y, T):
 
 
 def trl_jsd_log_space_mixture(s, t, beta):
-    """huggingface/trl#2202: the mixture taken of log-probabilities, a geometric mean, not beta T + (1 - beta) S."""
+    """huggingface/trl#2202 (fixed by PR #2204): log-probabilities mixed, beta log S + (1 - beta) log T.
+
+    A weighted geometric mean, not a mixture of distributions (and, as there, beta on the student's side).
+    """
     log_s, log_t = F.log_softmax(s, -1), F.log_softmax(t, -1)
-    log_m = beta * log_t + (1 - beta) * log_s
+    log_m = beta * log_s + (1 - beta) * log_t
     return (beta * F.kl_div(log_m, log_t, reduction="sum", log_target=True)
             + (1 - beta) * F.kl_div(log_m, log_s, reduction="sum", log_target=True)) / len(s)
 
 
 def trl_jsd_swapped_mixture(s, t, beta):
-    """huggingface/trl PR #3043: the mixture's weights swapped, M = beta S + (1 - beta) T."""
+    """huggingface/trl PR #3043 fixed this: the mixture's weights swapped, M = beta S + (1 - beta) T."""
     log_s, log_t = F.log_softmax(s, -1), F.log_softmax(t, -1)
     log_m = torch.logsumexp(torch.stack([log_s + math.log(beta), log_t + math.log1p(-beta)]), 0)
     return (beta * F.kl_div(log_m, log_t, reduction="sum", log_target=True)
@@ -217,7 +223,7 @@ BUGS: dict[str, Bug] = {b.name: b for b in [
     _bug("teacher on both sides", "labmlai/annotated_deep_learning_paper_implementations#66",
          "the loss is always 0: distillation silently off", gradient_reaches_student, apply=_call, buggy=teacher_on_both_sides,
          fixed=_soft_kd),
-    _bug("JSD mixture in log space", "huggingface/trl#2202", "unbounded: a geometric mean, not a mixture",
+    _bug("JSD mixture in log space", "huggingface/trl#2202, PR #2204", "unbounded: a geometric mean, not a mixture",
          jsd_within_bound, apply=_call, buggy=trl_jsd_log_space_mixture, fixed=_trl_fixed),
     _bug("JSD mixture weights swapped", "huggingface/trl PR #3043", "above the bound h(beta) for small or large beta",
          jsd_within_bound, apply=_call, buggy=trl_jsd_swapped_mixture, fixed=_trl_fixed),

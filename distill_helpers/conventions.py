@@ -70,8 +70,9 @@ def torchdistill_kd_loss(student_logits, teacher_logits, labels=None, *, tempera
 def keras_example_kd_loss(student_logits, teacher_logits, labels, *, alpha=0.1, temperature=3):
     """keras-io's example: alpha * CE + (1 - alpha) * T^2 * KL; alpha weights the LABELS (the run uses T=10).
 
-    Read in keras-team/keras-io, examples/vision/knowledge_distillation.py (commit 501fb4c, after the
-    fixes of keras-io#257 and #870; `compile(alpha=0.1, temperature=3)` are the defaults).
+    Read in keras-team/keras-io, examples/vision/knowledge_distillation.py (commit 501fb4c; its first
+    version, commit 1da2fde, swapped the two models (keras-io#257) and had no T^2 (keras-io#869);
+    `compile(alpha=0.1, temperature=3)` are the defaults).
     The KL is keras.losses.KLDivergence(), which clips both distributions to [1e-7, 1]: equal to the true
     KL only while every probability stays above 1e-7.
     """
@@ -343,7 +344,8 @@ CONVENTIONS: dict[str, Convention] = {c.name: c for c in [
                "alpha = labels weight; beta = soft weight (1 - alpha)", "only when alpha > 0 and targets given",
                "alpha 0 -> 0.1 multiplies the soft term by T^2", {"temperature": 4.0, "alpha": 0.5}),
     Convention("keras_example", keras_example_kd_loss, "keras-io examples/vision/knowledge_distillation.py @501fb4c",
-               "alpha = labels weight", "yes (added after keras-io#870)", "first version swapped the models (#257)"),
+               "alpha = labels weight", "yes (missing in the first version, keras-io#869)",
+               "first version swapped the models (keras-io#257)"),
     Convention("keras3", keras3_distiller_loss, "keras/src/distillation/distiller.py @820f73b",
                "student_loss_weight = labels weight", "only if the loss name contains 'kl'",
                "a non-KL loss gets scaled logits as probabilities"),

@@ -68,13 +68,13 @@ def test_teacher_on_both_sides_is_zero_whatever_the_student():
 
 
 def test_log_space_mixture_is_a_weighted_sum_of_both_kls():
-    """With M the geometric mean, the "JSD" becomes beta (1 - beta) (KL(T||S) + KL(S||T)): unbounded."""
+    """With log M = beta log S + (1 - beta) log T, the "JSD" is beta^2 KL(T||S) + (1 - beta)^2 KL(S||T): unbounded."""
     s, t = torch.randn(8, 6, dtype=torch.float64), torch.randn(8, 6, dtype=torch.float64) * 3
     forward = kd_loss(s, t, None, T=1.0, alpha=1.0)
     reverse = kd_loss(t, s, None, T=1.0, alpha=1.0)
     for beta in (0.1, 0.5, 0.8):
         got = Z.trl_jsd_log_space_mixture(s, t, beta)
-        assert abs(got - beta * (1 - beta) * (forward + reverse)) < 1e-10
+        assert abs(got - beta ** 2 * forward - (1 - beta) ** 2 * reverse) < 1e-10
 
 
 def test_swapped_mixture_on_disjoint_distributions_by_hand():
