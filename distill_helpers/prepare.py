@@ -63,7 +63,7 @@ def _get_teacher(root, progress):
     return get_teacher(root=root, progress=progress)
 
 
-register("teacher CNN", ("01", "02", "03", "04", "05", "06", "07"))(_get_teacher)
+register("teacher CNN", ("01", "02", "03", "04", "05", "06", "07", "09"))(_get_teacher)
 
 
 @register("distilled student 784-800-800-10, seed 0", ("01", "02", "03", "04"))
