@@ -538,8 +538,9 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     every `refresh` steps, the student samples refresh * batch_size sentences from itself (no gradient
     through the sampling), the teacher scores every position, and the loss is the reverse KL.
     'onpolicy_forward' does the same with the forward KL, and 'word_reverse' keeps the training text
-    but switches to the reverse KL: with 'word', the four cells of TWO_BY_TWO. For these three the
-    history also holds the validation figures at the switch ('val_switch'), if val_tokens are given.
+    but switches to the reverse KL: with 'word', the four cells of TWO_BY_TWO. For all four the history
+    also holds the validation figures at the switch ('val_switch', for 'word' at the same step, where
+    nothing switches), if val_tokens are given.
     teacher_logits: the teacher's logits for every row of tokens (teacher_lm_logits), computed once and
     reused by 'word' and 'topk' (a causal model's logits do not depend on the padding after them).
     """
@@ -567,7 +568,7 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     first_onpolicy = int(warm_start * steps) if method in _WARM_STARTED else steps
     for step in range(steps):
         phase = method if step >= first_onpolicy else ("word" if method in _WARM_STARTED else method)
-        if step == first_onpolicy and val_tokens is not None:  # where the four cells of the 2 x 2 part
+        if step == int(warm_start * steps) and method in TWO_BY_TWO and val_tokens is not None:  # where the 2 x 2 parts
             history["val_switch"] = evaluate_lm(student, val_tokens, teacher)
             student.train()
         if phase in _ON_POLICY:
@@ -805,7 +806,7 @@ def get_lm_student(method: str, teacher: CharTransformer, root="data", *, seed: 
               "teacher": getattr(teacher, "metadata", {}).get("cache_config", teacher.config)}
     if method in TWO_BY_TWO:
         config["T"] = check_temperature(T)
-    if method in _WARM_STARTED:  # 'second_half': what changes at the switch (the T is used in both halves)
+    if method in TWO_BY_TWO:  # 'second_half': what changes at the switch (the T is used in both halves)
         config.update(warm_start=warm_start, second_half=list(TWO_BY_TWO[method]) + [config["T"]])
     if method in _ON_POLICY:
         config["refresh"] = 4

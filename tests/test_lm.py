@@ -411,7 +411,7 @@ def test_the_warm_started_cells_share_their_first_half_exactly():
     tokens = LANG.encode(LANG.sample(64, seed=0), 16)
     val = LANG.encode(LANG.sample(8, seed=5), 16)
     switch = {}
-    for method in ("word_reverse", "onpolicy_forward", "onpolicy"):
+    for method in ("word", "word_reverse", "onpolicy_forward", "onpolicy"):
         h = lm.train_lm(tiny_model(0), method, tokens, teacher, steps=12, batch_size=8, lr=1e-2, seed=0,
                         T=2.0, val_tokens=val)
         switch[method] = h["val_switch"]
