@@ -21,12 +21,14 @@ from .checks import check_int, check_training_settings
 from .losses import check_kd_temperature, check_temperature, kd_loss
 from .models import register_arch
 from .room import check_live_deadline, refuse_training
+from .stats import paired_difference
 from .train import cached_model, resolve_device, set_seed
 
 __all__ = ["bimodal_density", "gaussian_density", "kl_on_grid", "fit_gaussian", "kl_fits_state",
            "ToyLanguage", "TOY_GRAMMAR", "CharTransformer", "lm_config", "generate", "decode",
            "reverse_kl", "topk_from_logits", "topk_kd_loss", "lm_loss", "train_lm", "evaluate_lm", "check_tokens",
-           "get_lm_teacher", "get_lm_student", "teacher_corpus", "teacher_lm_logits", "lm_data", "sample_stats", "METHODS", "LN2"]
+           "get_lm_teacher", "get_lm_student", "teacher_corpus", "teacher_lm_logits", "lm_data", "sample_stats", "METHODS", "LN2",
+           "TWO_BY_TWO", "sentence_figures", "own_sample_figures", "paired_seeds_and_sentences"]
 
 LN2 = math.log(2.0)
 
@@ -133,13 +135,15 @@ def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0), key: str = "kl-fits-exp
         s = kl_fits_state(slider.value)
         ax.clear()
         ax.fill_between(s["x"], s["p"], color="0.85", label="target p (two modes)")
-        ax.plot(s["x"], s["q_forward"], color="#1f77b4", label="argmin KL(p||q): covers both")
-        ax.plot(s["x"], s["q_reverse"], color="#d62728", ls="--", label="argmin KL(q||p): picks one")
+        f, r = s["forward"], s["reverse"]
+        where = "sits on one mode" if abs(r["mu"]) > 0.1 else "stays in the middle"  # the legend says what the fit did
+        ax.plot(s["x"], s["q_forward"], color="#1f77b4", label="argmin KL(p||q): mode covering")
+        ax.plot(s["x"], s["q_reverse"], color="#d62728", ls="--", label=f"argmin KL(q||p): {where}")
         ax.set(xlim=(-9, 9), ylim=(0, 0.45), xlabel="x")
         ax.legend(fontsize=8, loc="upper right")
-        f, r = s["forward"], s["reverse"]
-        text = (f"d = {s['d']:.1f}: forward fit mu = {f['mu']:.2f}, sigma = {f['sigma']:.2f}; "
-                f"reverse fit mu = {r['mu']:.2f}, sigma = {r['sigma']:.2f}")
+        mu_f, mu_r = (0.0 if abs(m) < 0.005 else m for m in (f["mu"], r["mu"]))  # no "-0.00"
+        text = (f"d = {s['d']:.1f}: forward fit mu = {mu_f:.2f}, sigma = {f['sigma']:.2f}; "
+                f"reverse fit mu = {mu_r:.2f}, sigma = {r['sigma']:.2f}")
         ax.set_title(text, fontsize=9)
         canvas.draw()
         return encode_canvas(canvas), text
@@ -466,12 +470,16 @@ def _check_same_shape(student_logits, teacher_logits, teacher_name: str = "teach
                          f"last): are both models fed the same batch, and built for the same vocabulary?")
 
 
-def reverse_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor) -> torch.Tensor:
-    """Row mean of KL(q_student || p_teacher) = sum_v q_v (log q_v - log p_v); gradient flows through q."""
+def reverse_kl(student_logits: torch.Tensor, teacher_logits: torch.Tensor, T: float = 1.0) -> torch.Tensor:
+    """Row mean of KL(q_student || p_teacher) = sum_v q_v (log q_v - log p_v); gradient flows through q.
+
+    With T != 1 both are softened by T and the result is multiplied by T^2, as kd_loss does for the
+    forward direction, so that the two directions can be compared at the same temperature."""
     _check_same_shape(student_logits, teacher_logits)
-    log_q = F.log_softmax(student_logits, -1)
-    log_p = F.log_softmax(teacher_logits.detach().to(log_q.dtype), -1)
-    return (log_q.exp() * (log_q - log_p)).sum(-1).mean()
+    T = check_temperature(T)
+    log_q = F.log_softmax(student_logits / T, -1)
+    log_p = F.log_softmax(teacher_logits.detach().to(log_q.dtype) / T, -1)
+    return (log_q.exp() * (log_q - log_p)).sum(-1).mean() * T ** 2
 
 
 def topk_from_logits(teacher_logits: torch.Tensor, k: int) -> tuple[torch.Tensor, torch.Tensor]:
@@ -516,7 +524,13 @@ def topk_kd_loss(student_logits: torch.Tensor, topk_logprobs: torch.Tensor, topk
 
 # ---------------------------------------------------------------- 5. training and evaluation
 
-METHODS = ("labels", "word", "seq", "onpolicy", "topk")
+METHODS = ("labels", "word", "seq", "onpolicy", "topk", "word_reverse", "onpolicy_forward")
+#: The 2 x 2 design of notebook 08: (data of the second half of training, divergence). All four share the
+#: same first half (word-level KD on the training text), so they differ in exactly these two things.
+TWO_BY_TWO = {"word": ("training text", "forward"), "word_reverse": ("training text", "reverse"),
+              "onpolicy_forward": ("student samples", "forward"), "onpolicy": ("student samples", "reverse")}
+_WARM_STARTED = ("word_reverse", "onpolicy_forward", "onpolicy")
+_ON_POLICY = ("onpolicy_forward", "onpolicy")
 
 
 def check_tokens(tokens, vocab_size: int, context: int | None = None, what: str = "tokens") -> None:
@@ -568,10 +582,10 @@ def lm_loss(method: str, *, student_logits, teacher_logits=None, targets, mask, 
     if method in ("labels", "seq"):
         return F.cross_entropy(z, targets[mask])
     v = teacher_logits[mask]
-    if method == "word":
+    if method in ("word", "onpolicy_forward"):
         return kd_loss(z, v, None, T=T, alpha=1.0)  # T^2 KL(teacher_T || student_T)
-    if method == "onpolicy":
-        return reverse_kl(z, v)
+    if method in ("onpolicy", "word_reverse"):
+        return reverse_kl(z, v, T=T)  # T^2 KL(student_T || teacher_T)
     if method == "topk":
         return topk_kd_loss(z, *topk_from_logits(v, k), tail=tail)
     raise ValueError(f"method must be one of {METHODS}, got {method!r}")
@@ -589,6 +603,10 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     and MiniLLM also start from a supervised student: samples of an untrained one are noise); then,
     every `refresh` steps, the student samples refresh * batch_size sentences from itself (no gradient
     through the sampling), the teacher scores every position, and the loss is the reverse KL.
+    'onpolicy_forward' does the same with the forward KL, and 'word_reverse' keeps the training text
+    but switches to the reverse KL: with 'word', the four cells of TWO_BY_TWO. For all four the history
+    also holds the validation figures at the switch ('val_switch', for 'word' at the same step, where
+    nothing switches), if val_tokens are given.
     teacher_logits: the teacher's logits for every row of tokens (teacher_lm_logits), computed once and
     reused by 'word' and 'topk' (a causal model's logits do not depend on the padding after them).
     """
@@ -597,9 +615,9 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     _check_train_settings(student, method, tokens, val_tokens, steps=steps, batch_size=batch_size, lr=lr, T=T, k=k,
                           refresh=refresh)
     refuse_training(f"train_lm ({method}, {steps} steps)")  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
-    if method in ("word", "onpolicy", "topk") and teacher is None and (method == "onpolicy" or teacher_logits is None):
-        raise ValueError(f"method {method!r} needs a teacher (or, except for 'onpolicy', its teacher_logits)")
-    if method == "onpolicy" and tokens is None and warm_start > 0:
+    if method != "labels" and method != "seq" and teacher is None and (method in _ON_POLICY or teacher_logits is None):
+        raise ValueError(f"method {method!r} needs a teacher (or, except for on-policy methods, its teacher_logits)")
+    if method in _WARM_STARTED and tokens is None and warm_start > 0:
         raise ValueError("on-policy training with warm_start > 0 needs the training tokens for its word-level start")
     if teacher_logits is not None and teacher_logits.shape[:2] != (len(tokens), tokens.shape[1] - 1):
         raise ValueError(f"teacher_logits has shape {tuple(teacher_logits.shape)}, expected ({len(tokens)}, "
@@ -615,11 +633,14 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     history = {"step": [], "loss": []}
     if not 0 <= warm_start < 1:
         raise ValueError(f"warm_start is the fraction of steps before on-policy sampling starts, in [0, 1); got {warm_start}")
-    first_onpolicy = int(warm_start * steps) if method == "onpolicy" else steps
+    first_onpolicy = int(warm_start * steps) if method in _WARM_STARTED else steps
     for step in range(steps):
         check_live_deadline()  # a live demonstration past its limit stops here (room.py); a clock read
-        phase = "onpolicy" if step >= first_onpolicy else ("word" if method == "onpolicy" else method)
-        if phase == "onpolicy":
+        phase = method if step >= first_onpolicy else ("word" if method in _WARM_STARTED else method)
+        if step == int(warm_start * steps) and method in TWO_BY_TWO and val_tokens is not None:  # where the 2 x 2 parts
+            history["val_switch"] = evaluate_lm(student, val_tokens, teacher)
+            student.train()
+        if phase in _ON_POLICY:
             if (step - first_onpolicy) % refresh == 0:  # the student writes `refresh` batches; the teacher scores them once
                 pool = _trim(generate(student, refresh * batch_size, seed=seed * 100_003 + step,
                                       batch_size=refresh * batch_size)).to(device)
@@ -632,13 +653,13 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
         else:
             idx = torch.randint(0, len(tokens), (batch_size,), generator=gen)
             batch, t_logits = tokens[idx], None
-            if phase in ("word", "topk"):
+            if phase in ("word", "word_reverse", "topk"):
                 t_logits = teacher_logits[idx] if teacher_logits is not None else None
         batch = _trim(batch).to(device)
         x, y, mask = batch[:, :-1], batch[:, 1:], target_mask(batch)
         if t_logits is not None:
             t_logits = t_logits[:, :x.shape[1]].to(device)  # causal: padding columns never changed these
-        elif phase in ("word", "topk"):
+        elif phase in ("word", "word_reverse", "topk"):
             with torch.no_grad():
                 t_logits = teacher(x)
         loss = lm_loss(phase, student_logits=student(x), teacher_logits=t_logits, targets=y, mask=mask, T=T, k=k,
@@ -708,6 +729,78 @@ def sample_stats(model: CharTransformer, language: ToyLanguage, n: int = 200, se
     valid = [language.log_prob(s) > -math.inf for s in texts]
     return {"valid": sum(valid) / n, "distinct": len(set(texts)) / n,
             "mean_len": sum(map(len, texts)) / n, "samples": texts}
+
+
+@_single_thread
+@torch.no_grad()
+def sentence_figures(model: CharTransformer, tokens: torch.Tensor, teacher: CharTransformer | None = None,
+                     truth: torch.Tensor | None = None, batch_size: int = 512) -> dict:
+    """Per-sentence sums, in bits, of what evaluate_lm averages: 'bpc' (-log2 q of the text), 'kl_st' and
+    'kl_ts' (if a teacher is given), 'kl_truth' (if the exact next-character probabilities `truth` are
+    given), and 'n', the number of scored positions of each sentence.
+
+    Sums rather than means, so that any set of sentences (a bootstrap resample) can be scored as
+    sum(figure) / sum(n), exactly as evaluate_lm scores all of them."""
+    model.eval()
+    out = {"bpc": [], "kl_st": [], "kl_ts": [], "kl_truth": [], "n": []}
+    for i in range(0, len(tokens), batch_size):
+        b = _trim(tokens[i:i + batch_size])
+        x, y, mask = b[:, :-1], b[:, 1:], target_mask(b)
+        log_q = F.log_softmax(model(x).double(), -1)
+        out["bpc"].append(-(log_q.gather(2, y[..., None])[..., 0] * mask).sum(1))
+        if teacher is not None:
+            log_p = F.log_softmax(teacher.eval()(x).double(), -1)
+            out["kl_st"].append(((log_q.exp() * (log_q - log_p)).sum(-1) * mask).sum(1))
+            out["kl_ts"].append(((log_p.exp() * (log_p - log_q)).sum(-1) * mask).sum(1))
+        if truth is not None:
+            pt = truth[i:i + batch_size, :b.shape[1] - 1]
+            out["kl_truth"].append(((torch.special.xlogy(pt, pt) - pt * log_q).sum(-1) * mask).sum(1))
+        out["n"].append(mask.sum(1).double())
+    res = {k: torch.cat(v) / (LN2 if k != "n" else 1.0) for k, v in out.items() if v}
+    return res
+
+
+def own_sample_figures(model: CharTransformer, language: "ToyLanguage", teacher: CharTransformer, n: int = 200,
+                       seed: int = 0) -> dict:
+    """The model judged on the text it writes itself (where exposure bias shows), n seeded samples.
+
+    'valid': fraction the grammar can produce; 'entropy': the model's own bits per character on its
+    samples (a Monte Carlo estimate of its entropy rate: lower means less diverse text); 'kl_st':
+    KL(model || teacher) per character on its own prefixes, the quantity on-policy distillation minimises."""
+    samples = generate(model, n, seed=seed)
+    texts = decode(samples, language.chars)
+    figs = evaluate_lm(model, samples, teacher)
+    return {"valid": sum(language.log_prob(t) > -math.inf for t in texts) / n, "entropy": figs["bpc"],
+            "kl_st": figs["kl_st"], "samples": texts}
+
+
+def paired_seeds_and_sentences(a: list[dict], b: list[dict], key: str, *, n_boot: int = 2000, seed: int = 0,
+                               level: float = 0.95) -> dict:
+    """Difference a - b of a per-character figure, paired by seed and by sentence, with an interval for
+    each source of uncertainty and for both together.
+
+    a, b: sentence_figures of the two methods' students, one per seed, in the same seed order, on the
+    same sentences. 'seeds': the t interval over per-seed differences (training randomness, the text
+    held fixed); 'sentences': the bootstrap half-width of the seed-mean difference when the evaluation
+    sentences are resampled (the same resample for every seed and both methods); 'half_width': the two
+    combined as independent sources, sqrt(h_seeds^2 + h_sentences^2), around the mean difference."""
+    if len(a) != len(b) or len(a) < 2:
+        raise ValueError(f"need the same seeds (at least 2) on both sides, got {len(a)} and {len(b)}")
+    per_seed = [x[key].sum().item() / x["n"].sum().item() - y[key].sum().item() / y["n"].sum().item()
+                for x, y in zip(a, b)]
+    seeds = paired_difference(per_seed, [0.0] * len(per_seed), level)
+    diff = torch.stack([x[key] - y[key] for x, y in zip(a, b)])  # (seeds, sentences): sums per sentence
+    n = a[0]["n"]
+    g = torch.Generator().manual_seed(seed)
+    idx = torch.randint(0, diff.shape[1], (n_boot, diff.shape[1]), generator=g)
+    boot = (diff[:, idx].sum(-1) / n[idx].sum(-1)).mean(0)  # (n_boot,) seed-mean differences
+    lo, hi = torch.quantile(boot, torch.tensor([(1 - level) / 2, (1 + level) / 2], dtype=boot.dtype)).tolist()
+    h_sent = (hi - lo) / 2
+    half = math.sqrt(seeds["half_width"] ** 2 + h_sent ** 2)
+    mean = seeds["mean"]
+    return {"mean": mean, "seeds": seeds["half_width"], "sentences": h_sent, "half_width": half,
+            "low": mean - half, "high": mean + half, "excludes_zero": mean - half > 0 or mean + half < 0,
+            "per_seed": per_seed}
 
 
 def teacher_corpus(teacher: CharTransformer, n: int, seed: int, temperature: float = 1.0) -> torch.Tensor:
@@ -783,10 +876,12 @@ def get_lm_student(method: str, teacher: CharTransformer, root=None, *, seed: in
               "arch": lm_config(lang.vocab_size, data["context"], **arch), "steps": steps,
               "batch_size": batch_size, "lr": lr, "seed": seed,
               "teacher": teacher_identity(teacher)}  # its cache config, or a hash of its weights (cache.py)
-    if method in ("word", "onpolicy"):
+    if method in TWO_BY_TWO:
         config["T"] = check_temperature(T)
-    if method == "onpolicy":
-        config.update(warm_start=warm_start, refresh=4)
+    if method in TWO_BY_TWO:  # 'second_half': what changes at the switch (the T is used in both halves)
+        config.update(warm_start=warm_start, second_half=list(TWO_BY_TWO[method]) + [config["T"]])
+    if method in _ON_POLICY:
+        config["refresh"] = 4
     if method == "seq":
         config["corpus"] = {"n": data["n_train"], "seed": SEQ_CORPUS_SEED, "temperature": 1.0}
     if method == "topk":
@@ -802,7 +897,7 @@ def get_lm_student(method: str, teacher: CharTransformer, root=None, *, seed: in
                 teacher, data["n_train"], seed=SEQ_CORPUS_SEED))
         else:
             tokens = splits["train"]
-            if method in ("word", "topk", "onpolicy"):
+            if method in ("topk", *TWO_BY_TWO):
                 t_logits = teacher_logits if teacher_logits is not None else _memo(
                     ("logits", key), lambda: teacher_lm_logits(teacher, tokens))
         hist = train_lm(model, method, tokens, teacher, steps=steps, batch_size=batch_size, lr=lr, seed=seed,
@@ -813,10 +908,11 @@ def get_lm_student(method: str, teacher: CharTransformer, root=None, *, seed: in
 
 # ---------------------------------------------------------------- notebook 08's models, for `prepare`
 
-NB08_LR_GRID, NB08_T_GRID, NB08_SEEDS = (4e-2, 8e-2, 1.6e-1), (1.0, 2.0), (0, 1, 2)
+NB08_LR_GRID, NB08_T_GRID, NB08_SEEDS = (4e-2, 8e-2, 1.6e-1), (1.0, 2.0, 4.0), (0, 1, 2)
 NB08_BUDGET = {"steps": 300, "batch_size": 32}
-NB08_METHODS = (("labels", {}), ("word", {"T": None}), ("seq", {}), ("onpolicy", {"T": None}),
-                ("topk", {"k": 1}), ("topk", {"k": 5}), ("topk", {"k": 20}))  # T None: the T chosen on validation
+NB08_METHODS = (("labels", {}), ("word", {"T": None}), ("word_reverse", {"T": None}), ("seq", {}),
+                ("onpolicy_forward", {"T": None}), ("onpolicy", {"T": None}),
+                ("topk", {"k": 1}), ("topk", {"k": 5}))  # T None: the T chosen on validation
 
 
 def _prepare_notebook_08(root, progress=False) -> CharTransformer:
@@ -837,7 +933,7 @@ def _prepare_notebook_08(root, progress=False) -> CharTransformer:
 
 def _register_with_prepare() -> None:
     from .prepare import register
-    register("language-model teacher and its students (24, with the validation sweeps)", ("08",))(_prepare_notebook_08)
+    register("language-model teacher and its students (28, with the validation sweeps)", ("08",))(_prepare_notebook_08)
 
 
 _register_with_prepare()

@@ -464,3 +464,73 @@ def test_reverse_kl_and_topk_refuse_mismatched_shapes_like_kd_loss():
     with pytest.raises(ValueError, match="topk_ids"):
         lm.topk_kd_loss(z, lp6, ids6[:, :2])
     assert torch.isfinite(lm.topk_kd_loss(z, lp6, ids6)) and torch.isfinite(lm.reverse_kl(z, torch.randn(6, V)))
+# ---------------------------------------------------------------- notebook 08's 2 x 2 design and its intervals
+
+def test_reverse_kl_at_a_temperature_is_t_squared_times_the_softened_kl():
+    zs, vs = [[0.2, -1.0, 2.0, 0.5]], [[1.5, 0.0, -0.5, 0.3]]
+    s, t = torch.tensor(zs, dtype=torch.float64), torch.tensor(vs, dtype=torch.float64)
+    T = 3.0
+    hand = hand_kl(softmax_list([z / T for z in zs[0]]), softmax_list([v / T for v in vs[0]])) * T * T
+    assert lm.reverse_kl(s, t, T=T).item() == pytest.approx(hand, rel=1e-10)
+    assert lm.reverse_kl(s, t, T=1.0).item() == pytest.approx(lm.reverse_kl(s, t).item(), rel=1e-12)
+
+
+def test_the_warm_started_cells_share_their_first_half_exactly():
+    # The three warm-started cells of the 2 x 2 differ only after the switch: same figures there.
+    teacher = tiny_model(1)
+    tokens = LANG.encode(LANG.sample(64, seed=0), 16)
+    val = LANG.encode(LANG.sample(8, seed=5), 16)
+    switch = {}
+    for method in ("word", "word_reverse", "onpolicy_forward", "onpolicy"):
+        h = lm.train_lm(tiny_model(0), method, tokens, teacher, steps=12, batch_size=8, lr=1e-2, seed=0,
+                        T=2.0, val_tokens=val)
+        switch[method] = h["val_switch"]
+        assert h["val"] != h["val_switch"]  # the second half changed the student
+    first = switch["onpolicy"]
+    for figs in switch.values():
+        for key in first:
+            assert figs[key] == pytest.approx(first[key], rel=1e-6)
+    assert set(lm.TWO_BY_TWO) == {"word", "word_reverse", "onpolicy_forward", "onpolicy"}
+    assert len(set(lm.TWO_BY_TWO.values())) == 4  # four distinct (data, divergence) cells
+
+
+def test_sentence_figures_add_up_to_evaluate_lm():
+    model, teacher = tiny_model(0), tiny_model(1)
+    tokens = LANG.encode(LANG.sample(7, seed=2), 16)
+    truth = LANG.true_distributions(tokens)
+    per = lm.sentence_figures(model, tokens, teacher, truth, batch_size=3)
+    whole = lm.evaluate_lm(model, tokens, teacher, truth)
+    assert per["n"].tolist() == lm.target_mask(tokens).sum(1).tolist()
+    for key in ("bpc", "kl_st", "kl_ts", "kl_truth"):
+        assert (per[key].sum() / per["n"].sum()).item() == pytest.approx(whole[key], rel=1e-9)
+
+
+def test_paired_interval_over_sentences_matches_the_standard_error():
+    # One scored position per sentence, differences N(0.1, 1): the sentence half-width is 1.96 / sqrt(N).
+    g = torch.Generator().manual_seed(0)
+    N = 4000
+    base = torch.randn(N, generator=g, dtype=torch.float64)
+    noise = torch.randn(N, generator=g, dtype=torch.float64)
+    ones = torch.ones(N, dtype=torch.float64)
+    a = [{"bpc": base + 0.1 + s * 1e-3, "n": ones} for s in range(3)]  # seeds differ by 0.001
+    b = [{"bpc": base - noise, "n": ones} for _ in range(3)]  # so a - b = 0.1 + noise + seed offset
+    out = lm.paired_seeds_and_sentences(a, b, "bpc", n_boot=2000, seed=1)
+    assert out["mean"] == pytest.approx((0.1 + noise).mean().item() + 1e-3, abs=1e-6)
+    assert out["sentences"] == pytest.approx(1.96 * noise.std().item() / math.sqrt(N), rel=0.1)
+    assert out["seeds"] == pytest.approx(4.303 * 1e-3 / math.sqrt(3), rel=1e-3)  # t_2 * sd / sqrt(3)
+    assert out["half_width"] == pytest.approx(math.hypot(out["seeds"], out["sentences"]), rel=1e-12)
+    assert out["excludes_zero"]
+    same = lm.paired_seeds_and_sentences(a, a, "bpc")
+    assert same["mean"] == 0 and same["half_width"] == 0 and not same["excludes_zero"]
+    with pytest.raises(ValueError, match="same seeds"):
+        lm.paired_seeds_and_sentences(a, b[:2], "bpc")
+
+
+def test_own_sample_figures_score_the_models_own_text():
+    model, teacher = tiny_model(0), tiny_model(1)
+    got = lm.own_sample_figures(model, LANG, teacher, n=12, seed=4)
+    samples = lm.generate(model, 12, seed=4)
+    assert got["entropy"] == pytest.approx(lm.evaluate_lm(model, samples)["bpc"], rel=1e-12)
+    assert got["kl_st"] == pytest.approx(lm.evaluate_lm(model, samples, teacher)["kl_st"], rel=1e-12)
+    assert got["valid"] == lm.sample_stats(model, LANG, 12, seed=4)["valid"]
+    assert lm.own_sample_figures(teacher, LANG, teacher, n=12, seed=4)["kl_st"] == pytest.approx(0.0, abs=1e-9)

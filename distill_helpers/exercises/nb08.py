@@ -11,13 +11,14 @@ from ..losses import kd_loss
 from . import register
 
 register(
-    "08.1", "sigma of the forward-KL fit, modes 6 apart", rtol=1e-3,
-    reference=lambda: fit_gaussian(6.0, "forward")["sigma"],  # numerical fit, not the closed form
-    solution=lambda: math.sqrt(1.0 + 6.0 ** 2 / 4),
-    wrong={"the variance, not sigma": lambda: 1.0 + 6.0 ** 2 / 4,
-           "only one mode's width": lambda: 1.0,
-           "spread between the modes forgotten in the variance": lambda: math.sqrt(6.0 ** 2 / 4),
-           "distance instead of half-distance": lambda: math.sqrt(1.0 + 6.0 ** 2)})
+    "08.1", "sigma of the forward-KL fit, modes of width 0.5 at -2 and +2", rtol=1e-3,
+    reference=lambda: fit_gaussian(4.0, "forward", sigma=0.5)["sigma"],  # numerical fit, not the closed form
+    solution=lambda: math.sqrt(0.5 ** 2 + 2.0 ** 2),
+    wrong={"the variance, not sigma": lambda: 0.5 ** 2 + 2.0 ** 2,
+           "width 1 kept from section 1": lambda: math.sqrt(1.0 + 2.0 ** 2),
+           "only one mode's width": lambda: 0.5,
+           "the width added, not its square": lambda: math.sqrt(0.5 + 2.0 ** 2),
+           "distance instead of half-distance": lambda: math.sqrt(0.5 ** 2 + 4.0 ** 2)})
 
 
 def _rkl_inputs() -> list[tuple]:
@@ -55,16 +56,23 @@ register(
 
 
 def _table_example() -> dict:
-    return {"table": {"labels": {"bpc": 1.2, "kl_ts": 0.50, "kl_st": 0.60},
-                      "word": {"bpc": 1.0, "kl_ts": 0.30, "kl_st": 0.40},
-                      "onpolicy": {"bpc": 1.4, "kl_ts": 0.80, "kl_st": 0.20},
-                      "top-1": {"bpc": 1.6, "kl_ts": 0.70, "kl_st": 0.35}}}
+    # per-seed figures of a few methods, and the truth's entropy, as the notebook's per_seed and entropy_bits
+    return {"table": {"labels": {"bpc": [0.74, 0.73, 0.75], "kl_truth": [0.159, 0.151, 0.168]},
+                      "top-1": {"bpc": [1.3, 1.4, 1.2], "kl_truth": [0.72, 0.81, 0.62]}},
+            "entropy": 0.581}
+
+
+def _mean(xs) -> float:
+    return sum(xs) / len(xs)
 
 
 register(
-    "08.4", "the method with the lowest KL(student || teacher)", kind="exact", example=_table_example,
-    reference=lambda table: min(table, key=lambda m: table[m]["kl_st"]),
-    solution=lambda table: min(table, key=lambda m: table[m]["kl_st"]),
-    wrong={"lowest KL(teacher || student)": lambda table: min(table, key=lambda m: table[m]["kl_ts"]),
-           "lowest bits per character": lambda table: min(table, key=lambda m: table[m]["bpc"]),
-           "highest KL(student || teacher)": lambda table: max(table, key=lambda m: table[m]["kl_st"])})
+    "08.4", "KL(truth || labels students) from the bits per character and the entropy", kind="number",
+    rtol=0.0, atol=0.01, example=_table_example,  # the identity holds up to the sampling of the test text
+    reference=lambda table, entropy: _mean(table["labels"]["kl_truth"]),
+    solution=lambda table, entropy: _mean(table["labels"]["bpc"]) - entropy,
+    wrong={"the bits per character alone": lambda table, entropy: _mean(table["labels"]["bpc"]),
+           "the entropy alone": lambda table, entropy: entropy,
+           "entropy minus bpc": lambda table, entropy: entropy - _mean(table["labels"]["bpc"]),
+           "the ratio instead of the difference": lambda table, entropy: _mean(table["labels"]["bpc"]) / entropy,
+           "another method's row": lambda table, entropy: _mean(table["top-1"]["bpc"]) - entropy})
