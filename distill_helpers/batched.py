@@ -189,7 +189,7 @@ def _check_lr(lr) -> float:
     return check_training_settings(0, lr, 1)[1]
 
 
-def check_inputs(students: Sequence[MLP], X: torch.Tensor, y: torch.Tensor, val,
+def check_inputs(students: Sequence[MLP], X: torch.Tensor, y: torch.Tensor, val, *,
                  teacher_logits: torch.Tensor | None) -> None:
     """The data `kd_loss` and `fit` would refuse, refused once before any batch (never a scan per batch):
     images that are not float, hold NaN or look like 0-255 values, labels out of range, teacher logits of
@@ -243,14 +243,14 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
         raise ValueError("a student is also the teacher: distillation needs separate students")
     X, y = as_tensors(train)
     n = len(X)
-    check_inputs(students, X, y, val, teacher_logits)
+    check_inputs(students, X, y, val, teacher_logits=teacher_logits)
     needs_teacher = bool((alphas > 0).any())
     if teacher_logits is None and needs_teacher:
         if teacher is None:
             raise ValueError("alpha > 0 needs the teacher or its logits: pass teacher= or teacher_logits=")
         from .evaluate import predict_logits
         teacher_logits = predict_logits(teacher, X)
-        check_inputs(students, X, y, None, teacher_logits)  # a teacher with NaN weights gives NaN logits
+        check_inputs(students, X, y, None, teacher_logits=teacher_logits)  # a teacher with NaN weights gives NaN logits
 
     # Students with the same seed share their batch order: one group each, so one wide first layer per group
     # (see StackedMLP). Groups of unequal size fall back to one student per group.

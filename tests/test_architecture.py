@@ -217,11 +217,12 @@ def order_violations(tree) -> list[str]:
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_student_teacher_labels_in_every_signature(name):
-    # losses take (student_logits, teacher_logits, labels) positionally: those of losses.py, and lm's own
-    losses = {"lm": ["reverse_kl"]}
+    # losses take (student_logits, teacher_logits, labels) positionally: those of losses.py, lm's own, and
+    # conventions.py's re-expressions of other libraries' losses (issue 21: positional in that order)
+    losses = {"lm": ["reverse_kl", "_check_same_shape"]}
     found = order_violations(MODULES[name][0])
     found = [f for f in found if not (f.endswith("positional") and (
-        name == "losses" or f.split(":")[0] in losses.get(name, [])))]
+        name in ("losses", "conventions") or f.split(":")[0] in losses.get(name, [])))]
     assert found == [], f"{name}: {found}"
 
 
@@ -243,7 +244,7 @@ def test_the_map_checks_catch_what_they_look_for():
 MAX_CODE_LINES, MAX_PARAMETERS = 60, 8
 # Over a limit today, to be cut down (issue 19: recipes as values, loops the size of the text). The lists only
 # shrink: a new function over a limit fails, and so does a listed one that meets it (take it off the list).
-TOO_LONG = {("batched", "distill_students"), ("experiments", "train_grid"), ("lm", "train_lm")}
+TOO_LONG = {("batched", "distill_students"), ("lm", "train_lm")}
 TOO_MANY_PARAMETERS = {("batched", "distill_students"), ("exercises", "register"), ("experiments", "train_grid"),
                        ("hints", "distill_with_hint"), ("lm", "train_lm"), ("lm", "get_lm_student"),
                        ("train", "train_epoch"), ("train", "fit"), ("train", "train_model"), ("train", "distill"),
