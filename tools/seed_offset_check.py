@@ -67,7 +67,7 @@ def worker(src_path: Path, out_path: Path) -> None:
 
     namespace = {"__name__": "__main__", "__record__": record}
     for i, text in enumerate(_code_cells(src_path)):
-        lines = [ln for ln in text.splitlines() if not ln.lstrip().startswith("%")]  # IPython magics
+        lines = ["" if ln.lstrip().startswith("%") else ln for ln in text.splitlines()]  # magics; keep line numbers
         tree = ast.fix_missing_locations(_Recorder(i).visit(ast.parse("\n".join(lines))))
         try:
             exec(compile(tree, f"{src_path.name}, code cell {i}", "exec"), namespace)
@@ -107,9 +107,12 @@ def compare(name: str, base: list[dict], other: list[dict], offset: int) -> int:
 
 
 def main(argv: list[str]) -> int:
-    if argv[:1] == ["--worker"]:
+    if argv[:1] == ["--worker"]:  # one run: python seed_offset_check.py --worker SOURCE OUT.json (cwd: notebooks/)
         worker(Path(argv[1]), Path(argv[2]))
         return 0
+    if argv[:1] == ["--compare"]:  # two finished runs: --compare NAME BASE.json OFFSET.json OFFSET
+        return 1 if compare(argv[1], json.loads(Path(argv[2]).read_text()), json.loads(Path(argv[3]).read_text()),
+                            int(argv[4])) else 0
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("notebooks", nargs="*", help="two-digit numbers (default: all)")
     ap.add_argument("--offset", type=int, default=1000, help="the seed offset of the second run (default 1000)")
