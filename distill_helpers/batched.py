@@ -265,7 +265,8 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     layers = stacked.layers()
     feats = stacked.features(X)
     X_val, y_val = as_tensors(val) if val is not None else (None, None)
-    gens = [torch.Generator().manual_seed(seeds[m[0]]) for m in members]
+    from .train import offset_seed  # (local: train imports this module's callers)
+    gens = [torch.Generator().manual_seed(offset_seed(seeds[m[0]])) for m in members]
     # Adam by hand (the same update as torch.optim.Adam's defaults) so that each student has its own lr.
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     m1 = [torch.zeros_like(p) for p in params]

@@ -14,7 +14,7 @@ from .evaluate import predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import eval_mode, last_linear
 from .recipes import RECIPES
-from .train import fit
+from .train import fit, offset_seed
 
 __all__ = ["HintStudent", "teacher_hints", "hint_mse", "distill_with_hint"]
 
@@ -68,7 +68,7 @@ def distill_with_hint(student: nn.Module, teacher: nn.Module, train, val=None, *
         hint = F.mse_loss(wrapper.regressor(wrapper.hidden), t_feats[batch.index])
         return kd_loss(logits, t_logits[batch.index], batch.y, T, alpha) + beta * hint
 
-    torch.manual_seed(seed)  # the regressor's initialisation
+    torch.manual_seed(offset_seed(seed))  # the regressor's initialisation
     wrapper.regressor.reset_parameters()
     hist = {"hint_mse_start": hint_mse(wrapper, X, t_feats)}
     hist.update(fit(wrapper, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,

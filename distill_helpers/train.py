@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import os
 import random
 import time
 from dataclasses import dataclass
@@ -24,13 +25,41 @@ from .recipes import RECIPES
 from .room import NO_TRAINING_ENV, live_training, refuse_training  # noqa: F401  (re-exported)
 from .transfer import jittered_copies, random_shift
 
-__all__ = ["set_seed", "resolve_device", "batch_indices", "random_shift", "Batch", "LossFn",
+__all__ = ["set_seed", "seed_offset", "offset_seed", "resolve_device", "batch_indices",
+           "random_shift", "Batch", "LossFn",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
            "get_student", "cached_model"]
 
 
+SEED_OFFSET_ENV = "DISTILL_SEED_OFFSET"
+
+
+def seed_offset() -> int:
+    """The integer in $DISTILL_SEED_OFFSET (0 when unset): added to every training seed (a maintainer's check).
+
+    Retraining with another offset is a stand-in for another machine: every initialisation and batch
+    order changes, as float-level differences would change them, so an asserted conclusion that survives
+    it is one that the intervals support. Unset, nothing changes. The caches do not know about the offset:
+    use it only with a separate data directory, as tools/seed_offset_check.py does.
+    """
+    raw = os.environ.get(SEED_OFFSET_ENV, "").strip()
+    if not raw:
+        return 0
+    try:
+        return int(raw)
+    except ValueError:
+        raise ValueError(f"{SEED_OFFSET_ENV}={raw!r} is not an integer: unset it, or give a whole number "
+                         f"such as {SEED_OFFSET_ENV}=1000") from None
+
+
+def offset_seed(seed: int) -> int:
+    """`seed` plus `seed_offset()`: where a training seed enters torch."""
+    return int(seed) + seed_offset()
+
+
 def set_seed(seed: int) -> None:
     """Seed Python, torch (and numpy when present) so a run repeats exactly on the same machine."""
+    seed = offset_seed(seed)
     random.seed(seed)
     torch.manual_seed(seed)
     try:
@@ -183,8 +212,8 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     model.to(device)
     if device.type != "cpu":  # the whole training set on the device once, batches are drawn there
         X, y = X.to(device), y.to(device)
-    torch.manual_seed(seed + ctx.rank)  # dropout masks (rank 0 draws what a single process draws)
-    gen = torch.Generator().manual_seed(seed)  # batch order and augmentation: the same on every rank
+    torch.manual_seed(offset_seed(seed) + ctx.rank)  # dropout masks (rank 0 draws what a single process draws)
+    gen = torch.Generator().manual_seed(offset_seed(seed))  # batch order and augmentation: the same on every rank
     net = ctx.wrap(model)  # DistributedDataParallel in a process group, else the model itself
     optimizer, scheduler = make_optimizer(model, lr=lr, total_steps=epochs * -(-len(X) // batch_size))
     history: dict[str, list] = {"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [],

@@ -432,3 +432,32 @@ def test_a_failed_cache_write_warns_and_returns_the_trained_model(tmp_path, monk
     with pytest.warns(UserWarning, match="could not be cached"):
         model = tr.cached_model(CFG, _trainer(calls), a_file)
     assert len(calls) == 2 and isinstance(model, MLP)
+
+
+def test_seed_offset_defaults_to_no_change_and_shifts_every_training_seed(monkeypatch):
+    import torch
+
+    from distill_helpers.batched import distill_students, make_students
+    from distill_helpers.train import SEED_OFFSET_ENV, offset_seed, seed_offset, set_seed
+    monkeypatch.delenv(SEED_OFFSET_ENV, raising=False)
+    assert seed_offset() == 0 and offset_seed(5) == 5
+    set_seed(3)
+    plain = torch.rand(3)
+    monkeypatch.setenv(SEED_OFFSET_ENV, "10")
+    assert offset_seed(5) == 15
+    set_seed(3)
+    assert not torch.equal(torch.rand(3), plain)
+    torch.manual_seed(13)
+    assert torch.equal(torch.rand(3), (set_seed(3), torch.rand(3))[1])  # set_seed(3) at offset 10 = seed 13
+    # a batched student at offset 10 with seed 0 is the student of seed 10 without an offset
+    X, y = torch.rand(160, 1, 28, 28), torch.randint(0, 10, (160,))  # several batches: the order matters
+    shifted = make_students((8,), [0])
+    distill_students(shifted, None, (X, y), seeds=[0], T=1.0, alpha=0.0, epochs=1, batch_size=16, progress=False)
+    monkeypatch.setenv(SEED_OFFSET_ENV, "0")
+    same = make_students((8,), [10])
+    distill_students(same, None, (X, y), seeds=[10], T=1.0, alpha=0.0, epochs=1, batch_size=16, progress=False)
+    for p, q in zip(shifted[0].parameters(), same[0].parameters()):
+        torch.testing.assert_close(p, q)
+    monkeypatch.setenv(SEED_OFFSET_ENV, "one")
+    with pytest.raises(ValueError, match="not an integer"):
+        seed_offset()
