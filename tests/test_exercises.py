@@ -58,7 +58,8 @@ def test_exact_answers_have_no_tolerance(capsys):
     right = 784 * 800 + 800 + 800 * 800 + 800 + 800 * 10 + 10
     assert check("01.1", right) and check("01.1", float(right)) and check("01.1", torch.tensor(right))
     assert not check("01.1", right - 10) and not check("01.1", right + 0.5) and not check("01.1", str(right))
-    assert not check("01.3", 0)  # a bool answer must be a bool, not 0
+    macs = 14 * 14 * 64 * 32 * 9  # 01.3: the teacher's second convolution, counted exactly
+    assert check("01.3", macs) and not check("01.3", macs + 1) and not check("01.3", True)
     capsys.readouterr()
 
 
@@ -105,7 +106,7 @@ def test_notebook_check_cells_hide_the_reference(src):
 def test_numbers_in_folded_solutions_are_the_computed_ones():
     """The solutions typed into notebooks 01 and 03 agree with what the registry computes."""
     nb01 = next(SRC.glob("01_*.nb.txt")).read_text()
-    assert f"= {E.get('01.1').reference():,}." in nb01
+    assert f"= {E.get('01.1').reference():,}." in nb01 and f"= {E.get('01.3').reference():,}." in nb01
     nb03 = next(SRC.glob("03_*.nb.txt")).read_text()
     from distill_helpers.exercises.nb03 import P, Q
     kl = lambda a, b: sum(x * math.log(x / y) for x, y in zip(a, b))  # noqa: E731

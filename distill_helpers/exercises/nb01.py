@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import torch
+from torch import nn
 
-from ..models import MLP, count_parameters
+from ..evaluate import count_macs
+from ..models import MLP, TeacherCNN, count_parameters
 from . import register
 
 
@@ -43,6 +45,22 @@ register(
                lambda t_probs, y_test: _wrong_class_fraction(t_probs, y_test, t_probs.argmax(1)),
            "a percentage, not a fraction": lambda t_probs, y_test: 100 * _wrong_class_fraction(t_probs, y_test, y_test)})
 
+def _conv2_macs_by_the_library() -> int:
+    """MACs of the default teacher's second convolution, counted by `count_macs` on that layer alone,
+    fed the shape it really sees: the first convolution's channels after one 2x2 max-pooling."""
+    teacher = TeacherCNN()
+    conv2 = teacher.net[4]
+    assert isinstance(conv2, nn.Conv2d), "the teacher's layout changed: net[4] should be its second Conv2d"
+    h, w = (n // 2 for n in teacher.in_shape[1:])
+    return count_macs(nn.Sequential(conv2), (conv2.in_channels, h, w))
+
+
 register(
-    "01.3", "is a distilled student easier to interpret?", kind="exact",
-    reference=lambda: False, solution=lambda: False, wrong={"true": lambda: True})
+    "01.3", "MACs of the teacher's second convolution", kind="exact",
+    reference=_conv2_macs_by_the_library,
+    solution=lambda: 14 * 14 * 64 * 32 * 9,
+    wrong={"pooling forgotten (28x28 positions)": lambda: 28 * 28 * 64 * 32 * 9,
+           "the 3x3 kernel forgotten": lambda: 14 * 14 * 64 * 32,
+           "input channels forgotten": lambda: 14 * 14 * 64 * 9,
+           "parameters instead of MACs": lambda: 64 * 32 * 9 + 64,
+           "one position only": lambda: 64 * 32 * 9})

@@ -5,7 +5,7 @@ import math
 
 import torch
 
-from ..losses import entropy, soft_targets, softmax_with_temperature
+from ..losses import entropy, softmax_with_temperature
 from . import register
 
 
@@ -34,19 +34,30 @@ def _confident_digit() -> dict:
     return {"logits": torch.tensor([9.0, 1.5, 3.0, -2.0, 0.5, -1.0, 4.0, 2.5, 1.0, -3.0])}
 
 
-def _entropy_lse(logits, T):
-    """H = log sum_j exp(z_j/T) - sum_i p_i z_i / T, a second formulation of -sum p log p."""
-    z = logits.double() / T
-    p = torch.softmax(z, -1)
-    return (torch.logsumexp(z, -1) - (p * z).sum(-1)).item()
+def _distributions(**_) -> list[tuple]:
+    """Rows of probabilities: tempered softmaxes, a one-hot row and rows with exact zeros (0 log 0 = 0)."""
+    g = torch.Generator().manual_seed(5)
+    soft = softmax_with_temperature(torch.randn(6, 10, generator=g, dtype=torch.float64) * 3, 4.0)
+    with_zeros = torch.tensor([[1.0, 0.0, 0.0, 0.0], [0.5, 0.5, 0.0, 0.0], [0.25, 0.25, 0.25, 0.25]],
+                              dtype=torch.float64)
+    return [(soft,), (with_zeros,)]
+
+
+def _entropy_where(p):
+    """-sum p log p with the 0 log 0 = 0 convention written out: log only where p > 0."""
+    return -(p * torch.where(p > 0, p, torch.ones_like(p)).log()).sum(-1)
 
 
 register(
-    "02.2", "entropy at T = 4", example=_confident_digit, rtol=1e-3,
-    reference=lambda logits: _entropy_lse(logits, 4.0),
-    solution=lambda logits: entropy(soft_targets(logits, 4.0)).item(),
-    wrong={"at T = 1": lambda logits: entropy(soft_targets(logits, 1.0)).item(),
-           "in bits": lambda logits: entropy(soft_targets(logits, 4.0)).item() / math.log(2)})
+    "02.2", "entropy of a batch of distributions, 0 log 0 = 0", kind="function", inputs=_distributions, rtol=1e-6,
+    reference=lambda p: entropy(p),  # the library's: -xlogy(p, p).sum(-1)
+    solution=lambda: _entropy_where,
+    wrong={"0 log 0 left as nan": lambda: lambda p: -(p * p.log()).sum(-1),
+           "an epsilon added inside the log": lambda: lambda p: -(p * (p + 1e-3).log()).sum(-1),
+           "in bits": lambda: lambda p: _entropy_where(p) / math.log(2),
+           "sign forgotten": lambda: lambda p: -_entropy_where(p),
+           "summed over the batch, not the classes": lambda: lambda p: -(p * torch.where(p > 0, p, torch.ones_like(p)).log()).sum(0),
+           "mean over the classes instead of the sum": lambda: lambda p: _entropy_where(p) / p.shape[-1]})
 
 
 def _first_T_below_half(logits) -> float:

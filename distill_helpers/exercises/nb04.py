@@ -5,9 +5,6 @@ import math
 
 import torch
 
-from ..evaluate import accuracy, agreement
-from ..models import MLP
-from ..evaluate import predict_logits
 from . import register
 
 
@@ -24,35 +21,54 @@ register(
            "all 4,000 training digits (the validation split forgotten)": lambda X_train: math.ceil(4000 / 64)})
 
 register(
-    "04.2", "which model is put in eval() mode", kind="exact",
+    "04.2", "which model stays in eval() mode while the student's optimiser steps run", kind="exact",
     reference=lambda: "teacher", solution=lambda: "teacher",
     wrong={"the student": lambda: "student", "both": lambda: "both"})
 
-
-def _two_models() -> dict:
-    g = torch.Generator().manual_seed(4)
-    torch.manual_seed(0)
-    teacher, distilled = MLP(hidden=(8,)), MLP(hidden=(8,))
-    X = torch.rand(300, 1, 28, 28, generator=g)
-    # make the two agree on part of the inputs: copy the teacher's weights into the student, then perturb
-    distilled.load_state_dict(teacher.state_dict())
+# 04.3: find the bug. The loop as the notebook prints it (numbered), and the same loop without the bug.
+BUGGY_LOOP = """\
+def buggy_distill(student, teacher, X, y, T=4.0, alpha=0.9, epochs=3, lr=1e-3, batch_size=64, seed=0):
+    teacher.eval()
     with torch.no_grad():
-        for p in distilled.parameters():
-            p.add_(0.05 * torch.randn(p.shape, generator=g))
-    y = predict_logits(teacher, X).argmax(1)
-    y[::3] = (y[::3] + 1) % 10  # labels that the teacher gets wrong a third of the time
-    return {"teacher": teacher, "distilled": distilled, "X_test": X, "y_test": y}
+        t_logits = teacher(X)
+    gen = torch.Generator().manual_seed(seed)
+    opt = torch.optim.Adam(student.parameters(), lr=lr)
+    for epoch in range(epochs):
+        student.train()
+        perm = torch.randperm(len(X), generator=gen)
+        for i in range(0, len(X), batch_size):
+            idx = perm[i:i + batch_size]
+            z, v = student(X[idx]), t_logits[i:i + batch_size]
+            soft = F.kl_div(F.log_softmax(z / T, 1), F.log_softmax(v / T, 1), reduction="batchmean", log_target=True)
+            loss = alpha * T**2 * soft + (1 - alpha) * F.cross_entropy(z, y[idx])
+            opt.zero_grad(); loss.backward(); opt.step()
+    return student.eval()"""
+FIXED_LINE = "            z, v = student(X[idx]), t_logits[idx]"
+
+
+def numbered(src: str = BUGGY_LOOP) -> str:
+    """The loop with line numbers 1, 2, ... as the notebook shows it."""
+    return "\n".join(f"{k:>2}  {line}" for k, line in enumerate(src.splitlines(), start=1))
+
+
+def _buggy_line() -> int:
+    """The 1-based number of the only line where the buggy loop differs from the fixed one."""
+    lines = BUGGY_LOOP.splitlines()
+    fixed = [FIXED_LINE if "t_logits[i:i + batch_size]" in line else line for line in lines]
+    diff = [k for k, (a, b) in enumerate(zip(lines, fixed), start=1) if a != b]
+    assert len(diff) == 1, "exactly one line of the loop is wrong"
+    return diff[0]
+
+
+def _line_of(text: str) -> int:
+    return next(k for k, line in enumerate(BUGGY_LOOP.splitlines(), start=1) if text in line)
 
 
 register(
-    "04.3", "top-1 agreement of teacher and distilled student", example=_two_models, rtol=0, atol=1e-6,
-    reference=lambda teacher, distilled, X_test, y_test: (
-        predict_logits(teacher, X_test).argmax(1) == predict_logits(distilled, X_test).argmax(1)).double().mean().item(),
-    solution=lambda teacher, distilled, X_test, y_test: agreement(student_logits=predict_logits(distilled, X_test),
-                                                                  teacher_logits=predict_logits(teacher, X_test)),
-    wrong={"the student's accuracy on the labels": lambda teacher, distilled, X_test, y_test:
-               accuracy(predict_logits(distilled, X_test), y_test),
-           "disagreement": lambda teacher, distilled, X_test, y_test:
-               1 - agreement(student_logits=predict_logits(distilled, X_test), teacher_logits=predict_logits(teacher, X_test)),
-           "a percentage": lambda teacher, distilled, X_test, y_test:
-               100 * agreement(student_logits=predict_logits(distilled, X_test), teacher_logits=predict_logits(teacher, X_test))})
+    "04.3", "the line that breaks the cached-logits loop", kind="exact",
+    reference=_buggy_line,
+    solution=lambda: _line_of("t_logits[i:i + batch_size]"),
+    wrong={"the permutation": lambda: _line_of("perm = torch.randperm"),
+           "the batch indices": lambda: _line_of("idx = perm[i:i + batch_size]"),
+           "the cached teacher logits": lambda: _line_of("t_logits = teacher(X)"),
+           "the loss": lambda: _line_of("loss = alpha")})
