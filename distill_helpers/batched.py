@@ -285,8 +285,8 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
              for _ in range(K)]
     bar = None
     if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=epochs, desc=desc or f"{K} students", unit="epoch", leave=True)
+        from .widgets import progress_bar
+        bar = progress_bar(total=epochs, desc=desc or f"{K} students", unit="epoch")
     step = 0
     for epoch in range(1, epochs + 1):
         check_live_deadline()  # a live demonstration past its limit stops here (room.py)

@@ -142,8 +142,8 @@ def _train(train, val, teacher_logits, *, settings, seeds, hidden, epochs, batch
     curves = torch.zeros(len(settings), len(seeds), epochs)
     bar = None
     if progress:
-        from tqdm.auto import tqdm
-        bar = tqdm(total=len(jobs) * epochs, desc=f"{len(jobs)} students ({len(settings)} settings x "
+        from .widgets import progress_bar
+        bar = progress_bar(total=len(jobs) * epochs, desc=f"{len(jobs)} students ({len(settings)} settings x "
                                                   f"{len(seeds)} seeds)", unit="student-epoch")
     for start in range(0, len(jobs), chunk):
         part = jobs[start:start + chunk]

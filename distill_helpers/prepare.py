@@ -140,10 +140,10 @@ def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: i
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-    from tqdm.auto import tqdm
+    from .widgets import progress_bar
     root = resolve_root(root).resolve()
     rows = []
-    bar = tqdm(notebooks, desc="prepare notebooks", unit="notebook", disable=not progress)
+    bar = progress_bar(notebooks, desc="prepare notebooks", unit="notebook", disable=not progress)
     for path in bar:
         path = Path(path)
         bar.set_postfix_str(path.stem)
@@ -191,9 +191,9 @@ def prepare(root=None, progress: bool = True, recipes: list[Recipe] | None = Non
 
 
 def _prepare_models(root: Path, progress: bool, recipes: list[Recipe], out) -> list[dict]:
-    from tqdm.auto import tqdm
+    from .widgets import progress_bar
     rows = []
-    bar = tqdm(recipes, desc="prepare", unit="model", disable=not progress)
+    bar = progress_bar(recipes, desc="prepare", unit="model", disable=not progress)
     for r in bar:
         bar.set_postfix_str(r.name)
         before, t0 = _cache_files(root), time.perf_counter()

@@ -80,8 +80,8 @@ def batch_indices(n: int, batch_size: int, generator: torch.Generator) -> Iterat
 def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
     if not enabled:
         return None
-    from tqdm.auto import tqdm
-    return tqdm(total=total, desc=desc, unit=unit, leave=True)
+    from .widgets import progress_bar  # a notebook's bar becomes a text line when done (saved copies reopen)
+    return progress_bar(total=total, desc=desc, unit=unit)
 
 
 # ---------------------------------------------------------------- the training loop

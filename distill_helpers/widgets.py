@@ -8,6 +8,11 @@ Every widget of an explorer gets a stable model id, derived from the explorer's 
 notebooks store the widget state of their build under those ids, so a notebook that a learner runs and
 saves (JupyterLab autosaves, and by default does not save widget state) still finds its widgets' state
 when it is reopened: it shows the explorer's picture instead of "Error displaying widget: model not found".
+
+Progress bars take the other way out: `progress_bar` shows tqdm's widget while the work runs and replaces it,
+when the bar closes, by one line of plain text (the bar's final state), so a saved notebook holds no view of a
+progress-bar widget at all, whichever state was saved with it. (`jupyter/overrides.json` also turns on
+JupyterLab's "save widget state automatically", so a learner's save keeps the explorers' last pictures.)
 """
 from __future__ import annotations
 
@@ -24,8 +29,67 @@ from .losses import check_alpha, check_temperature, entropy, kd_loss_terms, soft
 from .plots import STUDENT_COLOR, TEACHER_COLOR, show_image
 from .recipes import RECIPES
 
-__all__ = ["encode_canvas", "explorer", "BlittedFigure", "temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
+__all__ = ["progress_bar", "encode_canvas", "explorer", "BlittedFigure", "temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
            "LossFigure", "loss_explorer"]
+
+
+# ---------------------------------------------------------------- progress bars
+
+def progress_bar(iterable=None, *, total: int | None = None, desc: str = "", unit: str = "it",
+                 disable: bool = False):
+    """A tqdm bar: the terminal one outside Jupyter; in a notebook kernel, tqdm's widget that becomes a
+    line of text when the bar is closed (see the module docstring). Close it (or exhaust `iterable`)."""
+    from tqdm.auto import tqdm
+    kw = {"total": total, "desc": desc, "unit": unit, "disable": disable, "leave": True}
+    if disable:
+        return tqdm(iterable, **kw)
+    try:
+        from tqdm.notebook import tqdm as notebook_tqdm
+    except ImportError:
+        return tqdm(iterable, **kw)
+    if not issubclass(tqdm, notebook_tqdm):  # not in a notebook kernel (or no ipywidgets): text already
+        return tqdm(iterable, **kw)
+    return _text_when_done_class(notebook_tqdm)(iterable, **kw)
+
+
+def _close_tree(widget) -> None:
+    """Close a widget, its children, and their layouts and styles: no model of it is left in the kernel."""
+    for child in getattr(widget, "children", ()):
+        _close_tree(child)
+    for part in ("layout", "style"):
+        sub = getattr(widget, part, None)
+        if sub is not None:
+            sub.close()
+    widget.close()
+
+
+_TEXT_BAR = {}
+
+
+def _text_when_done_class(notebook_tqdm):
+    """The notebook bar that replaces its widget by a text line on close (one class per tqdm base)."""
+    if notebook_tqdm not in _TEXT_BAR:
+        class TextWhenDone(notebook_tqdm):
+            def __init__(self, *args, **kwargs):
+                self._handle = None
+                super().__init__(*args, **{**kwargs, "display": False})
+                if not self.disable:
+                    from IPython.display import display
+                    self._handle = display(self.container, display_id=True)
+                    self.displayed = True
+
+            def close(self):
+                handle, self._handle = getattr(self, "_handle", None), None
+                stopped = bool(self.total) and self.n < self.total and not self.disable
+                super().close()
+                if handle is None:
+                    return
+                from IPython.display import Pretty
+                line = self.format_meter(**{**self.format_dict, "ncols": 0})
+                handle.update(Pretty(line + ("  (stopped)" if stopped else "")))
+                _close_tree(self.container)
+        _TEXT_BAR[notebook_tqdm] = TextWhenDone
+    return _TEXT_BAR[notebook_tqdm]
 
 
 # ---------------------------------------------------------------- temperature explorer

@@ -1,4 +1,6 @@
+import functools
 import os
+import subprocess
 import sys
 from pathlib import Path
 
@@ -8,6 +10,22 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+@functools.lru_cache(maxsize=None)
+def committed_text(path) -> str:
+    """The text of a repository file as git holds it for the next commit (HEAD's, or the copy staged with
+    `git add`), never the working copy: a learner who runs a notebook and saves it changes only the working
+    copy, so no test that reads notebooks depends on it. An untracked file, or a tree outside git (an
+    unpacked archive), is read as it is."""
+    path = Path(path).resolve()
+    try:
+        rel = path.relative_to(ROOT).as_posix()
+        r = subprocess.run(["git", "-C", str(ROOT), "show", f":{rel}"], capture_output=True, check=True,
+                           timeout=60)
+    except (ValueError, OSError, subprocess.SubprocessError):
+        return path.read_text()
+    return r.stdout.decode("utf-8")
 
 
 @pytest.fixture(scope="session")

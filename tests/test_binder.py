@@ -1,7 +1,7 @@
 """binder/ as repo2docker reads it: the Dockerfile it generates, without building (no Docker daemon needed).
 
-repo2docker is not a dependency of the series; `.ci/run` installs it (pinned there) and sets
-DISTILL_REQUIRE_REPO2DOCKER=1, so that CI fails instead of skipping when it is missing.
+requirements.txt installs repo2docker (its tests section), so the README's test command runs this test;
+`.ci/run` sets DISTILL_REQUIRE_REPO2DOCKER=1, so that CI fails instead of skipping when it is missing.
 """
 import os
 import re
@@ -19,8 +19,8 @@ def _repo2docker() -> str:
     exe = shutil.which("repo2docker") or str(Path(sys.executable).with_name("repo2docker"))
     if not Path(exe).exists():
         if os.environ.get("DISTILL_REQUIRE_REPO2DOCKER") == "1":
-            pytest.fail("repo2docker is required here: pip install jupyter-repo2docker (the version .ci/run pins)")
-        pytest.skip("repo2docker is not installed: pip install jupyter-repo2docker (the version .ci/run pins)")
+            pytest.fail("repo2docker is required here: pip install -r requirements.txt (it pins jupyter-repo2docker)")
+        pytest.skip("repo2docker is not installed: pip install -r requirements.txt (it pins jupyter-repo2docker)")
     return exe
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import committed_text  # the notebooks as committed, not a learner's saved copies
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -116,7 +117,7 @@ def test_metadata_fast_path_refuses_changed_sources(tmp_path):
 @pytest.mark.parametrize("src", SOURCES, ids=_name)
 def test_committed_metadata_in_sync(src):
     """Slide metadata of the committed self-study notebook equals what the builder writes now."""
-    committed = nbformat.read(ROOT / "notebooks" / f"{_name(src)}.ipynb", as_version=4)
+    committed = nbformat.reads(committed_text(ROOT / "notebooks" / f"{_name(src)}.ipynb"), as_version=4)
     built = bn.build(src)
     assert [c.metadata.get("slideshow") for c in committed.cells] == [c.metadata.get("slideshow") for c in built.cells], \
         f"refresh with: python tools/build_notebooks.py --metadata-only {src.name[:2]}"
@@ -128,7 +129,7 @@ def test_classroom_edition_committed_and_in_sync(src):
     built = bn.build_classroom(src)  # raises SourceError, naming the fix, for an exercise without a solution
     path = CLASSROOM / "source" / _name(src) / f"{_name(src)}.ipynb"
     assert path.exists(), f"build it with: python tools/build_notebooks.py --metadata-only {src.name[:2]}"
-    committed = nbformat.read(path, as_version=4)
+    committed = nbformat.reads(committed_text(path), as_version=4)
     assert [(c.source, c.metadata) for c in committed.cells] == [(c.source, c.metadata) for c in built.cells], \
         f"refresh with: python tools/build_notebooks.py --metadata-only {src.name[:2]}"
     # the same cells as the self-study edition, less the folded solutions, with each exercise split in two

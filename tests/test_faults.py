@@ -146,7 +146,11 @@ def test_byte_flipped_checkpoints_are_refused(tmp_path):
 
 
 # A replicate child on tiny data that raises the flag when the students start, then trains "for ever".
+# It restores Python's Ctrl-C handler first: a suite started with SIGINT ignored (a background job of a
+# non-interactive shell) hands SIG_IGN down to its children, and Python then installs no handler of its own.
 INTERRUPT_REPLICATE = """
+import signal
+signal.signal(signal.SIGINT, signal.default_int_handler)
 import sys, time, pathlib
 from conftest import use_tiny_datasets
 import distill_helpers.cli as cli
@@ -179,7 +183,12 @@ def test_ctrl_c_during_replicate_one_line_exit_130_and_a_rerun_works(tmp_path, m
     proc = _child(INTERRUPT_REPLICATE, str(tmp_path / "flag"), *_tiny_args(out, root), "--overwrite")
     _wait_for(tmp_path / "flag", proc)
     proc.send_signal(signal.SIGINT)
-    stdout, stderr = proc.communicate(timeout=60)
+    try:
+        stdout, stderr = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.communicate()
+        raise AssertionError("the child ignored Ctrl-C (SIGINT) for 60 s") from None
     assert proc.returncode == 130, stderr
     assert stderr.count("\n") == 1 and stderr.startswith("interrupted:") and "Traceback" not in stderr, stderr
     assert "nothing in" in stderr and "was changed" in stderr

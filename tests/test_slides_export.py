@@ -10,12 +10,22 @@ from pathlib import Path
 
 import nbformat
 import pytest
+from conftest import committed_text
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
 import export_slides as es  # noqa: E402
 
-NOTEBOOK = ROOT / "notebooks" / "02_temperature.ipynb"  # slides, math and widgets
+NOTEBOOK_IN_REPO = ROOT / "notebooks" / "02_temperature.ipynb"  # slides, math and widgets
+
+
+@pytest.fixture
+def notebook(tmp_path):
+    """02 as committed (a learner's saved working copy may hold other outputs), in a folder of its own."""
+    path = tmp_path / "nb" / NOTEBOOK_IN_REPO.name
+    path.parent.mkdir()
+    path.write_text(committed_text(NOTEBOOK_IN_REPO))
+    return path
 
 
 def _stub_vendor(vendor: Path) -> None:
@@ -24,18 +34,18 @@ def _stub_vendor(vendor: Path) -> None:
         (vendor / rel).write_text("/* stand-in */\n")
 
 
-def test_default_nbconvert_slides_are_not_offline():
+def test_default_nbconvert_slides_are_not_offline(notebook):
     """The detector sees what plain `jupyter nbconvert --to slides` loads from CDNs (so it can fail)."""
     from nbconvert.exporters import SlidesExporter
-    html, _ = SlidesExporter().from_notebook_node(nbformat.read(NOTEBOOK, as_version=4))
+    html, _ = SlidesExporter().from_notebook_node(nbformat.read(notebook, as_version=4))
     remote = " ".join(es.remote_resources(html))
     assert "reveal.js" in remote and "require" in remote and "mathjax" in remote.lower()
 
 
-def test_exported_slides_load_only_local_files(tmp_path):
+def test_exported_slides_load_only_local_files(tmp_path, notebook):
     out = tmp_path / "slides"
     _stub_vendor(out / "vendor")
-    html = es.export(NOTEBOOK, out).read_text()
+    html = es.export(notebook, out).read_text()
     assert es.remote_resources(html) == []
     assert not re.search(r"""(?:src|href)\s*=\s*["'](?:https?:)?//""", html)
     assert not re.search(r"https?://(?:unpkg\.com|cdnjs\.cloudflare\.com|cdn\.jsdelivr\.net)", html), "a CDN URL is left"
@@ -47,12 +57,12 @@ def test_exported_slides_load_only_local_files(tmp_path):
     missing = [u for u in loaded if not (out / u).is_file()]
     assert not missing, f"the page loads files that are not in the slides' folder: {missing}"
     # one <section> per slide and sub-slide that the builder marked
-    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb = nbformat.read(notebook, as_version=4)
     marked = sum(c.metadata.get("slideshow", {}).get("slide_type") in ("slide", "subslide") for c in nb.cells)
     assert marked > 3 and html.count("<section") >= marked
 
 
-def test_missing_assets_say_how_to_fetch_them(tmp_path):
+def test_missing_assets_say_how_to_fetch_them(tmp_path, notebook):
     with pytest.raises(es.AssetsMissing, match="--fetch"):
-        es.export(NOTEBOOK, tmp_path / "slides")
+        es.export(notebook, tmp_path / "slides")
     assert not (tmp_path / "slides").exists()

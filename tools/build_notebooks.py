@@ -51,7 +51,10 @@ BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
 SEPARATOR = re.compile(r"^%% (md|code)(?: (slide|subslide|fragment|skip|notes|-))?\s*$")
 FOLDED_SOLUTIONS = re.compile(r"^\s*<details>\s*<summary>\s*Solutions", re.IGNORECASE)
-KERNELSPEC = {"display_name": "Python 3", "language": "python", "name": "python3"}
+# Exactly what JupyterLab writes when it opens a notebook on ipykernel's "python3" kernel (its display name,
+# and the language_info of the kernel's reply, which carries this Python's version): a notebook that already
+# holds these values is not marked modified on opening, so autosave leaves it, and `git status`, untouched.
+KERNELSPEC = {"display_name": "Python 3 (ipykernel)", "language": "python", "name": "python3"}
 
 
 class SourceError(ValueError):
@@ -130,8 +133,14 @@ def _set_slide(cell, kind: str) -> None:
         cell.metadata["slideshow"] = {"slide_type": kind}
 
 
+def language_info() -> dict:
+    """The language_info an ipykernel kernel of this interpreter reports (and JupyterLab then writes)."""
+    from ipykernel.ipkernel import IPythonKernel
+    return dict(IPythonKernel.language_info)
+
+
 def _notebook_metadata() -> dict:
-    return {"kernelspec": dict(KERNELSPEC), "language_info": {"name": "python"}}
+    return {"kernelspec": dict(KERNELSPEC), "language_info": language_info()}
 
 
 def build(src_path: Path) -> nbformat.NotebookNode:
@@ -304,7 +313,7 @@ def refresh_metadata(src_path: Path, out: Path) -> None:
     if [(c.cell_type, c.source) for c in committed.cells] != [(c.cell_type, c.source) for c in built.cells]:
         raise SourceError(f"{out.name}: cell sources differ from {src_path.name}; the metadata-only path "
                           f"would keep stale outputs. Rebuild with: python tools/build_notebooks.py {out.name[:2]}")
-    committed.metadata.update({k: v for k, v in built.metadata.items() if k != "language_info"})  # keep execution's
+    committed.metadata.update(built.metadata)  # kernelspec and language_info as JupyterLab writes them
     committed.metadata.pop("rise", None)  # written by an earlier builder for jupyterlab-rise, now unused
     for c, b in zip(committed.cells, built.cells):
         kept = {k: v for k, v in c.metadata.items() if k != "slideshow"}
