@@ -39,17 +39,26 @@ def progress_bar(iterable=None, *, total: int | None = None, desc: str = "", uni
                  disable: bool = False):
     """A tqdm bar: the terminal one outside Jupyter; in a notebook kernel, tqdm's widget that becomes a
     line of text when the bar is closed (see the module docstring). Close it (or exhaust `iterable`)."""
-    from tqdm.auto import tqdm
+    from tqdm.std import tqdm
     kw = {"total": total, "desc": desc, "unit": unit, "disable": disable, "leave": True}
-    if disable:
+    if disable or not _in_kernel():  # decided per call: tqdm.auto decides once per process, at its import
         return tqdm(iterable, **kw)
     try:
-        from tqdm.notebook import tqdm as notebook_tqdm
+        from tqdm import notebook
     except ImportError:
         return tqdm(iterable, **kw)
-    if not issubclass(tqdm, notebook_tqdm):  # not in a notebook kernel (or no ipywidgets): text already
+    if getattr(notebook, "IProgress", None) is None:  # no ipywidgets: the text bar
         return tqdm(iterable, **kw)
-    return _text_when_done_class(notebook_tqdm)(iterable, **kw)
+    return _text_when_done_class(notebook.tqdm)(iterable, **kw)
+
+
+def _in_kernel() -> bool:
+    """True inside a Jupyter kernel (an IPython shell with a kernel), not in a terminal or a test process."""
+    import sys
+    if "IPython" not in sys.modules:
+        return False
+    shell = sys.modules["IPython"].get_ipython()
+    return shell is not None and getattr(shell, "kernel", None) is not None
 
 
 def _close_tree(widget) -> None:
