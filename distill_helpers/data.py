@@ -279,6 +279,6 @@ def _damaged_error(name: str, root: Path, e: Exception) -> RuntimeError:
 
 def _download_error(name: str, e: Exception) -> RuntimeError:
     return RuntimeError(
-        f"could not download dataset {name!r} ({type(e).__name__}: {e}). Check your internet "
+        f"could not download dataset {name!r} ({type(e).__name__}: {' '.join(str(e).split())}). Check your internet "
         f"connection and try again, or place the files under the root folder by hand; the offline "
         f"default load_dataset('mnist5k') always works.")
