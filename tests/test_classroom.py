@@ -37,8 +37,8 @@ CLASSROOM = ROOT / "classroom"
 # makes, per notebook, as (exercise key, code for its answer cell). Registered exercises bring their own.
 WRONG = {
     "01": ("01.1", "answer_1 = 784 * 800 + 800 * 800 + 800 * 10  # weights only, biases forgotten"),
-    "02": ("02.1", "def my_softmax_T(z, T):\n    e = torch.exp(z / T)  # no max shift: overflows\n"
-                   "    return e / e.sum(-1, keepdim=True)"),
+    "02": ("02.1", "def my_log_softmax_T(z, T):\n    e = torch.exp(z / T)  # no max shift: overflows\n"
+                   "    return torch.log(e / e.sum(-1, keepdim=True))"),
     "03": ("03.1", "answer_1 = 0.5 * math.log2(0.5 / 0.25) + 0.25 * math.log2(0.25 / 0.5)  # bits, not nats"),
     "04": ("04.1", "answer_1 = 4000 // 64  # the last, partial batch forgotten"),
     "05": ("05.3", "answer_3 = True  # one seed taken at its word"),
@@ -145,7 +145,7 @@ def test_classroom_edition_committed_and_in_sync(src):
 def test_checker_raises_only_under_nbgrader(monkeypatch, capsys):
     from distill_helpers.exercises import check, get
     right = get("01.1").solution()  # an exact count
-    softmax_T = get("02.1")  # a function exercise
+    log_softmax_T = get("02.1")  # a function exercise
     monkeypatch.delenv("NBGRADER_EXECUTION", raising=False)
     assert check("01.1", None) is False and check("01.1", right - 10) is False
     assert check("02.1", None) is False
@@ -154,10 +154,10 @@ def test_checker_raises_only_under_nbgrader(monkeypatch, capsys):
     for answer in (None, right - 10, "x"):
         with pytest.raises(AssertionError, match="graded"):
             check("01.1", answer)
-    for fn in (None, next(iter(softmax_T.wrong.values()))()):
+    for fn in (None, next(iter(log_softmax_T.wrong.values()))()):
         with pytest.raises(AssertionError, match="graded"):
             check("02.1", fn)
-    assert check("02.1", softmax_T.solution())
+    assert check("02.1", log_softmax_T.solution())
     assert f"{right:,}" not in capsys.readouterr().out
 
 

@@ -15,19 +15,27 @@ def _softmax_inputs() -> list[tuple]:
             (torch.tensor([[1e3, -1e3, 0.0]]), 1.0)]
 
 
-def _solution_softmax(z, T):
+def _solution_log_softmax(z, T):
+    """log p_i(T) = z_i/T - m - log sum_j exp(z_j/T - m), m = max_j z_j/T: never exp of a large number, never log 0."""
+    s = z / T
+    m = s.max(-1, keepdim=True).values
+    return s - m - torch.log(torch.exp(s - m).sum(-1, keepdim=True))
+
+
+def _softmax_then_log(z, T):
     e = torch.exp((z - z.max(-1, keepdim=True).values) / T)
-    return e / e.sum(-1, keepdim=True)
+    return torch.log(e / e.sum(-1, keepdim=True))
 
 
 register(
-    "02.1", "tempered softmax", kind="function", inputs=_softmax_inputs,
-    reference=softmax_with_temperature,
-    solution=lambda: _solution_softmax,
-    wrong={"maximum not subtracted (overflows)": lambda: lambda z, T: torch.exp(z / T) / torch.exp(z / T).sum(-1, keepdim=True),
-           "T ignored": lambda: lambda z, T: _solution_softmax(z, 1.0),
-           "T multiplies instead of divides": lambda: lambda z, T: _solution_softmax(z * T * T, T),
-           "normalised over the batch": lambda: lambda z, T: torch.exp(z / T) / torch.exp(z / T).sum(0, keepdim=True)})
+    "02.1", "log of the tempered softmax, stable", kind="function", inputs=_softmax_inputs,
+    reference=lambda z, T: torch.log_softmax(z / T, -1),
+    solution=lambda: _solution_log_softmax,
+    wrong={"log of the softmax (log 0 = -inf on the extreme input)": lambda: _softmax_then_log,
+           "maximum not subtracted (exp overflows)": lambda: lambda z, T: z / T - torch.log(torch.exp(z / T).sum(-1, keepdim=True)),
+           "T ignored": lambda: lambda z, T: _solution_log_softmax(z, 1.0),
+           "T multiplies instead of divides": lambda: lambda z, T: _solution_log_softmax(z * T * T, T),
+           "normalised over the batch": lambda: lambda z, T: z / T - torch.logsumexp(z / T, 0, keepdim=True)})
 
 
 def _confident_digit() -> dict:
