@@ -39,7 +39,7 @@ from .safeio import atomic_torch_save, file_lock
 
 __all__ = ["DATA_ENV", "VERSIONS", "FORMAT", "StaleEntry", "Codec", "data_root", "resolve_root", "entry_path",
            "entries", "entry_kind", "write_payload", "read_payload", "payload_codec", "MODEL", "cached",
-           "cached_model", "teacher_identity", "weights_digest"]
+           "cached_model", "teacher_identity", "weights_digest", "provenance", "adopt"]
 
 #: The environment variable that moves the data root (a course's shared, prepared cache).
 DATA_ENV = "DISTILL_DATA"
@@ -196,6 +196,19 @@ def weights_digest(model: nn.Module) -> str:
 
 def _remember(model: nn.Module) -> nn.Module:
     _FROM_CACHE[model] = weights_digest(model)
+    return model
+
+
+def provenance(model: nn.Module) -> str | None:
+    """The weights digest this cache saw when it served or stored `model` (None: not from this cache)."""
+    return _FROM_CACHE.get(model)
+
+
+def adopt(model: nn.Module, digest: str | None) -> nn.Module:
+    """Trust a copy of a cached model made in another process (e.g. pickled to a worker) as from this cache,
+    when its weights still hash to `digest`, the parent's `provenance(model)`; otherwise leave it untrusted."""
+    if digest is not None and weights_digest(model) == digest:
+        _FROM_CACHE[model] = digest
     return model
 
 

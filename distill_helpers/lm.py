@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import os
 import random
 
 import torch
@@ -27,7 +28,7 @@ from .train import cached_model, resolve_device, set_seed
 __all__ = ["bimodal_density", "gaussian_density", "kl_on_grid", "fit_gaussian", "kl_fits_state",
            "ToyLanguage", "TOY_GRAMMAR", "CharTransformer", "lm_config", "generate", "decode",
            "reverse_kl", "topk_from_logits", "topk_kd_loss", "lm_loss", "train_lm", "evaluate_lm", "check_tokens",
-           "get_lm_teacher", "get_lm_student", "teacher_corpus", "teacher_lm_logits", "lm_data", "sample_stats", "METHODS", "LN2",
+           "get_lm_teacher", "get_lm_student", "get_lm_students", "teacher_corpus", "teacher_lm_logits", "lm_data", "sample_stats", "METHODS", "LN2",
            "TWO_BY_TWO", "sentence_figures", "own_sample_figures", "paired_seeds_and_sentences"]
 
 LN2 = math.log(2.0)
@@ -818,8 +819,18 @@ STUDENT_ARCH = {"d_model": 16, "n_layers": 1, "n_heads": 2, "d_ff": 32}
 
 
 def lm_data(data: dict | None = None) -> tuple[ToyLanguage, dict]:
-    """The language and its train/val/test token tensors, generated from fixed seeds (no download)."""
-    data = data or DATA
+    """The language and its train/val/test token tensors, generated from fixed seeds (no download).
+
+    Generated once per process and data config (it takes about a second), then copied: a caller that
+    changes its tensors changes only its copy.
+    """
+    lang, out = _lm_data(json.dumps(data or DATA, sort_keys=True))
+    return lang, {split: tokens.clone() for split, tokens in out.items()}
+
+
+@functools.lru_cache(maxsize=4)
+def _lm_data(data_json: str) -> tuple[ToyLanguage, dict]:
+    data = json.loads(data_json)
     lang = ToyLanguage()
     out = {}
     for split, seed in zip(("train", "val", "test"), data["seeds"]):
@@ -859,19 +870,10 @@ def _memo(key, make):
     return _SHARED[key]
 
 
-def get_lm_student(method: str, teacher: CharTransformer, root=None, *, seed: int = 0, steps: int = 300,
-                   batch_size: int = 32, lr: float = 8e-2, T: float = 1.0, k: int = 5, tail: str = "bucket",
-                   arch: dict | None = None, data: dict | None = None, teacher_logits: torch.Tensor | None = None,
-                   corpus: torch.Tensor | None = None, warm_start: float = 0.5, retrain: bool = False) -> CharTransformer:
-    """A student trained with one method (see METHODS) for a fixed budget, cached by its full config.
-
-    The history stores the validation figures (history['val']), so choices can be made without the test set.
-    teacher_logits (teacher_lm_logits on the training split) and corpus (the 'seq' data, teacher_corpus
-    with n_train sentences and seed SEQ_CORPUS_SEED) may be passed to share them between students;
-    when missing they are computed here, once per teacher, and only if a model has to be trained.
-    """
-    data, arch = data or DATA, arch or STUDENT_ARCH
-    lang, splits = lm_data(data)
+def _lm_student_config(method: str, teacher: CharTransformer, *, seed: int, steps: int, batch_size: int, lr: float,
+                       T: float, k: int, tail: str, arch: dict, data: dict, warm_start: float) -> dict:
+    """The cache config of get_lm_student's student (everything its training depends on)."""
+    lang, _ = lm_data(data)
     config = {"role": "lm-student", "method": method, "data": data,
               "arch": lm_config(lang.vocab_size, data["context"], **arch), "steps": steps,
               "batch_size": batch_size, "lr": lr, "seed": seed,
@@ -886,6 +888,36 @@ def get_lm_student(method: str, teacher: CharTransformer, root=None, *, seed: in
         config["corpus"] = {"n": data["n_train"], "seed": SEQ_CORPUS_SEED, "temperature": 1.0}
     if method == "topk":
         config.update(k=k, tail=tail)
+    return config
+
+
+def _student_is_cached(spec: dict, teacher: CharTransformer, root) -> bool:
+    """Whether get_lm_student(**spec) finds an entry (a damaged one is found here, then retrained serially)."""
+    import inspect
+    from .cache import VERSIONS, entry_path
+    params = inspect.signature(get_lm_student).parameters
+    kw = {name: spec.get(name, params[name].default)
+          for name in ("seed", "steps", "batch_size", "lr", "T", "k", "tail", "warm_start")}
+    config = _lm_student_config(spec["method"], teacher, arch=spec.get("arch") or STUDENT_ARCH,
+                                data=spec.get("data") or DATA, **kw)
+    return entry_path("lm-student", config, VERSIONS["model"], root).exists()
+
+
+def get_lm_student(method: str, teacher: CharTransformer, root=None, *, seed: int = 0, steps: int = 300,
+                   batch_size: int = 32, lr: float = 8e-2, T: float = 1.0, k: int = 5, tail: str = "bucket",
+                   arch: dict | None = None, data: dict | None = None, teacher_logits: torch.Tensor | None = None,
+                   corpus: torch.Tensor | None = None, warm_start: float = 0.5, retrain: bool = False) -> CharTransformer:
+    """A student trained with one method (see METHODS) for a fixed budget, cached by its full config.
+
+    The history stores the validation figures (history['val']), so choices can be made without the test set.
+    teacher_logits (teacher_lm_logits on the training split) and corpus (the 'seq' data, teacher_corpus
+    with n_train sentences and seed SEQ_CORPUS_SEED) may be passed to share them between students;
+    when missing they are computed here, once per teacher, and only if a model has to be trained.
+    """
+    data, arch = data or DATA, arch or STUDENT_ARCH
+    lang, splits = lm_data(data)
+    config = _lm_student_config(method, teacher, seed=seed, steps=steps, batch_size=batch_size, lr=lr, T=T, k=k,
+                                tail=tail, arch=arch, data=data, warm_start=warm_start)
 
     def build_and_train():
         set_seed(seed)
@@ -906,6 +938,97 @@ def get_lm_student(method: str, teacher: CharTransformer, root=None, *, seed: in
     return cached_model(config, build_and_train, root, retrain)
 
 
+
+#: rough relative cost of one student by method (for sharing the work out between processes)
+_COST = {"onpolicy": 3.0, "onpolicy_forward": 3.0, "seq": 1.5}
+
+
+def _worker_main(path: str) -> None:
+    """A worker process: train (or find) each student of the job file `path`, writing the cache."""
+    from .cache import adopt
+    job = torch.load(path, weights_only=False)
+    teacher = adopt(job["teacher"], job["digest"])
+    for spec in job["specs"]:
+        shared = {k: v for k, v in job["shared"].items() if k in _shares(spec)}
+        get_lm_student(teacher=teacher, root=job["root"], **shared, **spec)
+
+
+def _shares(spec: dict) -> tuple[str, ...]:
+    """Which of the teacher's data (its logits on the training text, its corpus) a student spec uses."""
+    if spec.get("data") not in (None, DATA):
+        return ()  # other data: the student computes its own
+    return ("corpus",) if spec["method"] == "seq" else ("teacher_logits",) if spec["method"] in ("topk", *TWO_BY_TWO) else ()
+
+
+def _train_in_processes(specs: list[dict], teacher: CharTransformer, root, workers: int) -> None:
+    """Train the students of `specs` in `workers` Python processes, longest first (greedy), then wait."""
+    import subprocess
+    import sys
+    import tempfile
+    from pathlib import Path
+    from .cache import provenance, resolve_root
+    key = json.dumps([teacher_identity(teacher), DATA], sort_keys=True)
+    shared = {}  # computed once here, not once per process
+    if any("teacher_logits" in _shares(s) for s in specs):
+        shared["teacher_logits"] = _memo(("logits", key), lambda: teacher_lm_logits(teacher, lm_data(DATA)[1]["train"]))
+    if any("corpus" in _shares(s) for s in specs):
+        shared["corpus"] = _memo(("corpus", key), lambda: teacher_corpus(teacher, DATA["n_train"], seed=SEQ_CORPUS_SEED))
+    parts, loads = [[] for _ in range(workers)], [0.0] * workers
+    for spec in sorted(specs, key=lambda s: -_COST.get(s["method"], 1.0)):
+        i = loads.index(min(loads))
+        parts[i].append(spec)
+        loads[i] += _COST.get(spec["method"], 1.0)
+    env = dict(os.environ)  # the package importable in the children however this process found it
+    env["PYTHONPATH"] = os.pathsep.join([str(Path(__file__).resolve().parents[1])] + [p for p in [env.get("PYTHONPATH")] if p])
+    code = "import sys; from distill_helpers.lm import _worker_main; _worker_main(sys.argv[1])"
+    with tempfile.TemporaryDirectory(prefix="distill-lm-") as tmp:
+        procs = []
+        try:
+            for i, part in enumerate(p for p in parts if p):
+                path = Path(tmp) / f"job{i}.pt"
+                torch.save({"teacher": teacher, "digest": provenance(teacher), "root": str(resolve_root(root)),
+                            "specs": part, "shared": shared}, path)
+                procs.append(subprocess.Popen([sys.executable, "-c", code, str(path)], env=env,
+                                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True))
+            errors = [(p, p.communicate()[1]) for p in procs]
+        finally:
+            for p in procs:  # an interrupt (Ctrl-C, a kernel stop) stops the children too
+                if p.poll() is None:
+                    p.kill()
+    for p, err in errors:
+        if p.returncode != 0:
+            raise RuntimeError(f"a worker process training language-model students failed (exit {p.returncode}):\n"
+                               + "\n".join(err.strip().splitlines()[-15:]))
+        if err.strip():
+            sys.stderr.write(err)  # its warnings (a damaged cache entry retrained, ...)
+
+
+def get_lm_students(specs: list[dict], teacher: CharTransformer, root=None, *, workers: int | None = None
+                    ) -> list[CharTransformer]:
+    """get_lm_student(**spec, teacher=teacher, root=root) for each dict in `specs` (method, seed, lr, T, ...).
+
+    Each student trains on one thread (see `_single_thread`), so the students the cache lacks are trained
+    `workers` at a time in separate Python processes (default: one per available CPU core, at most 4;
+    workers=1 trains them here, one after the other). The models are the same as the serial calls': each
+    is seeded and cached by its own config; the teacher's logits and corpus are computed once, here.
+    """
+    if not isinstance(specs, (list, tuple)) or not all(isinstance(s, dict) and "method" in s for s in specs):
+        raise ValueError("specs must be a list of dicts of get_lm_student keywords, each with a 'method'")
+    for s in specs:
+        if s["method"] not in METHODS:
+            raise ValueError(f"method must be one of {METHODS}, got {s['method']!r}")
+        if {"teacher", "root"} & set(s):
+            raise ValueError("a spec holds get_lm_student's keywords except teacher and root (passed once, here)")
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    workers = min(4, cores) if workers is None else check_int(workers, "workers", 1)
+    missing = list({json.dumps(s, sort_keys=True, default=str): s for s in specs
+                    if not _student_is_cached(s, teacher, root)}.values())  # each config once
+    if workers > 1 and len(missing) > 1:
+        refuse_training(f"get_lm_students ({len(missing)} students)")  # before any process starts
+        _train_in_processes(missing, teacher, root, min(workers, len(missing)))
+    return [get_lm_student(teacher=teacher, root=root, **s) for s in specs]
+
+
 # ---------------------------------------------------------------- notebook 08's models, for `prepare`
 
 NB08_LR_GRID, NB08_T_GRID, NB08_SEEDS = (4e-2, 8e-2, 1.6e-1), (1.0, 2.0, 4.0), (0, 1, 2)
@@ -920,14 +1043,14 @@ def _prepare_notebook_08(root, progress=False) -> CharTransformer:
     lang, splits = lm_data()
     teacher = get_lm_teacher(root)
     shared = dict(NB08_BUDGET)
-    lr_val = {lr: get_lm_student("labels", teacher, root, lr=lr, **shared).history["val"]["bpc"] for lr in NB08_LR_GRID}
+    grid = get_lm_students([dict(method="labels", lr=lr, **shared) for lr in NB08_LR_GRID], teacher, root)
+    lr_val = {lr: m.history["val"]["bpc"] for lr, m in zip(NB08_LR_GRID, grid)}
     lr = min(lr_val, key=lr_val.get)
-    T_val = {T: get_lm_student("word", teacher, root, lr=lr, T=T, **shared).history["val"]["bpc"] for T in NB08_T_GRID}
+    grid = get_lm_students([dict(method="word", lr=lr, T=T, **shared) for T in NB08_T_GRID], teacher, root)
+    T_val = {T: m.history["val"]["bpc"] for T, m in zip(NB08_T_GRID, grid)}
     T_kd = min(T_val, key=T_val.get)
-    for method, extra in NB08_METHODS:
-        extra = {k: (T_kd if v is None else v) for k, v in extra.items()}
-        for seed in NB08_SEEDS:
-            get_lm_student(method, teacher, root, lr=lr, seed=seed, **extra, **shared)
+    get_lm_students([dict(method=method, lr=lr, seed=seed, **{k: (T_kd if v is None else v) for k, v in extra.items()},
+                          **shared) for method, extra in NB08_METHODS for seed in NB08_SEEDS], teacher, root)
     return teacher
 
 

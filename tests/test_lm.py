@@ -534,3 +534,65 @@ def test_own_sample_figures_score_the_models_own_text():
     assert got["kl_st"] == pytest.approx(lm.evaluate_lm(model, samples, teacher)["kl_st"], rel=1e-12)
     assert got["valid"] == lm.sample_stats(model, LANG, 12, seed=4)["valid"]
     assert lm.own_sample_figures(teacher, LANG, teacher, n=12, seed=4)["kl_st"] == pytest.approx(0.0, abs=1e-9)
+
+
+# ---------------------------------------------------------------- students trained in parallel processes
+
+SMALL = {"language": "toy-v1", "context": 24, "n_train": 64, "n_val": 16, "n_test": 16, "seeds": [1, 2, 3]}
+
+
+def test_students_trained_in_processes_equal_the_serial_ones(tmp_path, monkeypatch):
+    """workers=2 trains in two Python processes; the weights equal one get_lm_student call each, here."""
+    a, b = tmp_path / "parallel", tmp_path / "serial"
+    specs = [dict(method="labels", seed=0, steps=6, arch=TINY, data=SMALL),
+             dict(method="word", seed=1, T=2.0, steps=6, arch=TINY, data=SMALL),
+             dict(method="onpolicy", seed=0, T=2.0, steps=6, arch=TINY, data=SMALL),
+             dict(method="labels", seed=0, steps=6, arch=TINY, data=SMALL)]  # a repeat: trained once
+    teacher_a = lm.get_lm_teacher(a, steps=5, arch=TINY, data=SMALL)
+    par = lm.get_lm_students(specs, teacher_a, a, workers=2)
+    ser = [lm.get_lm_student(teacher=lm.get_lm_teacher(b, steps=5, arch=TINY, data=SMALL), root=b, **s) for s in specs]
+    for p, s in zip(par, ser):
+        assert p.metadata["cache_config"] == s.metadata["cache_config"]
+        assert all(torch.equal(x, y) for x, y in zip(p.state_dict().values(), s.state_dict().values()))
+    assert par[0].metadata["cache_config"]["teacher"] == teacher_a.metadata["cache_config"]  # not a weights hash
+    assert len(list((a / "cache").glob("lm-student-*.pt"))) == 3
+    monkeypatch.setenv("DISTILL_NO_TRAINING", "1")  # a second call trains nothing and starts no process
+    again = lm.get_lm_students(specs, teacher_a, a, workers=2)
+    assert torch.equal(again[1](torch.zeros(1, 3, dtype=torch.long)), par[1](torch.zeros(1, 3, dtype=torch.long)))
+
+
+def test_a_failing_worker_is_reported_and_bad_specs_are_refused_first(tmp_path):
+    teacher = lm.get_lm_teacher(tmp_path, steps=5, arch=TINY, data=SMALL)
+    bad = [dict(method="labels", seed=s, steps=6, lr=-1.0, arch=TINY, data=SMALL) for s in (0, 1)]
+    with pytest.raises(RuntimeError, match="worker process.*failed"):
+        lm.get_lm_students(bad, teacher, tmp_path, workers=2)
+    with pytest.raises(ValueError, match="method must be one of"):
+        lm.get_lm_students([dict(method="nope")], teacher, tmp_path)
+    with pytest.raises(ValueError, match="except teacher and root"):
+        lm.get_lm_students([dict(method="labels", root=tmp_path)], teacher, tmp_path)
+    with pytest.raises(ValueError, match="list of dicts"):
+        lm.get_lm_students(["labels"], teacher, tmp_path)
+
+
+def test_adopt_trusts_a_copy_only_with_unchanged_weights():
+    from distill_helpers.cache import adopt, provenance, teacher_identity, weights_digest
+    m = tiny_model()
+    m.metadata = {"cache_config": {"role": "lm-teacher", "x": 1}}
+    assert provenance(m) is None and "weights_sha256" in teacher_identity(m)  # not from the cache
+    digest = weights_digest(m)
+    assert teacher_identity(adopt(m, digest)) == {"role": "lm-teacher", "x": 1}
+    n = tiny_model()
+    n.metadata = m.metadata
+    with torch.no_grad():
+        next(n.parameters()).add_(1.0)  # changed after the parent saw it
+    assert "weights_sha256" in teacher_identity(adopt(n, digest))
+
+
+def test_lm_data_is_generated_once_and_copied():
+    lang, a = lm.lm_data(SMALL)
+    _, b = lm.lm_data(SMALL)
+    assert torch.equal(a["train"], b["train"]) and a["train"] is not b["train"]
+    a["train"].zero_()  # a caller's change stays in its copy
+    assert not torch.equal(lm.lm_data(SMALL)[1]["train"], a["train"])
+    ref = lang.encode(lang.sample(SMALL["n_val"], SMALL["seeds"][1]), SMALL["context"])  # generated directly
+    assert torch.equal(b["val"], ref)

@@ -266,7 +266,7 @@ def _notebook_calls() -> set[str]:
 def test_the_trainer_list_is_read_from_the_package():
     # the trainers the notebooks use, among them those a hand-kept list once missed (05, 06 and 08's)
     assert {"fit", "train_model", "distill", "get_teacher", "get_student", "distill_with_hint",
-            "distill_students", "train_grid", "train_lm", "get_lm_student", "get_lm_teacher"} <= TRAINERS
+            "distill_students", "train_grid", "train_lm", "get_lm_student", "get_lm_students", "get_lm_teacher"} <= TRAINERS
     assert not {"predict_logits", "accuracy", "kd_loss", "load_splits", "build_model"} & TRAINERS
 
 
@@ -294,7 +294,7 @@ def test_the_scan_catches_test_data_given_to_each_trainer_the_notebooks_call(nam
 
 def test_the_notebooks_call_the_trainers_this_scan_knows():
     called = _notebook_calls() & TRAINERS
-    assert {"distill_students", "train_grid", "get_lm_student"} <= called, called
+    assert {"distill_students", "train_grid", "get_lm_students"} <= called, called
 
 
 @pytest.mark.parametrize("src", NOTEBOOK_SOURCES, ids=lambda p: p.name)
