@@ -97,7 +97,20 @@ def _launch_buttons(app, pagename, templatename, context, doctree):
                                           "icon": "fas fa-rocket", "buttons": buttons, "label": "launch-buttons"})
 
 
+def _chinese_search():
+    from sphinx.search.zh import SearchChinese
+
+    class Search(SearchChinese):
+        """Sphinx 9.0's Chinese search writes `window.Stemmer = ChineseStemmer` into language_data.js, which
+        defines only the English stemmer it uses for Latin words (an uncaught ReferenceError on every page):
+        name the one that exists. Words are still split with jieba."""
+        language_name = "English"
+    return Search
+
+
 def setup(app):
+    if language.startswith("zh"):
+        app.add_search_language(_chinese_search())
     app.connect("html-page-context", _lang_switch)
     # after sphinx-book-theme's own header buttons (priority 501), which this replaces for launching
     app.connect("html-page-context", _launch_buttons, priority=502)
