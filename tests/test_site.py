@@ -242,3 +242,28 @@ def test_the_bundle_without_the_slides_javascript_says_how_to_fetch_it(source, t
     rc = bs.main(["--root", str(source), "--out", str(tmp_path / "s"), "--bundle", str(tmp_path / "b.zip"),
                   "--slides-vendor", str(tmp_path / "no-vendor")])
     assert rc == 1 and not (tmp_path / "s").exists(), "the site was built before the missing slides were found"
+
+
+# ---------------------------------------------------------------------------------------------------- links
+
+def test_links_to_pages_become_links_between_pages_and_other_files_point_to_the_repository(source):
+    eds = bs.plan(source)
+    pages = bs.link_map(eds)
+    suffix = {p.docname: ".ipynb" if p.notebook else ".md" for p in eds["en"].pages}
+    teaching = source / "docs" / "teaching.md"
+    text = ("See [the README](../README.md#set-up-python-311), [notebook 02](../notebooks/02_temperature.ipynb), "
+            "[the builder](../tools/build_site.py), [a site](https://example.org/x.md), [here](#top), "
+            "`code[0](x)` and\n```\ny = f[0](x)\n```\n![a picture](fig.png)")
+    cfg = {"repository_url": REPO, "branch": "main"}
+    out = bs.rewrite_links(text, teaching, "docs/teaching", pages, suffix, source, cfg)
+    assert "[the README](../index.md#set-up-python-311)" in out
+    assert "[notebook 02](../notebooks/02_temperature.ipynb)" in out
+    assert f"[the builder]({REPO}/blob/main/tools/build_site.py)" in out
+    for same in ("[a site](https://example.org/x.md)", "[here](#top)", "`code[0](x)`", "y = f[0](x)",
+                 "![a picture](fig.png)"):
+        assert same in out
+    offline = bs.rewrite_links(text, teaching, "docs/teaching", pages, suffix, source, {})
+    assert "the builder (`tools/build_site.py`)" in offline
+    # from the front page (README.md at the root) to a guide
+    readme = bs.rewrite_links("[guide](docs/teaching.md)", source / "README.md", "index", pages, suffix, source, cfg)
+    assert readme == "[guide](docs/teaching.md)"

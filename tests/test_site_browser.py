@@ -244,11 +244,40 @@ def test_an_untranslated_page_says_so_in_chinese_and_links_back(built, visit, se
 @pytest.mark.parametrize("lang, query", [("en", "temperature"), ("zh", "温度")])
 def test_the_search_finds_the_word_offline(visit, server, lang, query):
     page = visit.open(f"{lang}/search.html?q={query}")
-    page.wait_for_selector("#search-results ul.search li a", timeout=30_000)
+    _search_finished(page)
     hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
     assert any("/notebooks/" in h for h in hits), hits
     assert all(h.startswith(f"{server}/{lang}/") for h in hits)
     assert not visit.foreign and not visit.errors
+
+
+def _search_finished(page):
+    """Until Sphinx's search has listed every hit (its status line then gives their number), with at least one
+    hit, and the summaries it fetches for them (over HTTP) have arrived."""
+    page.wait_for_function("() => document.querySelectorAll('#search-results ul.search li a').length > 0 && "
+                           "/\\d/.test((document.querySelector('#search-results .search-summary') || {}).innerText || '')",
+                           timeout=30_000)
+    page.wait_for_load_state("networkidle")
+
+
+def test_the_site_works_opened_from_a_file_as_in_the_offline_bundle(built, browser):
+    """From file:// a browser refuses fetch(): math, pictures and the search (without its fetched summaries)
+    must work without it."""
+    context = browser.new_context()
+    page = context.new_page()
+    errors, foreign = [], []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: r.url.startswith(("file:", "data:", "blob:")) or foreign.append(r.url))
+    try:
+        page.goto((built["out"] / "en" / "notebooks" / "03_kl_and_loss.html").as_uri(), wait_until="load")
+        page.evaluate("() => MathJax.startup.promise")
+        assert page.locator("mjx-container").count() > 5
+        page.goto((built["out"] / "en" / "search.html").as_uri() + "?q=temperature", wait_until="load")
+        _search_finished(page)
+        assert not errors and not foreign, errors + foreign
+    finally:
+        context.close()
 
 
 def test_notebook_pages_launch_binder_jupyterhub_and_the_colab_copy(built, visit):

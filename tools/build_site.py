@@ -34,6 +34,7 @@ import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 ROOT = Path(__file__).resolve().parents[1]
 CONF_DIR = Path(__file__).resolve().parent / "site"
@@ -211,25 +212,77 @@ def _placeholder(page: Page, lang: str) -> str:
     up = "../" * (page.docname.count("/") + 1)
     return (f"# {page.title}（尚未翻译）\n\n"
             f"本页还没有中文版。中文版完成之前，请先阅读"
-            f'<a class="untranslated-link" href="{up}en/{page.docname}.html" hreflang="en">英文版</a>。\n\n'
-            f"译文按 `docs/glossary.md` 中的术语表统一用词。\n")
+            f'<a class="untranslated-link" href="{up}en/{page.docname}.html" hreflang="en">英文版</a>。\n')
 
 
-def stage(edition: Edition, dest: Path, root: Path) -> None:
-    """The edition's Sphinx source folder: the pages at their docnames, the toctree on the front page."""
+_LINK = re.compile(r"(?<!!)\[([^\]\n]*)\]\(([^)\s]+)\)")
+_CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
+
+
+def rewrite_links(text: str, src: Path, docname: str, pages: dict[Path, str], suffix: dict[str, str], root: Path,
+                  cfg: dict) -> str:
+    """Relative markdown links of a page, made right on the site: to a file that is a page of the site, the
+    link to that page (README.md -> the front page); to another file of the repository, the file on GitHub
+    (or, without a repository_url, its path as code); anything else (a URL, an anchor) as it was."""
+    def fix(m: re.Match) -> str:
+        label, target = m.group(1), m.group(2)
+        if re.match(r"^(?:[a-z][a-z0-9+.-]*:|#|/)", target, re.IGNORECASE):
+            return m.group(0)
+        path, hash_, frag = target.partition("#")
+        resolved = (src.parent / unquote(path)).resolve()
+        if resolved in pages:
+            doc = pages[resolved]
+            rel = Path(os.path.relpath(doc + suffix[doc], os.path.dirname(docname) or ".")).as_posix()
+            return f"[{label}]({rel}{hash_}{frag})"
+        try:
+            rel_repo = resolved.relative_to(root.resolve()).as_posix()
+        except ValueError:
+            return m.group(0)
+        if cfg.get("repository_url"):
+            return f"[{label}]({cfg['repository_url']}/blob/{cfg['branch']}/{rel_repo}{hash_}{frag})"
+        return f"{label} (`{rel_repo}`)"
+    # code (fenced blocks, inline spans) is left alone: `x[0](y)` is no link
+    parts = _CODE.split(text)
+    return "".join(part if i % 2 else _LINK.sub(fix, part) for i, part in enumerate(parts))
+
+
+def link_map(editions: dict[str, Edition]) -> dict[Path, str]:
+    """Every source file of either edition -> its docname (both editions have the same docnames)."""
+    return {p.source.resolve(): p.docname for ed in editions.values() for p in ed.pages if p.source is not None}
+
+
+def stage(edition: Edition, dest: Path, root: Path, pages: dict[Path, str] | None = None,
+          cfg: dict | None = None) -> None:
+    """The edition's Sphinx source folder: the pages at their docnames (their links made right for the
+    site), the toctree on the front page."""
     dest.mkdir(parents=True)
+    pages = pages if pages is not None else link_map({edition.lang: edition})
+    cfg = cfg or {}
     guides = [p.docname for p in edition.pages if not p.notebook and p.docname != "index"]
     notebooks = [p.docname for p in edition.pages if p.notebook]
+    suffix = {p.docname: ".ipynb" if p.notebook and p.source is not None else ".md" for p in edition.pages}
     zh = edition.lang == "zh"
     for page in edition.pages:
-        if page.notebook and page.source is not None:
-            target = dest / f"{page.docname}.ipynb"
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(page.source, target)
-            continue
-        target = dest / f"{page.docname}.md"
+        target = dest / f"{page.docname}{suffix[page.docname]}"
         target.parent.mkdir(parents=True, exist_ok=True)
-        text = page.source.read_text(encoding="utf-8") if page.source else _placeholder(page, edition.lang)
+        if page.notebook and page.source is not None:
+            nb, changed = json.loads(page.source.read_text(encoding="utf-8")), False
+            for cell in nb["cells"]:
+                if cell["cell_type"] == "markdown":
+                    text = "".join(cell["source"])
+                    fixed = rewrite_links(text, page.source, page.docname, pages, suffix, root, cfg)
+                    if fixed != text:
+                        cell["source"], changed = fixed, True
+            if changed:
+                target.write_text(json.dumps(nb, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            else:  # the download button then offers the notebook exactly as committed
+                shutil.copyfile(page.source, target)
+            continue
+        if page.source:
+            text = rewrite_links(page.source.read_text(encoding="utf-8"), page.source, page.docname, pages, suffix,
+                                 root, cfg)
+        else:
+            text = _placeholder(page, edition.lang)
         if page.docname == "index":
             text += _toctree("笔记本" if zh else "Notebooks", notebooks)
             if guides:
@@ -376,7 +429,7 @@ def build(root: Path = ROOT, out: Path = OUT, cfg: dict | None = None, only: lis
         mathjax = stage_mathjax(tmp / "mathjax")
         for lang, ed in editions.items():
             t0 = time.perf_counter()
-            stage(ed, tmp / "src" / lang, root)
+            stage(ed, tmp / "src" / lang, root, link_map(editions), cfg)
             # Sphinx's output folder's parent also gets myst-nb's jupyter_execute/: not part of the site
             sphinx_build(tmp / "src" / lang, tmp / "html" / lang, tmp / "doctrees" / lang,
                          settings(ed, cfg, mathjax), tmp / f"sphinx-{lang}.log")

@@ -25,6 +25,7 @@ exclude_patterns = ["_settings.json"]
 templates_path = ["_templates"]
 html_static_path = ["_static", S["mathjax_static"]]   # the second holds mathjax/ (from a PyPI package)
 html_css_files = ["site.css"]
+html_js_files = ["site.js"]
 
 # the committed notebooks are executed: render their saved outputs, never run them
 nb_execution_mode = "off"
