@@ -157,7 +157,8 @@ def test_the_colab_cell_pins_what_requirements_pins_except_torch():
     for name in bs.COLAB_PACKAGES:
         assert f"{name}=={pins[name]}" in cell
     assert "torch" not in cell.split("PINS = ")[1].splitlines()[0]
-    assert f"git+{REPO}.git@main" in cell
+    assert f"REPOSITORY = os.environ.get('DISTILL_HELPERS_REPOSITORY', {REPO + '.git'!r})" in cell.replace('"', "'")
+    assert "BRANCH = 'main'" in cell
     assert "DISTILL_LANG" not in cell and 'setdefault("DISTILL_LANG", "zh")' in bs.colab_cell(ROOT, cfg, "zh")
 
 
@@ -171,15 +172,22 @@ def test_the_colab_copy_is_the_notebook_with_the_install_cell_first(tmp_path):
     nbformat.validate(nbformat.from_dict(copy))
 
 
-def _wheel(tmp: Path) -> Path:
-    from test_packaging import _source_copy, build_wheel
-    return build_wheel(_source_copy(tmp / "src"), tmp / "dist")
+def _repository(dest: Path) -> Path:
+    """A git repository on disk with this checkout's package on its branch main (what the cell clones)."""
+    from test_packaging import _source_copy
+    _source_copy(dest)
+    (dest / "notebooks").mkdir()  # a checkout of the series: the package finds its data/ folder beside it
+    (dest / "notebooks" / "README.md").write_text("notebooks\n")
+    git = ["git", "-C", str(dest), "-c", "user.name=test", "-c", "user.email=test@example.org"]
+    for cmd in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-q", "-m", "package"]):
+        subprocess.run(git + cmd, check=True, capture_output=True, timeout=60)
+    return dest
 
 
 def test_the_colab_cell_installs_the_package_in_a_fresh_environment_and_loads_the_digits(tmp_path):
     """The first cell's code, run as it is in a new virtual environment that has torch and the pinned
-    packages already (as Colab has torch), with the package source pointed at a wheel of this checkout
-    (offline here: DISTILL_HELPERS_SOURCE, the cell's own switch, instead of the git URL)."""
+    packages already (as Colab has torch), cloning a local repository instead of GitHub (offline here: the
+    cell's own DISTILL_HELPERS_REPOSITORY)."""
     cfg = bs.load_config(ROOT, {"repository_url": REPO})
     cell = bs.colab_copy(ROOT / "notebooks" / "02_temperature.ipynb", bs.colab_cell(ROOT, cfg, "en"))["cells"][0]
     script = tmp_path / "cell.py"
@@ -190,16 +198,20 @@ def test_the_colab_cell_installs_the_package_in_a_fresh_environment_and_loads_th
     work = tmp_path / "content"
     work.mkdir()
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONPATH", "DISTILL_DATA")}
-    env.update(DISTILL_HELPERS_SOURCE=str(_wheel(tmp_path)), PIP_NO_INDEX="1", PIP_DISABLE_PIP_VERSION_CHECK="1")
+    env.update(DISTILL_HELPERS_REPOSITORY=str(_repository(tmp_path / "origin")), PIP_NO_INDEX="1",
+               PIP_DISABLE_PIP_VERSION_CHECK="1")
     done = subprocess.run([str(python), str(script)], cwd=work, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "distill_helpers is ready: 3,500 / 500 / 1,000 digits" in done.stdout, done.stdout
-    probe = subprocess.run([str(python), "-c", "import distill_helpers, torch; print(distill_helpers.__file__); "
-                            "print(torch.__file__)"], cwd=work, env=env, capture_output=True, text=True)
-    package, torch_file = (Path(line).resolve() for line in probe.stdout.split())
-    assert venv.resolve() in package.parents, f"imported {package}, not the copy the cell installed"
+    checkout = (work / "distill-helpers").resolve()
+    probe = subprocess.run([str(python), "-c", "import distill_helpers as dh, torch; print(dh.__file__); "
+                            "print(torch.__file__); print(dh.data_root())"],
+                           cwd=tmp_path, env=env, capture_output=True, text=True)
+    assert probe.returncode == 0, probe.stderr
+    package, torch_file, data = (Path(line).resolve() for line in probe.stdout.split())
+    assert checkout in package.parents, f"a new process imports {package}, not the clone the cell installed"
     assert venv.resolve() not in torch_file.parents, "the cell installed torch (Colab's own must stay)"
-    assert list((work / "data").rglob("*")), "the embedded digits were not cached under ./data"
+    assert data == checkout / "data" and list(data.rglob("*")), "the embedded digits were not cached in the clone"
 
 
 # --------------------------------------------------------------------------------------------------- bundle
