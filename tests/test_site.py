@@ -45,7 +45,8 @@ def _tracked(pattern: str) -> list[Path]:
 
 def site_source(dest: Path, fake_zh: bool = True) -> Path:
     """A copy of what the site is built from: the notebooks as git holds them (a learner's saved working copy
-    may hold other outputs), README, docs; with the fake zh notebook where no zh notebook exists yet."""
+    may hold other outputs), README, docs; with the fake zh notebook where no zh notebook exists yet, and one
+    zh notebook fewer where all exist (the tests need a translated page and a missing one)."""
     for path in _tracked("notebooks/*.ipynb") + _tracked("notebooks/zh/*.ipynb"):
         target = dest / path.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -58,8 +59,11 @@ def site_source(dest: Path, fake_zh: bool = True) -> Path:
         target = dest / path.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
-    if fake_zh and not list((dest / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb")):
+    zh = sorted((dest / "notebooks" / "zh").glob("[0-9][0-9]_*.ipynb"))
+    if fake_zh and not zh:
         fake_zh_notebook(dest / "notebooks" / "zh" / "02_temperature.ipynb")
+    elif len(zh) == len(list((dest / "notebooks").glob("[0-9][0-9]_*.ipynb"))):
+        zh[-1].unlink()  # every notebook translated: take one away, so that a placeholder page is tested too
     return dest
 
 
@@ -279,3 +283,17 @@ def test_links_to_pages_become_links_between_pages_and_other_files_point_to_the_
     # from the front page (README.md at the root) to a guide
     readme = bs.rewrite_links("[guide](docs/teaching.md)", source / "README.md", "index", pages, suffix, source, cfg)
     assert readme == "[guide](docs/teaching.md)"
+
+
+def test_a_failed_build_says_why_and_leaves_the_previous_site(tmp_path):
+    """A Sphinx warning fails the build (-W) with Sphinx's words, and the site built before stays whole."""
+    root = tmp_path / "repo"
+    fake_zh_notebook(root / "notebooks" / "01_tiny.ipynb")
+    (root / "README.md").write_text("# Tiny\n\nSee {ref}`a-label-that-does-not-exist`.\n")
+    out = tmp_path / "_build" / "site"
+    out.mkdir(parents=True)
+    (out / "index.html").write_text("the previous site")
+    with pytest.raises(bs.SiteError, match="Sphinx failed(.|\n)*a-label-that-does-not-exist"):
+        bs.build(root, out, bs.load_config(root), log=lambda *a: None)
+    assert (out / "index.html").read_text() == "the previous site"
+    assert sorted(p.name for p in out.parent.iterdir()) == ["site"], "a temporary folder was left"
