@@ -24,8 +24,10 @@ def fake_zh_notebook(path: Path) -> Path:
                        "language_info": {"name": "python"}},
           "cells": [
               {"cell_type": "markdown", "id": "title", "metadata": {},
-               "source": "# 02 · Softmax 温度（测试页）\n\n温度 $T$ 越高，软目标越平：\n\n"
-                         "$$q_i = \\frac{\\exp(z_i/T)}{\\sum_j \\exp(z_j/T)}$$\n"},
+               # 温度 in the text after the formula, not in the title: the search summary (the text around the
+               # hit, for a hit that is not in the title) then holds math
+               "source": "# 02 · Softmax 与 T（测试页）\n\n软目标：\n\n"
+                         "$$q_i = \\frac{\\exp(z_i/T)}{\\sum_j \\exp(z_j/T)}$$\n\n温度 $T$ 越高，软目标越平。\n"},
               {"cell_type": "code", "id": "code", "metadata": {}, "execution_count": 1,
                "source": "print(\"T =\", 4)", "outputs": [{"output_type": "stream", "name": "stdout",
                                                           "text": "T = 4\n"}]}]}

@@ -248,6 +248,10 @@ def test_the_search_finds_the_word_offline(visit, server, lang, query):
     hits = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
     assert any("/notebooks/" in h for h in hits), hits
     assert all(h.startswith(f"{server}/{lang}/") for h in hits)
+    # the summaries are the pages' text: no TeX source in them either
+    summaries = page.inner_text("#search-results")
+    for what, pattern in UNRENDERED:
+        assert not pattern.search(summaries), f"unrendered math {what} in the search results: {summaries[:600]}"
     assert not visit.foreign and not visit.errors
 
 
@@ -295,6 +299,7 @@ def test_notebook_pages_launch_binder_jupyterhub_and_the_colab_copy(built, visit
         colab = f"https://colab.research.google.com/github/{org_repo}/blob/gh-pages/colab/{lang}/{name}"
         assert colab in hrefs
         copy = json.loads((built["out"] / "colab" / lang / name).read_text(encoding="utf-8"))
-        assert "DISTILL_HELPERS_SOURCE" in "".join(copy["cells"][0]["source"])
+        first = "".join(copy["cells"][0]["source"])
+        assert "DISTILL_HELPERS_REPOSITORY" in first and f"{REPO}.git" in first
     # a page that is not a notebook has no launch buttons
     assert visit.open("en/docs/teaching.html").locator(".dropdown-launch-buttons").count() == 0
