@@ -66,3 +66,15 @@ def test_missing_assets_say_how_to_fetch_them(tmp_path, notebook):
     with pytest.raises(es.AssetsMissing, match="--fetch"):
         es.export(notebook, tmp_path / "slides")
     assert not (tmp_path / "slides").exists()
+
+
+def test_a_style_sheet_that_imports_from_the_network_is_refused(tmp_path, notebook):
+    """The theme's CSS is read too: reveal.js's simple theme imports Google Fonts, which offline never load."""
+    out = tmp_path / "slides"
+    _stub_vendor(out / "vendor")
+    theme = out / "vendor" / "reveal.js" / "dist" / "theme" / f"{es.THEME}.css"
+    theme.write_text("@import url(https://fonts.googleapis.com/css?family=Lato:400,700);\n.reveal{}\n")
+    with pytest.raises(RuntimeError, match="fonts.googleapis.com"):
+        es.export(notebook, out)
+    assert not (out / f"{notebook.stem}.slides.html").exists()
+    assert es.css_imports("@import url(fonts/a.css); src: url('x.woff')") == []

@@ -27,7 +27,9 @@ OUT = ROOT / "slides"
 
 #: folder under vendor/ -> (npm package, version, the files the slides load, relative to the package folder)
 ASSETS = {
-    "reveal.js": ("reveal.js", "4.0.2", ["dist/reveal.js", "dist/reveal.css", "dist/theme/simple.css",
+    # the white theme: its font is a file in the package (simple.css imports two Google Fonts)
+    "reveal.js": ("reveal.js", "4.0.2", ["dist/reveal.js", "dist/reveal.css", "dist/theme/white.css",
+                                         "dist/theme/fonts/source-sans-pro/source-sans-pro.css",
                                          "plugin/notes/notes.js"]),
     "requirejs": ("requirejs", "2.1.22", ["require.js"]),
     "jquery": ("jquery", "2.2.4", ["dist/jquery.min.js"]),
@@ -36,7 +38,7 @@ ASSETS = {
     "html-manager": ("@jupyter-widgets/html-manager", "1.0.15", ["dist/embed-amd.js"]),
 }
 PACKAGES = ", ".join(f"{pkg}@{v}" for pkg, v, _ in ASSETS.values())
-THEME = "simple"
+THEME = "white"
 
 
 class AssetsMissing(RuntimeError):
@@ -97,6 +99,8 @@ def export(notebook: Path, out: Path = OUT, vendor: Path | None = None) -> Path:
     if not any("text/vnd.mermaid" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])):
         html = _MERMAID.sub("", html)
     remote = remote_resources(html)
+    remote += [f"{u} (imported by {css})" for css in local_resources(html) if css.endswith(".css")
+               for u in css_imports((out / css).read_text(encoding="utf-8", errors="replace"))]
     if remote:
         raise RuntimeError(f"{notebook.name}: the slides would load {remote} from the network")
     target = out / f"{notebook.stem}.slides.html"
@@ -115,6 +119,14 @@ def remote_resources(html: str) -> list[str]:
     """URLs of scripts, style sheets and frames that the page would fetch from the network."""
     urls = [u for u in _RESOURCE.findall(html) if re.match(r"^(?:https?:)?//", u)]
     return urls + [u for u in _REQUIRED.findall(html) if u not in urls]
+
+
+_CSS_URL = re.compile(r"""(?:@import\s+|url\(\s*)["']?((?:https?:)?//[^"')\s;]+)""", re.IGNORECASE)
+
+
+def css_imports(css: str) -> list[str]:
+    """URLs of the network that a style sheet imports or loads (fonts, other style sheets)."""
+    return _CSS_URL.findall(css)
 
 
 def local_resources(html: str) -> list[str]:
