@@ -1,0 +1,165 @@
+"""The Chinese catalogue of `i18n.tr`: English text as the code writes it -> Simplified Chinese.
+
+A key's '{}' stands for one formatted value, placed in the Chinese by '{0}', '{1}', ... Terms follow
+docs/glossary.md. tests/test_i18n.py checks that every tr() call of the package and of the translated
+notebooks has its entry here, that every entry is used, and that the placeholders agree.
+"""
+
+CATALOGUE: dict[str, str] = {
+    # ---- plots and widgets (distill_helpers/plots.py, widgets.py)
+    "teacher": "教师模型",
+    "student": "学生模型",
+    "probability": "概率",
+    "label {}": "标签 {0}",
+    "epoch": "轮次（epoch）",
+    "training loss": "训练损失",
+    "loss (each run's own objective)": "损失（各次训练自己的目标函数）",
+    "validation accuracy": "验证准确率",
+    "perfect": "完美校准",
+    "accuracy": "准确率",
+    "reliability diagram": "可靠性图",
+    "confidence (bin)": "置信度（分箱）",
+    "examples": "样本数",
+    "predicted": "预测类别",
+    "true": "真实类别",
+    "{}: {} errors": "{0}：{1} 个错误",
+    "errors (count)": "错误数",
+    "log N (uniform, N classes)": "log N（均匀分布，N 个类别）",
+    "temperature T": "温度 T",
+    "mean entropy (nats)": "平均熵（nats）",
+    "entropy grows with T": "熵随 T 增大",
+    "layer {} {}": "第 {0} 层 {1}",
+    "{}: weights": "{0}：权重",
+    "value": "取值",
+    "density": "密度",
+    "digit #{}": "数字 #{0}",
+    "digit #{} (label {})": "数字 #{0}（标签 {1}）",
+    "T = {}   entropy: teacher {}": "T = {0}   熵：教师模型 {1}",
+    "T = {}   entropy: teacher {}, student {} nats": "T = {0}   熵：教师模型 {1}，学生模型 {2} nats",
+    "example": "样本",
+    "loss terms": "损失的两项",
+    "gradient norm w.r.t. student logits": "对学生模型 logits 的梯度范数",
+    "T = {}, alpha = {}: loss {} (soft {}, hard {}); grad norms soft {}, hard {}":
+        "T = {0}，alpha = {1}：损失 {2}（软损失 {3}，硬损失 {4}）；梯度范数：软损失 {5}，硬损失 {6}",
+    # ---- progress bars (train.py)
+    "train": "训练",
+    "distill T={}": "蒸馏 T={0}",
+    # ---- exercise checks (exercises/__init__.py)
+    "correct": "正确",
+    "not yet": "还不对",
+    ": ": "：",
+    ", think again": "，再想想",
+    "exercise {} ({})": "练习 {0}（{1}）",
+    "not answered yet: replace the placeholder with your answer and rerun the cell":
+        "尚未作答：把占位的 None 换成你的答案，再运行这个单元格",
+    "expected a number, got a bool": "应为一个数，得到的是布尔值",
+    "expected a number or tensor, got {}": "应为一个数或张量，得到的是 {0}",
+    "wrong shape {}, expected {}": "形状 {0} 不对，应为 {1}",
+    "your answer contains NaN or infinity": "你的答案含有 NaN 或无穷大",
+    "close, but not within the tolerance": "很接近，但不在容差之内",
+    "expected True or False, got {}": "应为 True 或 False，得到的是 {0}",
+    "expected a string, got {}": "应为字符串，得到的是 {0}",
+    "expected a tuple of {} values": "应为含 {0} 个值的元组",
+    "expected a whole number, got {}": "应为整数，得到的是 {0}",
+    "expected a function, got {}": "应为一个函数，得到的是 {0}",
+    "your function raised {}: {}": "你的函数抛出了 {0}：{1}",
+    "wrong result on test input {} of {}": "在第 {0} 个测试输入（共 {1} 个）上结果不对",
+    # ---- notebook 01
+    "train {}, validation {}, test {}, pixel range [{}, {}], labels {}":
+        "训练集 {0}，验证集 {1}，测试集 {2}，像素取值范围 [{3}, {4}]，标签类型 {5}",
+    "every student: {} epochs of Adam, batch {}; distilled at T = {}, alpha = {} (notebooks 02-03)":
+        "每个学生模型：Adam 训练 {0} 轮，批大小 {1}；蒸馏时 T = {2}，alpha = {3}（见 02-03 篇）",
+    "teacher (our CNN)": "教师模型（我们的 CNN）",
+    "student 800-800": "学生模型 800-800",
+    "scratch 800-800": "从头训练 800-800",
+    "tiny student 64": "微型学生模型 64",
+    "paper's teacher 1200-1200": "论文的教师模型 1200-1200",
+    "(untrained)": "（未训练）",
+    "model": "模型",
+    "params": "参数量",
+    "ms, 1 image": "1 张/ms",
+    "ms, 256 images": "256 张/ms",
+    "test acc %": "测试准确率%",
+    "our student vs our teacher:      {}x the parameters, {}x fewer MACs, {}x faster on 1 image and {}x on 256":
+        "我们的学生模型 vs 教师模型：参数量是 {0} 倍，MAC 少到 1/{1}，单张图快 {2} 倍，256 张一批快 {3} 倍",
+    "paper's teacher vs that student: {}x the parameters, {}x the MACs":
+        "论文的教师模型 vs 该学生模型：参数量是 {0} 倍，MAC 是 {1} 倍",
+    "tiny student vs student:         {}x fewer MACs, but {}x faster on 1 image and {}x on 256":
+        "微型学生模型 vs 学生模型：MAC 少到 1/{0}，但单张图只快 {1} 倍，256 张一批快 {2} 倍",
+    "accuracy: teacher {} %, student {} %, scratch {} %, tiny student {} %":
+        "准确率：教师模型 {0} %，学生模型 {1} %，从头训练 {2} %，微型学生模型 {3} %",
+    "teacher: its two convolutions hold {} parameters ({}) but do {} of its MACs; its largest dense layer alone holds {} ({})":
+        "教师模型：两个卷积层只有 {0} 个参数（{1}），却承担了 {2} 的 MAC；最大的那个全连接层独占 {3} 个参数（{4}）",
+    "arithmetic speed on 256 images: teacher {}, student {} GMAC/s":
+        "256 张一批时的运算速度：教师模型 {0}，学生模型 {1} GMAC/s",
+    "distilled vs scratch student on the {} test digits: {} errors per 1,000 (one seed each)":
+        "在 {0} 个测试数字上，蒸馏学生模型与从头训练学生模型的错误数之差：每 1,000 个数字 {1} 个（各只有一个种子）",
+    "Test digits on which the teacher hesitates (teacher probabilities at T = 1)":
+        "教师模型拿不准的测试数字（T = 1 时教师模型的概率）",
+    "wrong-class probabilities on these digits range from {} to {}":
+        "这几个数字上，错误类别的概率从 {0} 到 {1} 不等",
+    "Confident digits of three classes: tiny wrong-class probabilities, still ordered (log axis)":
+        "三个类别中最有把握的数字：错误类别的概率极小，但仍有大小顺序（对数坐标）",
+    "{} of the student's first-layer weights still lie inside PyTorch's initial range ±1/√784 = ±{}":
+        "学生模型第一层的权重中，有 {0} 仍落在 PyTorch 的初始化范围 ±1/√784 = ±{1} 之内",
+    "| student:": "| 学生模型：",
+    "{} of the student's first-layer ReLU units are exactly 0 (silent) on this digit":
+        "在这个数字上，学生模型第一层的 ReLU 单元有 {0} 恰好为 0（不激活）",
+    "a blank pixel becomes {} after the teacher's Standardize layer; the zero padding around the image stays 0":
+        "空白像素经过教师模型的 Standardize 层后变成 {0}；图像四周补的零仍是 0",
+    "input (label {})": "输入（标签 {0}）",
+    "teacher: conv1 + ReLU, 28×28 feature maps 0-7 of 32": "教师模型：conv1 + ReLU，32 张 28×28 特征图中的第 0-7 张",
+    "student: its 800 first-layer units as a 20×40 grid": "学生模型：第一层的 800 个单元排成 20×40 的网格",
+    "map {}": "特征图 {0}",
+    "activation": "激活值",
+    "units": "单元数",
+    "student: histogram of the 800 activations": "学生模型：800 个激活值的直方图",
+    # ---- notebook 03
+    "layers:": "各层：",
+    "-> logits of shape": "-> 输出 logits 的形状",
+    "by hand: {}   F.kl_div: {}   reversed KL(q||p): {}": "手算：{0}   F.kl_div：{1}   反向 KL(q||p)：{2}",
+    "KL(p||q) = {}  but  KL(q||p) = {}": "KL(p||q) = {0}  但  KL(q||p) = {1}",
+    "KL = {}, cross-entropy = {}, difference = {}, teacher entropy = {}":
+        "KL = {0}，交叉熵 = {1}，两者之差 = {2}，教师模型的熵 = {3}",
+    "largest gradient difference: {}": "梯度的最大差异：{0}",
+    "the teacher's weights received a gradient:": "教师模型的权重得到了梯度：",
+    "the teacher's weights changed:": "教师模型的权重变了：",
+    "| the student's weights changed:": "| 学生模型的权重变了：",
+    "gradient reaches the student logits:": "梯度传到了学生模型的 logits：",
+    "gradient computed for the teacher logits:": "为教师模型的 logits 计算了梯度：",
+    "KL without T²": "不乘 T² 的 KL",
+    "∝ 1/T² (through the last point)": "∝ 1/T²（过最后一个点）",
+    "gradient norm": "梯度范数",
+    "soft-term gradient size": "软损失梯度的大小",
+    "soft term alone, loss x T² = x{}: logits change by {} with Adam, by {} with SGD (relative)":
+        "只有软损失，损失乘以 T² = {0} 倍：logits 的相对变化，Adam 为 {1}，SGD 为 {2}",
+    "alpha = 0.5 with Adam: the student agrees with the teacher on {} of inputs with T², {} without it (labels: {})":
+        "alpha = 0.5、用 Adam：乘 T² 时学生模型在 {0} 的输入上与教师模型一致，不乘时为 {1}（标签与教师模型一致的比例：{2}）",
+    "relative gap between the T²·KL gradient and logit matching, centred | raw:":
+        "T²·KL 的梯度与 logit 匹配的梯度之间的相对差距，中心化 | 原始：",
+    "row sums of the KD gradient at T = 300: at most {}": "T = 300 时 KD 梯度每行之和：最大为 {0}",
+    "PyTorch itself warns:": "PyTorch 自己也会警告：",
+    "...": "...",
+    "definition {} | reduction='mean' {} (÷{}) | reduction='batchmean' {}":
+        "按定义 {0} | reduction='mean' {1}（÷{2}）| reduction='batchmean' {3}",
+    "with probabilities: {} (= -H(p) - sum p q = {})   with log-probabilities: {}":
+        "传入概率：{0}（= -H(p) - sum p q = {1}）   传入对数概率：{2}",
+    "after 300 steps on the buggy loss: the student puts {} (median over rows) of its mass on the teacher's top class, whose teacher probability is {} (median)":
+        "用有 bug 的损失训练 300 步后：学生模型把 {0}（各行的中位数）的概率质量放在教师模型的首选类别上，而教师模型给这个类别的概率是 {1}（中位数）",
+    "teacher probabilities {}": "教师模型的概率 {0}",
+    "p.log() by hand: {}   kd_loss: {}   log 3 = {}": "手动 p.log()：{0}   kd_loss：{1}   log 3 = {2}",
+    "trained": "已训练",
+    "untrained": "未训练",
+    "{} student, T = {}: soft term {} (grad {}), hard term {} (grad {}): soft/hard gradient {}":
+        "{0}的学生模型，T = {1}：软损失 {2}（梯度 {3}），硬损失 {4}（梯度 {5}）：软/硬梯度之比 {6}",
+    # ---- exercise titles (exercises/nbNN.py; the check prints them)
+    "parameters of 784-800-800-10": "784-800-800-10 网络的参数个数",
+    "fraction of digits with > 1 % on a wrong class": "在某个错误类别上概率超过 1% 的数字所占比例",
+    "MACs of the teacher's second convolution": "教师模型第二个卷积层的乘加次数",
+    "KL(p||q) by hand": "手算 KL(p||q)",
+    "kd_loss": "kd_loss",
+    "shrink factor without T^2, T = 1 to 10": "不乘 T^2 时从 T = 1 到 10 的缩小倍数",
+    "the snippet as kd_loss: (alpha, scale)": "把这段代码写成 kd_loss：(alpha, scale)",
+    "the snippet fixed": "修好的代码",
+    "which reviewer check catches the snippet": "哪一项审查检查能发现这段代码的问题",
+}
