@@ -152,6 +152,131 @@ CATALOGUE: dict[str, str] = {
     "untrained": "未训练",
     "{} student, T = {}: soft term {} (grad {}), hard term {} (grad {}): soft/hard gradient {}":
         "{0}的学生模型，T = {1}：软损失 {2}（梯度 {3}），硬损失 {4}（梯度 {5}）：软/硬梯度之比 {6}",
+    # ---- notebook 09 (and the package data it shows: conventions.CONVENTIONS, bugzoo.BUGS)
+    'largest JSD / h(beta) = {}':
+        'JSD / h(beta) 的最大值 = {0}',
+    'student gradient norm {}':
+        '学生模型的梯度范数 {0}',
+    'smallest value {}':
+        '最小值 {0}',
+    'student moved: {}, teacher moved: {}':
+        '学生模型变了：{0}，教师模型变了：{1}',
+    'the loss has no graph back to the student':
+        '损失没有连回学生模型的计算图',
+    'wrong teacher rows from epoch {} on':
+        '从第 {0} 轮起教师模型的行对不上',
+    'every batch matches':
+        '每个批次都对得上',
+    '{} digits; teacher accuracy {}, untrained student {}; our recipe: T = {}, alpha (the SOFT weight) = {}':
+        '{0} 个数字；教师模型准确率 {1}，未训练的学生模型 {2}；我们的配方：T = {3}，alpha（软损失的权重）= {4}',
+    '| library | weights, as the library names them | T² | gotcha | read in |':
+        '| 库 | 各库对权重的命名 | T² | 陷阱 | 读自 |',
+    'ours: kd_loss(T={}, alpha={}) = {}\n':
+        '我们的：kd_loss(T={0}, alpha={1}) = {2}\n',
+    'library             its loss   our kwargs                 scale  offset  difference':
+        '库                    损失值   换算成我们的参数            缩放    偏移        差值',
+    '{} {}   no translation: {}...':
+        '{0} {1}   无法换算：{2}...',
+    'ratio alpha = 1e-9 over alpha = 0: {}   (T² = {})':
+        'alpha = 1e-9 与 alpha = 0 之比：{0}   （T² = {1}）',
+    'beta = 0.01 gives {} of the beta = 0 loss it sits next to':
+        'beta = 0.01 给出的损失只有紧挨着它的 beta = 0 时的 {0}',
+    'bound h(beta) = {}':
+        '上界 h(beta) = {0}',
+    'a KL: no bound':
+        '是 KL：没有上界',
+    'ours (soft weight)':
+        '我们的（软损失权重）',
+    'torchdistill (label weight)':
+        'torchdistill（标签权重）',
+    'DKD (target-class weight, beta = 8)':
+        'DKD（目标类权重，beta = 8）',
+    'max |TCKD + (1 - p_t) NCKD - T² KL| over {} examples: {}':
+        '{0} 个样本上 |TCKD + (1 - p_t) NCKD - T² KL| 的最大值：{1}',
+    "teacher's p_t at T = {}: mean {}, so KD weighs NCKD by {} on average (at T = 1: {}); mean TCKD {}, mean NCKD {}":
+        'T = {0} 时教师模型的 p_t：均值 {1}，所以 KD 给 NCKD 的权重平均为 {2}（T = 1 时为 {3}）；TCKD 均值 {4}，NCKD 均值 {5}',
+    'bug                             source                                                    check                     buggy  fixed':
+        'bug                             出处                                                      检查                      有bug  修复后',
+    '                                symptom: {}; the check saw: {}':
+        '                                症状：{0}；检查看到的是：{1}',
+    "from epoch 2 on, each example gets another example's teacher logits":
+        '从第 2 轮起，每个样本拿到的是另一个样本的教师模型 logits',
+    "only if the loss name contains 'kl'":
+        "仅当损失名称包含 'kl' 时",
+    "the 'ce' loss is a KL":
+        "名为 'ce' 的损失其实是 KL",
+    '-r gamma = labels, -a alpha = KL, -b beta = other':
+        '-r gamma = 标签，-a alpha = KL，-b beta = 其他',
+    'CE_WEIGHT, KD_WEIGHT (no alpha)':
+        'CE_WEIGHT、KD_WEIGHT（没有 alpha）',
+    'JSD mixture in log space':
+        '在对数空间里做 JSD 混合',
+    'JSD mixture weights swapped':
+        'JSD 混合权重互换',
+    'a non-KL loss gets scaled logits as probabilities':
+        '非 KL 损失把缩放后的 logits 当作概率',
+    'a third meaning of alpha; no kd_loss equivalent':
+        'alpha 的第三种含义；没有等价的 kd_loss',
+    'above the bound h(beta) for small or large beta':
+        'beta 很小或很大时超过上界 h(beta)',
+    'alpha 0 -> 0.1 multiplies the soft term by T^2':
+        'alpha 从 0 变为 0.1，软损失会乘上 T^2',
+    'alpha = TCKD weight, beta = NCKD weight':
+        'alpha = TCKD 权重，beta = NCKD 权重',
+    'alpha = labels weight':
+        'alpha = 标签权重',
+    'alpha = labels weight; beta = soft weight (1 - alpha)':
+        'alpha = 标签权重；beta = 软损失权重（1 - alpha）',
+    'alpha_ce = soft weight, alpha_mlm = labels':
+        'alpha_ce = 软损失权重，alpha_mlm = 标签',
+    'beta = JSD interpolation (0 forward KL, 1 reverse)':
+        'beta = JSD 插值（0 为正向 KL，1 为反向）',
+    'cached logits read by position':
+        '按位置读取缓存的 logits',
+    'config temperature is the sampling temperature':
+        '配置里的 temperature 是采样温度',
+    'detached student logits':
+        '学生模型 logits 被 detach',
+    'first version swapped the models (keras-io#257)':
+        '第一版把两个模型弄反了（keras-io#257）',
+    'kd_loss_weight, hard_label_weight':
+        'kd_loss_weight、hard_label_weight',
+    'no':
+        '无',
+    'not a divergence: non-zero for equal logits, can go negative':
+        '不是散度：logits 相同时不为零，还可能为负',
+    'only when alpha > 0 and targets given':
+        '仅当 alpha > 0 且给了标签时',
+    'soft cross-entropy (KL + teacher entropy)':
+        '软目标交叉熵（KL + 教师模型的熵）',
+    'soft cross-entropy: never 0, even for equal logits':
+        '软目标交叉熵：即使 logits 相同也不为 0',
+    'soft_target_loss_weight, ce_loss_weight':
+        'soft_target_loss_weight、ce_loss_weight',
+    'softmax into F.kl_div':
+        '把 softmax 结果传给 F.kl_div',
+    'student_loss_weight = labels weight':
+        'student_loss_weight = 标签权重',
+    'teacher and student swapped':
+        '教师模型与学生模型互换',
+    'teacher on both sides':
+        '两边都是教师模型',
+    'the KD term trains nothing':
+        'KD 项什么也没训练',
+    'the loss is always 0: distillation silently off':
+        '损失恒为 0：蒸馏悄悄失效',
+    'the teacher is trained towards the student':
+        '教师模型被训练得向学生模型靠拢',
+    'unbounded: a geometric mean, not a mixture':
+        '没有上界：是几何平均而不是混合',
+    'weights need not sum to 1':
+        '权重之和不必为 1',
+    'yes (missing in the first version, keras-io#869)':
+        '有（第一版漏了，keras-io#869）',
+    'yes':
+        '有',
+    'yes, on both parts':
+        '有，两部分都乘',
     # ---- exercise titles (exercises/nbNN.py; the check prints them)
     "parameters of 784-800-800-10": "784-800-800-10 网络的参数个数",
     "fraction of digits with > 1 % on a wrong class": "在某个错误类别上概率超过 1% 的数字所占比例",

@@ -116,6 +116,13 @@ def _fields(template: str) -> list[str]:
     return [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
 
 
+def _shown_data() -> list[str]:
+    """Package data that notebook 09 shows through tr(): the decoder ring's texts, the bug zoo's names and symptoms."""
+    from distill_helpers import bugzoo, conventions
+    rows = [t for c in conventions.CONVENTIONS.values() for t in (c.alpha_means, c.t_squared, c.gotcha)]
+    return rows + list(bugzoo.BUGS) + [b.symptom for b in bugzoo.BUGS.values()]
+
+
 def _exercise_titles() -> list[str]:
     from distill_helpers.exercises import all_exercises
     return [ex.title for ex in all_exercises().values() if ex.key[:2] in {s.name[:2] for s in TRANSLATED}]
@@ -123,6 +130,8 @@ def _exercise_titles() -> list[str]:
 
 def test_every_key_the_code_asks_for_is_in_the_catalogue():
     wanted = i18n_keys.package_keys() + [k for s in TRANSLATED for k in i18n_keys.notebook_keys(s)] + _exercise_titles()
+    if any(s.name.startswith("09") for s in TRANSLATED):
+        wanted += _shown_data()
     missing = sorted(set(wanted) - set(CATALOGUE))
     assert not missing, f"add to distill_helpers/i18n_zh.py (python tools/i18n_keys.py --missing NN): {missing}"
 
@@ -130,7 +139,7 @@ def test_every_key_the_code_asks_for_is_in_the_catalogue():
 def test_no_catalogue_entry_is_unused():
     from distill_helpers.exercises import all_exercises
     used = set(i18n_keys.package_keys()) | {k for s in SOURCES for k in i18n_keys.notebook_keys(s)} \
-        | {ex.title for ex in all_exercises().values()} | INDIRECT
+        | {ex.title for ex in all_exercises().values()} | INDIRECT | set(_shown_data())
     assert sorted(set(CATALOGUE) - used) == []
 
 
