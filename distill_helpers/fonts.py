@@ -1,7 +1,7 @@
 """Chinese text in figures, offline: the shipped Noto Sans SC registered with matplotlib as a fallback font.
 
-`fonts/NotoSansSC-Regular.otf` is one OpenType face (not a .ttc collection, of which matplotlib would only
-see the first face), under the SIL Open Font License 1.1 (`fonts/OFL.txt`). It is appended to
+`assets/NotoSansSC-Regular.otf` is one OpenType face (not a .ttc collection, of which matplotlib would only
+see the first face), under the SIL Open Font License 1.1 (`assets/OFL.txt`). It is appended to
 matplotlib's font.family list, so Latin text keeps DejaVu Sans (English figures are unchanged) and matplotlib takes each
 Chinese glyph from Noto Sans SC. `distill_helpers.plots` and `distill_helpers.widgets` call `register()`
 at import; call it yourself before a figure that imports neither.
@@ -12,7 +12,7 @@ from pathlib import Path
 
 __all__ = ["CJK_FONT", "CJK_FAMILY", "register"]
 
-CJK_FONT = Path(__file__).resolve().parent / "fonts" / "NotoSansSC-Regular.otf"
+CJK_FONT = Path(__file__).resolve().parent / "assets" / "NotoSansSC-Regular.otf"
 CJK_FAMILY = "Noto Sans SC"
 
 

@@ -54,8 +54,8 @@ def test_the_wheel_holds_the_chinese_font_and_its_licence(wheel):
     # package data, not a .py file: without [tool.setuptools.package-data] the zh figures lose their glyphs
     with zipfile.ZipFile(wheel) as z:
         names = set(z.namelist())
-        licence = z.read("distill_helpers/fonts/OFL.txt").decode("utf-8") if "distill_helpers/fonts/OFL.txt" in names else ""
-    assert "distill_helpers/fonts/NotoSansSC-Regular.otf" in names
+        licence = z.read("distill_helpers/assets/OFL.txt").decode("utf-8") if "distill_helpers/assets/OFL.txt" in names else ""
+    assert "distill_helpers/assets/NotoSansSC-Regular.otf" in names
     assert "SIL Open Font License" in licence
 
 
