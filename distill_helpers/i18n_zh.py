@@ -37,6 +37,7 @@ CATALOGUE: dict[str, str] = {
     "T = {}   entropy: teacher {}": "T = {0}   熵：教师模型 {1}",
     "T = {}   entropy: teacher {}, student {} nats": "T = {0}   熵：教师模型 {1}，学生模型 {2} nats",
     "example": "样本",
+    "#{} (label {})": "#{0}（标签 {1}）",
     "loss terms": "损失的两项",
     "gradient norm w.r.t. student logits": "对学生模型 logits 的梯度范数",
     "T = {}, alpha = {}: loss {} (soft {}, hard {}); grad norms soft {}, hard {}":
@@ -44,6 +45,7 @@ CATALOGUE: dict[str, str] = {
     # ---- progress bars (train.py)
     "train": "训练",
     "distill T={}": "蒸馏 T={0}",
+    "{} students ({} settings x {} seeds)": "{0} 个学生模型（{1} 种设置 × {2} 个种子）",
     # ---- exercise checks (exercises/__init__.py)
     "correct": "正确",
     "not yet": "还不对",
@@ -114,6 +116,35 @@ CATALOGUE: dict[str, str] = {
     "activation": "激活值",
     "units": "单元数",
     "student: histogram of the 800 activations": "学生模型：800 个激活值的直方图",
+    # ---- notebook 02
+    "inline version matches the library": "手写版本与库的实现一致",
+    "T = {}: p = {}, entropy = {} nats": "T = {0}：p = {1}，熵 = {2} nats",
+    "uniform entropy log(4) = {}": "均匀分布的熵 log(4) = {0}",
+    "distilled student: T = {}, alpha = {} (dh.RECIPES.distill)": "蒸馏的学生模型：T = {0}，alpha = {1}（dh.RECIPES.distill）",
+    "validation logits: teacher range [{}, {}], student [{}, {}]":
+        "验证集上的 logits：教师模型的范围 [{0}, {1}]，学生模型 [{2}, {3}]",
+    "digit #{}, T = 4: teacher entropy {}, student entropy {} nats":
+        "数字 #{0}，T = 4：教师模型的熵 {1}，学生模型的熵 {2} nats",
+    "student (distilled)": "学生模型（蒸馏）",
+    "steepest part (slope ≥ half its peak)": "最陡的一段（斜率 ≥ 峰值的一半）",
+    "the teacher's entropy rises fastest between T = {} and T = {} (steepest near T = {})":
+        "教师模型的熵在 T = {0} 到 T = {1} 之间上升最快（T = {2} 附近最陡）",
+    "mean entropy: {} nats at T = 4, {} at T = 20, of a possible log 10 = {}":
+        "平均熵：T = 4 时 {0} nats，T = 20 时 {1}，最大可能值为 log 10 = {2}",
+    "validation digit #{} is a {}; its runner-up class is {}, with probability {} at T = 1 and {} at T = 4, {}x the third class ({}) at T = 4":
+        "验证集数字 #{0} 是 {1}；它的第二选择是 {2}，T = 1 时概率为 {3}，T = 4 时为 {4}，是 T = 4 时第三名（{6}）的 {5} 倍",
+    "validation digit #{}, label {}": "验证集数字 #{0}，标签 {1}",
+    "class, sorted by the teacher's probability": "类别，按教师模型的概率排序",
+    "probability (log axis)": "概率（对数坐标）",
+    "T = {}: wrong-class mass {}": "T = {0}：错误类别的概率质量 {1}",
+    "T = {}: {} of the mass off the top class ({} of the possible 0.9); on the training digits {}":
+        "T = {0}：首选类别之外的概率质量为 {1}（占最大可能值 0.9 的 {2}）；在训练集数字上为 {3}",
+    "scratch": "从头训练",
+    "distilled": "蒸馏",
+    "{}: mean rank correlation {}, 95 % interval [{}, {}] over {} seeds (lowest seed {}, highest {})":
+        "{0}：平均秩相关 {1}，{4} 个种子上的 95% 区间 [{2}, {3}]（最低的种子 {5}，最高 {6}）",
+    "distilled - scratch: {}, 95 % interval over the seeds [{}, {}] ({} seeds; distilled higher for {} of them), over the digits [{}, {}] ({} digits)":
+        "蒸馏 - 从头训练：{0}，种子上的 95% 区间 [{1}, {2}]（{3} 个种子，其中 {4} 个蒸馏更高），数字上的区间 [{5}, {6}]（{7} 个数字）",
     # ---- notebook 03
     "layers:": "各层：",
     "-> logits of shape": "-> 输出 logits 的形状",
@@ -281,6 +312,9 @@ CATALOGUE: dict[str, str] = {
     "parameters of 784-800-800-10": "784-800-800-10 网络的参数个数",
     "fraction of digits with > 1 % on a wrong class": "在某个错误类别上概率超过 1% 的数字所占比例",
     "MACs of the teacher's second convolution": "教师模型第二个卷积层的乘加次数",
+    "tempered softmax": "带温度的 softmax",
+    "entropy of a batch of distributions, 0 log 0 = 0": "一批分布的熵，0 log 0 = 0",
+    "first T with top probability < 0.5": "首选类别概率首次低于 0.5 的 T",
     "KL(p||q) by hand": "手算 KL(p||q)",
     "kd_loss": "kd_loss",
     "shrink factor without T^2, T = 1 to 10": "不乘 T^2 时从 T = 1 到 10 的缩小倍数",

@@ -293,7 +293,7 @@ def temperature_explorer(images, *, student_logits=None, teacher_logits, labels=
                             labels=labels, ids=ids)
     slider = stable_widget(w.FloatSlider, f"{key}/T", value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
                            continuous_update=True, readout_format=".1f")
-    picker = stable_widget(w.Dropdown, f"{key}/example", options=[(f"#{fig.ids[i]}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
+    picker = stable_widget(w.Dropdown, f"{key}/example", options=[(tr(f"#{fig.ids[i]} (label {int(labels[i])})") if labels is not None else f"#{fig.ids[i]}", i)
                                  for i in range(len(images))], value=index, description=tr("example"))
     return explorer([slider, picker], lambda: (fig.png(picker.value, slider.value), fig.title.get_text()),
                      "kd-temperature-explorer", key)
