@@ -145,6 +145,35 @@ CATALOGUE: dict[str, str] = {
         "{0}：平均秩相关 {1}，{4} 个种子上的 95% 区间 [{2}, {3}]（最低的种子 {5}，最高 {6}）",
     "distilled - scratch: {}, 95 % interval over the seeds [{}, {}] ({} seeds; distilled higher for {} of them), over the digits [{}, {}] ({} digits)":
         "蒸馏 - 从头训练：{0}，种子上的 95% 区间 [{1}, {2}]（{3} 个种子，其中 {4} 个蒸馏更高），数字上的区间 [{5}, {6}]（{7} 个数字）",
+    # ---- notebook 04
+    "largest weight difference between the two loops: {}": "两个循环得到的权重之间的最大差异：{0}",
+    "teacher weights and predictions unchanged by distillation": "蒸馏没有改变教师模型的权重和预测",
+    "distillation recipe: T = {}, alpha = {}, {} epochs": "蒸馏配方：T = {0}，alpha = {1}，{2} 轮",
+    "student, scratch": "学生模型，从头训练",
+    "student, distilled": "学生模型，蒸馏",
+    "training curves (last epoch is what we report)": "训练曲线（我们报告的是最后一轮）",
+    "{} final validation accuracy {} %": "{0} 最终验证准确率 {1} %",
+    "one seed, {} validation digits: distilled {} correct per 1,000 against scratch; only distilled right on {} digits, only scratch right on {}: McNemar p = {}":
+        "一个种子、{0} 个验证集数字：蒸馏与从头训练每 1,000 个答对数之差为 {1}；只有蒸馏答对的数字 {2} 个，只有从头训练答对的 {3} 个：McNemar p = {4}",
+    "uniform spread": "均匀分摊",
+    "validation": "验证集",
+    "test": "测试集",
+    "{}: errors per 1,000, mean over 8 seeds [95 % interval over the seeds]": "{0}：每 1,000 个的错误数，8 个种子的均值 [种子上的 95% 区间]",
+    "{} minus distilled, {}: {} errors per 1,000; over the seeds [{}, {}], over the digits [{}, {}]:":
+        "{0} 减去蒸馏，{1}：每 1,000 个的错误数之差 {2}；种子上的区间 [{3}, {4}]，数字上的区间 [{5}, {6}]：",
+    "both intervals above zero": "两个区间都在零以上",
+    "not resolved by both intervals": "两个区间不能同时给出结论",
+    "the one-seed validation gap, {} per 1,000, against the 8-seed test gap, {} (interval over the seeds up to {})":
+        "一个种子的验证集差距为每 1,000 个 {0}，而 8 个种子的测试集差距为 {1}（种子上的区间最高到 {2}）",
+    "the same validation digits over 8 seeds: {} [{}, {}]:": "同样的验证集数字、8 个种子：{0} [{1}, {2}]：",
+    "the one seed lies inside it (the seed is not what makes the one-seed number large)": "那一个种子落在区间之内（一个种子的数字偏大并不是种子造成的）",
+    "the one seed lies outside it (one draw of the training randomness moved it)": "那一个种子落在区间之外（训练随机性的一次抽样让它偏离了）",
+    "{} epochs: validation accuracy {} %": "{0} 轮：验证准确率 {1} %",
+    "the largest budget won: validation accuracy was still rising, so a longer budget might do better (extend the list and rerun; the rule stays the same)":
+        "最大的训练量胜出：验证准确率还在上升，更长的训练量也许更好（扩展列表再运行；规则不变）",
+    "chosen on validation: {} epochs. Test accuracy of that model, measured once: {} %": "在验证集上选定：{0} 轮。该模型的测试准确率（只测一次）：{1} %",
+    "second save without overwrite=True:": "第二次保存、不加 overwrite=True：",
+    "restored {} {} from the file alone; training mode: {}; metadata: {}": "仅凭文件恢复了 {0} {1}；训练模式：{2}；元数据：{3}",
     # ---- notebook 03
     "layers:": "各层：",
     "-> logits of shape": "-> 输出 logits 的形状",
@@ -315,6 +344,9 @@ CATALOGUE: dict[str, str] = {
     "tempered softmax": "带温度的 softmax",
     "entropy of a batch of distributions, 0 log 0 = 0": "一批分布的熵，0 log 0 = 0",
     "first T with top probability < 0.5": "首选类别概率首次低于 0.5 的 T",
+    "optimiser steps per epoch": "每轮的优化器步数",
+    "which model stays in eval() mode while the student's optimiser steps run": "学生模型的优化器更新时，哪个模型要保持 eval() 模式",
+    "the line that breaks the cached-logits loop": "让缓存 logits 的循环出错的那一行",
     "KL(p||q) by hand": "手算 KL(p||q)",
     "kd_loss": "kd_loss",
     "shrink factor without T^2, T = 1 to 10": "不乘 T^2 时从 T = 1 到 10 的缩小倍数",

@@ -159,8 +159,8 @@ def test_each_entry_is_chinese_with_the_placeholders_of_its_key():
 
 def test_the_key_extractor_reads_f_strings_as_templates():
     code = ("x = 3\nsay(f\"a {x:.2f} b {'model':<7}|\", 'plain')\nprint(tr('teacher'), tr(name))\n"
-            "%matplotlib inline\n")
-    assert sorted(i18n_keys.keys_in_code(code)) == ["a {} b model  |", "plain", "teacher"]
+            "%matplotlib inline\nsay('yes' if x else f'no {x}')\n")
+    assert sorted(i18n_keys.keys_in_code(code)) == ["a {} b model  |", "no {}", "plain", "teacher", "yes"]
 
 
 # ---------------------------------------------------------------- Chinese in figures

@@ -2,7 +2,7 @@
 
 An f-string argument becomes its template: each replacement field is '{}', except a field of a constant
 (``{'model':<27}``), which is formatted as Python would. A call with neither a string nor an f-string as
-argument (``tr(name)``) has no static key and is not listed.
+argument (``tr(name)``) has no static key and is not listed; of ``say(a if c else b)`` both branches are.
 
 Usage: python tools/i18n_keys.py [--missing] [NN ...]   # the keys of the package and of notebooks NN
 """
@@ -44,7 +44,10 @@ def keys_in_code(code: str) -> list[str]:
         if isinstance(node, ast.Call):
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
             if name in CALLS:
-                keys += [k for k in (template(a) for a in node.args) if k is not None]
+                args = []
+                for a in node.args:  # `x if cond else y` as an argument: both branches are keys
+                    args += [a.body, a.orelse] if isinstance(a, ast.IfExp) else [a]
+                keys += [k for k in (template(a) for a in args) if k is not None]
     return keys
 
 
