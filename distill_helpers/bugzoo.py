@@ -19,6 +19,7 @@ from torch import nn
 
 from .conventions import keras_example_kd_loss, trl_generalized_jsd
 from .distributed import PositionLookup, epoch_order
+from .i18n import tr
 from .losses import kd_loss
 from .models import eval_mode
 
@@ -52,10 +53,10 @@ def gradient_reaches_student(loss_fn, case: Case) -> tuple[bool, str]:
     s, t = case.logits()
     loss = loss_fn(s, t, case.y, case.T)
     if not loss.requires_grad:
-        return False, "the loss has no graph back to the student"
+        return False, tr("the loss has no graph back to the student")
     loss.backward()
     norm = sum(p.grad.norm().item() for p in case.student.parameters() if p.grad is not None)
-    return norm > 0, f"student gradient norm {norm:.2e}"
+    return norm > 0, tr(f"student gradient norm {norm:.2e}")
 
 
 def zero_iff_equal(loss_fn, case: Case, tol: float = 1e-6) -> tuple[bool, str]:
@@ -71,7 +72,7 @@ def non_negative(loss_fn, case: Case, tol: float = 1e-9) -> tuple[bool, str]:
     g = torch.Generator().manual_seed(0)
     values = [loss_fn(x, t, case.y, case.T).item() for x in
               [s.detach(), t.clone()] + [s.detach() + torch.randn(s.shape, generator=g, dtype=s.dtype) for _ in range(8)]]
-    return min(values) >= -tol, f"smallest value {min(values):.3g}"
+    return min(values) >= -tol, tr(f"smallest value {min(values):.3g}")
 
 
 def binary_entropy(beta: float) -> float:
@@ -85,7 +86,7 @@ def jsd_within_bound(jsd_fn, case: Case, betas=(0.1, 0.5, 0.9)) -> tuple[bool, s
     far_t, far_s = torch.full_like(t, -30.0), torch.full_like(t, -30.0)
     far_t[:, 0], far_s[:, 1] = 30.0, 30.0
     ratios = [jsd_fn(a, b, beta).item() / binary_entropy(beta) for beta in betas for a, b in ((s, t), (far_s, far_t))]
-    return 0 <= min(ratios) and max(ratios) <= 1 + 1e-9, f"largest JSD / h(beta) = {max(ratios):.3g}"
+    return 0 <= min(ratios) and max(ratios) <= 1 + 1e-9, tr(f"largest JSD / h(beta) = {max(ratios):.3g}")
 
 
 def only_student_moves(step_fn, case: Case) -> tuple[bool, str]:
@@ -93,7 +94,7 @@ def only_student_moves(step_fn, case: Case) -> tuple[bool, str]:
     before = [[p.detach().clone() for p in m.parameters()] for m in (case.student, case.teacher)]
     step_fn(case)
     moved = [any(not torch.equal(a, p) for a, p in zip(b, m.parameters())) for b, m in zip(before, (case.student, case.teacher))]
-    return moved == [True, False], f"student moved: {moved[0]}, teacher moved: {moved[1]}"
+    return moved == [True, False], tr(f"student moved: {moved[0]}, teacher moved: {moved[1]}")
 
 
 def lookup_matches_teacher(loss_fn_for, case: Case, batch_size: int = 16, epochs: int = 2) -> tuple[bool, str]:
@@ -111,7 +112,7 @@ def lookup_matches_teacher(loss_fn_for, case: Case, batch_size: int = 16, epochs
             want = kd_loss(s[idx], t[idx], case.y[idx], case.T, 0.9).item()
             if abs(got - want) > 1e-6 * max(1.0, abs(want)):
                 bad.append(epoch)
-    return not bad, (f"wrong teacher rows from epoch {min(bad)} on" if bad else "every batch matches")
+    return not bad, (tr(f"wrong teacher rows from epoch {min(bad)} on") if bad else tr("every batch matches"))
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from .cache import VERSIONS, cached, payload_codec, teacher_identity
 from .checkpoints import digest
 from .data import HeldOutTest, as_tensors
 from .checks import check_dataset, check_training_settings
+from .i18n import tr
 from .losses import check_alpha, check_kd_temperature
 from .models import MLP
 
@@ -143,8 +144,8 @@ def _train(train, val, teacher_logits, *, settings, seeds, hidden, epochs, batch
     bar = None
     if progress:
         from .widgets import progress_bar
-        bar = progress_bar(total=len(jobs) * epochs, desc=f"{len(jobs)} students ({len(settings)} settings x "
-                                                  f"{len(seeds)} seeds)", unit="student-epoch")
+        bar = progress_bar(total=len(jobs) * epochs, desc=tr(f"{len(jobs)} students ({len(settings)} settings x "
+                                                     f"{len(seeds)} seeds)"), unit="student-epoch")
     for start in range(0, len(jobs), chunk):
         part = jobs[start:start + chunk]
         batch = make_students(hidden, [seeds[j] for _, j in part], shape, num_classes)

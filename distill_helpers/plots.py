@@ -1,4 +1,7 @@
-"""Plot helpers. Each returns the matplotlib figure; none saves files or calls plt.show()."""
+"""Plot helpers. Each returns the matplotlib figure; none saves files or calls plt.show().
+
+Their titles, axis labels and legends go through `i18n.tr` (Chinese when the language is zh), and the
+shipped CJK font is registered with matplotlib when this module is imported (`fonts.register`)."""
 from __future__ import annotations
 
 from typing import Sequence
@@ -8,12 +11,15 @@ import math
 import matplotlib.pyplot as plt
 import torch
 
+from .fonts import register as _register_cjk_font
+from .i18n import tr
 from .losses import entropy, softmax_with_temperature
 
 __all__ = ["log_floor", "plot_probabilities", "plot_digits_with_probs", "plot_history", "plot_reliability",
            "plot_confusion", "plot_heatmap", "plot_entropy_vs_T", "plot_weight_histograms", "show_image"]
 
 TEACHER_COLOR, STUDENT_COLOR = "#1f77b4", "#ff7f0e"
+_register_cjk_font()
 
 
 def show_image(ax, image: torch.Tensor, title: str | None = None) -> None:
@@ -49,12 +55,12 @@ def plot_probabilities(*, student_probs=None, teacher_probs, classes: Sequence[s
     xs = torch.arange(n).float().numpy()
     classes = classes or [str(i) for i in range(n)]
     w = 0.4 if student_probs is not None else 0.8
-    ax.bar(xs - (w / 2 if student_probs is not None else 0), tp, width=w, color=TEACHER_COLOR, label="teacher")
+    ax.bar(xs - (w / 2 if student_probs is not None else 0), tp, width=w, color=TEACHER_COLOR, label=tr("teacher"))
     if student_probs is not None:
         ax.bar(xs + w / 2, torch.as_tensor(student_probs).detach().cpu().numpy(), width=w, color=STUDENT_COLOR,
-               label="student")
+               label=tr("student"))
     ax.set_xticks(range(n), classes, fontsize=8)
-    ax.set_ylabel("probability")
+    ax.set_ylabel(tr("probability"))
     if log:
         ax.set_yscale("log")
         ax.set_ylim(floor or log_floor(teacher_probs, student_probs), 1.5)
@@ -73,7 +79,7 @@ def plot_digits_with_probs(images, labels, *, student_probs=None, teacher_probs,
     fig, axes = plt.subplots(2, k, figsize=(2.6 * k, 4.2), gridspec_kw={"height_ratios": [1, 1.2]},
                              squeeze=False)
     for j in range(k):
-        show_image(axes[0, j], images[j], f"label {int(labels[j])}")
+        show_image(axes[0, j], images[j], tr(f"label {int(labels[j])}"))
         plot_probabilities(student_probs=None if student_probs is None else student_probs[j],
                            teacher_probs=teacher_probs[j], classes=classes, ax=axes[1, j], log=log, floor=floor)
         if j:
@@ -87,11 +93,11 @@ def plot_history(histories: dict[str, dict], title: str | None = None):
     """Training loss (left) and validation accuracy (right) per epoch, one line per named run."""
     fig, (a1, a2) = plt.subplots(1, 2, figsize=(9, 3.2))
     for name, h in histories.items():
-        a1.plot(h["epoch"], h["train_loss"], marker=".", label=name)
+        a1.plot(h["epoch"], h["train_loss"], marker=".", label=tr(name))
         if h.get("val_acc"):
-            a2.plot(h["epoch"], h["val_acc"], marker=".", label=name)
-    a1.set(xlabel="epoch", ylabel="training loss", yscale="log", title="loss (each run's own objective)")
-    a2.set(xlabel="epoch", ylabel="validation accuracy", title="validation accuracy")
+            a2.plot(h["epoch"], h["val_acc"], marker=".", label=tr(name))
+    a1.set(xlabel=tr("epoch"), ylabel=tr("training loss"), yscale="log", title=tr("loss (each run's own objective)"))
+    a2.set(xlabel=tr("epoch"), ylabel=tr("validation accuracy"), title=tr("validation accuracy"))
     a2.legend(fontsize=8)
     if title:
         fig.suptitle(title)
@@ -107,19 +113,19 @@ def plot_reliability(bins_by_name: dict[str, dict], title: str = "reliability di
     resting on a handful of examples is visible as such.
     """
     fig, (ax, axn) = plt.subplots(2, 1, figsize=(5, 5.6), sharex=True, gridspec_kw={"height_ratios": [3, 1.3]})
-    ax.plot([0, 1], [0, 1], "k--", lw=1, label="perfect")
+    ax.plot([0, 1], [0, 1], "k--", lw=1, label=tr("perfect"))
     k = len(bins_by_name)
     for m, (name, b) in enumerate(bins_by_name.items()):
         pts = [(c, a) for c, a, n in zip(b["confidence"], b["accuracy"], b["count"]) if n > 0]
-        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=name)
+        ax.plot([p[0] for p in pts], [p[1] for p in pts], marker="o", label=tr(name))
         edges = b["edges"]
         width = (edges[1] - edges[0]) / (k + 1)
         lefts = [e + (m + 0.5) * width for e, n in zip(edges[:-1], b["count"]) if n > 0]
         counts = [n for n in b["count"] if n > 0]
-        axn.bar(lefts, counts, width=width, align="edge", label=name)
-    ax.set(ylabel="accuracy", xlim=(0, 1.02), ylim=(0, 1.02), title=title)
+        axn.bar(lefts, counts, width=width, align="edge", label=tr(name))
+    ax.set(ylabel=tr("accuracy"), xlim=(0, 1.02), ylim=(0, 1.02), title=tr(title))
     ax.legend(fontsize=8)
-    axn.set(xlabel="confidence (bin)", ylabel="examples", yscale="log")
+    axn.set(xlabel=tr("confidence (bin)"), ylabel=tr("examples"), yscale="log")
     fig.tight_layout()
     return fig
 
@@ -142,7 +148,7 @@ def plot_confusion(cms: dict[str, torch.Tensor], classes=None):
         ticks = classes or [str(i) for i in range(n)]
         ax.set_xticks(range(n), ticks, fontsize=9)
         ax.set_yticks(range(n), ticks, fontsize=9)
-        ax.set(xlabel="predicted", ylabel="true", title=f"{name}: {int(cm.sum() - cm.trace())} errors")
+        ax.set(xlabel=tr("predicted"), ylabel=tr("true"), title=tr(f"{tr(name)}: {int(cm.sum() - cm.trace())} errors"))
         for i in range(n):
             for j in range(n):
                 if i != j and cm[i, j] > 0:
@@ -152,7 +158,7 @@ def plot_confusion(cms: dict[str, torch.Tensor], classes=None):
     cb = fig.colorbar(im, ax=list(axes[0]), fraction=0.025, pad=0.02)
     cb.locator = MaxNLocator(integer=True)
     cb.update_ticks()
-    cb.set_label("errors (count)")
+    cb.set_label(tr("errors (count)"))
     return fig
 
 
@@ -163,7 +169,7 @@ def plot_heatmap(values, row_labels, col_labels, *, xlabel="", ylabel="", title=
     im = ax.imshow(v.numpy(), cmap=cmap, aspect="auto")
     ax.set_xticks(range(len(col_labels)), col_labels)
     ax.set_yticks(range(len(row_labels)), row_labels)
-    ax.set(xlabel=xlabel, ylabel=ylabel, title=title)
+    ax.set(xlabel=tr(xlabel), ylabel=tr(ylabel), title=tr(title))
     for i in range(v.shape[0]):
         for j in range(v.shape[1]):
             ax.text(j, i, fmt.format(float(v[i, j])), ha="center", va="center", color="w", fontsize=8)
@@ -180,9 +186,9 @@ def plot_entropy_vs_T(logits_by_name: dict[str, torch.Tensor], Ts):
     for name, logits in logits_by_name.items():
         c = logits.shape[-1]
         ax.plot(Ts, [entropy(softmax_with_temperature(logits.double(), t)).mean().item() for t in Ts],
-                label=name)
-    ax.axhline(torch.log(torch.tensor(float(c))).item(), color="k", ls="--", lw=1, label="log N (uniform, N classes)")
-    ax.set(xscale="log", xlabel="temperature T", ylabel="mean entropy (nats)", title="entropy grows with T")
+                label=tr(name))
+    ax.axhline(torch.log(torch.tensor(float(c))).item(), color="k", ls="--", lw=1, label=tr("log N (uniform, N classes)"))
+    ax.set(xscale="log", xlabel=tr("temperature T"), ylabel=tr("mean entropy (nats)"), title=tr("entropy grows with T"))
     ax.legend(fontsize=8)
     fig.tight_layout()
     return fig
@@ -195,9 +201,10 @@ def plot_weight_histograms(models: dict, bins: int = 60):
     for ax, (name, model) in zip(axes[0], models.items()):
         for pname, p in model.named_parameters():
             if p.dim() > 1:
-                ax.hist(p.detach().flatten().numpy(), bins=bins, histtype="step", density=True,
-                        label=f"{pname.replace('net.', 'layer ').replace('.weight', '')} {tuple(p.shape)}")
-        ax.set(title=f"{name}: weights", xlabel="value", ylabel="density")
+                layer = pname.removeprefix("net.").removesuffix(".weight")
+                label = tr(f"layer {layer} {tuple(p.shape)}") if pname.startswith("net.") else f"{pname} {tuple(p.shape)}"
+                ax.hist(p.detach().flatten().numpy(), bins=bins, histtype="step", density=True, label=label)
+        ax.set(title=tr(f"{tr(name)}: weights"), xlabel=tr("value"), ylabel=tr("density"))
         ax.legend(fontsize=8)
     fig.tight_layout()
     return fig

@@ -19,6 +19,7 @@ from .distributed import current as process_context
 from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_splits  # noqa: F401  (tests patch train.load_dataset)
 from .devices import autocast, bf16_default, resolve_device
 from .evaluate import eval_metrics, predict_logits
+from .i18n import tr
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES
@@ -244,7 +245,7 @@ def train_model(model: nn.Module, train, val=None, *, epochs: int = RECIPES.stud
     """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists)."""
     return fit(model, train, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
                eval_data=None if val is None else {"val": val}, augment=augment, device=device,
-               progress=progress, desc="train", bf16=bf16)
+               progress=progress, desc=tr("train"), bf16=bf16)
 
 
 def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float = RECIPES.distill.T,
@@ -301,7 +302,7 @@ def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float
                 return kd_loss(logits, teacher_batch, batch.y, T, alpha)
         return fit(student, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
                    eval_data=None if val is None else {"val": val}, augment=augment, device=device,
-                   progress=progress, desc=f"distill T={T:g}", bf16=bf16)
+                   progress=progress, desc=tr(f"distill T={T:g}"), bf16=bf16)
     finally:
         for p, f in zip(teacher.parameters(), flags):
             p.requires_grad_(f)

@@ -25,9 +25,13 @@ import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from .fonts import register as _register_cjk_font
+from .i18n import tr
 from .losses import check_alpha, check_temperature, entropy, kd_loss_terms, softmax_with_temperature
 from .plots import STUDENT_COLOR, TEACHER_COLOR, show_image
 from .recipes import RECIPES
+
+_register_cjk_font()  # the figures below are drawn with Chinese labels in the zh edition
 
 __all__ = ["progress_bar", "encode_canvas", "explorer", "BlittedFigure", "temperature_state", "TemperatureFigure", "temperature_explorer", "loss_terms_state",
            "LossFigure", "loss_explorer"]
@@ -175,12 +179,12 @@ class TemperatureFigure(BlittedFigure):
         self.ax = self.fig.add_axes([0.31, 0.16, 0.66, 0.7])
         xs = torch.arange(n).float().numpy()
         w = 0.4
-        self.t_bars = self.ax.bar(xs - w / 2, [0.0] * n, width=w, color=TEACHER_COLOR, label="teacher")
-        self.s_bars = (self.ax.bar(xs + w / 2, [0.0] * n, width=w, color=STUDENT_COLOR, label="student")
+        self.t_bars = self.ax.bar(xs - w / 2, [0.0] * n, width=w, color=TEACHER_COLOR, label=tr("teacher"))
+        self.s_bars = (self.ax.bar(xs + w / 2, [0.0] * n, width=w, color=STUDENT_COLOR, label=tr("student"))
                        if student_logits is not None else None)
         self.ax.set_xticks(range(n), self.classes, fontsize=8)
         self.ax.set_ylim(0, 1.05)
-        self.ax.set_ylabel("probability")
+        self.ax.set_ylabel(tr("probability"))
         self.legend = self.ax.legend(fontsize=8, loc="upper right")
         self.title = self.ax.set_title("", fontsize=10)
         self.index = None
@@ -195,16 +199,17 @@ class TemperatureFigure(BlittedFigure):
             self.ax_img.clear()
             lab = None if self.labels is None else int(self.labels[index])
             show_image(self.ax_img, self.images[index],
-                       f"digit #{self.ids[index]}" + (f" (label {lab})" if lab is not None else ""))
+                       tr(f"digit #{self.ids[index]} (label {lab})") if lab is not None else tr(f"digit #{self.ids[index]}"))
             self.index = index
             self.invalidate()
         for bar, h in zip(self.t_bars, state["teacher_probs"].tolist()):
             bar.set_height(h)
-        text = f"T = {state['T']:.2f}   entropy: teacher {state['teacher_entropy']:.3f}"
+        text = tr(f"T = {state['T']:.2f}   entropy: teacher {state['teacher_entropy']:.3f}")
         if self.s_bars is not None:
             for bar, h in zip(self.s_bars, state["student_probs"].tolist()):
                 bar.set_height(h)
-            text += f", student {state['student_entropy']:.3f} nats"
+            text = tr(f"T = {state['T']:.2f}   entropy: teacher {state['teacher_entropy']:.3f}, "
+                      f"student {state['student_entropy']:.3f} nats")
         self.title.set_text(text)
         state["text"] = text
         return state
@@ -288,8 +293,8 @@ def temperature_explorer(images, *, student_logits=None, teacher_logits, labels=
                             labels=labels, ids=ids)
     slider = stable_widget(w.FloatSlider, f"{key}/T", value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
                            continuous_update=True, readout_format=".1f")
-    picker = stable_widget(w.Dropdown, f"{key}/example", options=[(f"#{fig.ids[i]}" + (f" (label {int(labels[i])})" if labels is not None else ""), i)
-                                 for i in range(len(images))], value=index, description="example")
+    picker = stable_widget(w.Dropdown, f"{key}/example", options=[(tr(f"#{fig.ids[i]} (label {int(labels[i])})") if labels is not None else f"#{fig.ids[i]}", i)
+                                 for i in range(len(images))], value=index, description=tr("example"))
     return explorer([slider, picker], lambda: (fig.png(picker.value, slider.value), fig.title.get_text()),
                      "kd-temperature-explorer", key)
 
@@ -331,8 +336,8 @@ class LossFigure(BlittedFigure):
         colors = [TEACHER_COLOR, "#2ca02c"]
         self.b1 = self.ax1.bar(names, [0, 0], color=colors)
         self.b2 = self.ax2.bar(names, [0, 0], color=colors)
-        self.ax1.set_title("loss terms", fontsize=10)
-        self.ax2.set_title("gradient norm w.r.t. student logits", fontsize=10)
+        self.ax1.set_title(tr("loss terms"), fontsize=10)
+        self.ax2.set_title(tr("gradient norm w.r.t. student logits"), fontsize=10)
         self.title = self.fig.suptitle("", fontsize=10)
         self.start_blitting([*self.b1, *self.b2, self.title])
         self._limits = None
@@ -354,9 +359,9 @@ class LossFigure(BlittedFigure):
         if limits != self._limits:
             self._limits = limits
             self.invalidate()
-        state["text"] = (f"T = {T:.1f}, alpha = {alpha:.2f}: loss {state['total']:.4f} "
-                         f"(soft {state['soft_term']:.4f}, hard {state['hard_term']:.4f}); "
-                         f"grad norms soft {state['soft_grad_norm']:.4f}, hard {state['hard_grad_norm']:.4f}")
+        state["text"] = tr(f"T = {T:.1f}, alpha = {alpha:.2f}: loss {state['total']:.4f} "
+                           f"(soft {state['soft_term']:.4f}, hard {state['hard_term']:.4f}); "
+                           f"grad norms soft {state['soft_grad_norm']:.4f}, hard {state['hard_grad_norm']:.4f}")
         self.title.set_text(f"T = {T:.1f}, alpha = {alpha:.2f}")
         return state
 

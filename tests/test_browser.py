@@ -312,6 +312,13 @@ def test_loss_widget_in_jupyterlab(browser, lab):
     _exercise(browser, lab, "03_kl_and_loss.ipynb", "kd-loss-explorer", "12", "T = 12.0", "03_loss")
 
 
+def test_chinese_loss_widget_in_jupyterlab(browser, lab):
+    # the zh edition (docs/i18n.md): a kernel in notebooks/zh/ speaks Chinese with no setting; the redrawn
+    # readout after moving T is the Chinese one (the English readout says "loss", this one 损失)
+    _exercise(browser, lab, "zh/03_kl_and_loss.ipynb", "kd-loss-explorer", "12", "T = 12.0，alpha = 0.90：损失",
+              "zh_03_loss")
+
+
 # ---------------------------------------------------------------- a learner's path (issue 24)
 
 def _wait_for_kernel(page, timeout_ms: int = 120_000) -> None:

@@ -50,6 +50,15 @@ def test_the_wheel_holds_every_module_of_the_package(wheel):
     assert missing_from_wheel(wheel) == []
 
 
+def test_the_wheel_holds_the_chinese_font_and_its_licence(wheel):
+    # package data, not a .py file: without [tool.setuptools.package-data] the zh figures lose their glyphs
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+        licence = z.read("distill_helpers/assets/OFL.txt").decode("utf-8") if "distill_helpers/assets/OFL.txt" in names else ""
+    assert "distill_helpers/assets/NotoSansSC-Regular.otf" in names
+    assert "SIL Open Font License" in licence
+
+
 def test_the_file_list_check_catches_a_package_list_without_subpackages(tmp_path):
     # the configuration before package discovery: only the top-level package, so exercises/ was left out
     old = (ROOT / "pyproject.toml").read_text().split("[tool.setuptools.packages.find]")[0] \

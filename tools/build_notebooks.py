@@ -1,7 +1,18 @@
 """Build the series' notebooks from notebooks/src/NN_*.nb.txt: the self-study edition and the classroom edition.
 
 Source format: cells separated by lines '%% md' or '%% code'. A separator may name the cell's slide type
-('%% md slide', '%% code fragment', ...); without one, the builder derives it (see `slide_type`).
+('%% md slide', '%% code fragment', ...); without one, the builder derives it (see `slide_type`). A markdown
+cell may carry a stable id ('%% md id=trade-off', after the slide type if any): the key of its translations.
+
+The Chinese edition (docs/i18n.md): notebooks/src/zh/NN_name.zh.txt holds one entry per markdown cell,
+
+    %% id=trade-off en=<first 12 hex digits of the sha256 of the English cell's text>
+    <the cell in Chinese>
+
+and the builder writes notebooks/zh/NN_name.ipynb from the English source: every code cell as the English
+edition has it, every markdown cell from its entry. It refuses a translation that is missing, or whose
+recorded hash is not the English text's (the English cell changed since it was translated; see
+`--zh-status`). The zh notebooks are executed in notebooks/zh/ with DISTILL_LANG=zh.
 
 An exercise is a code cell that starts with its placeholder(s) and calls the checker:
 
@@ -32,10 +43,20 @@ Usage:
     python tools/build_notebooks.py --metadata-only [NN ...]
         # fast path: no execution; refresh the slide metadata of committed notebooks whose cell sources
         # equal their .nb.txt, and rewrite the classroom edition. Refuses a notebook whose sources changed.
+    python tools/build_notebooks.py --lang zh [NN ...]   # only the Chinese edition (--lang en: only English);
+        # without --lang both, the zh edition of each notebook that has a notebooks/src/zh/ file
+    python tools/build_notebooks.py --zh-status [NN ...]
+        # no build: each markdown cell whose translation is missing or stale, with its id, hash and English text
+    python tools/build_notebooks.py --zh-stamp-new [NN ...]
+        # a new entry may be written as '%% id=<cell id> en=000000000000': this records the current
+        # English hash in every such entry (never in an entry that has a hash: a stale one stays stale)
 """
 from __future__ import annotations
 
 import ast
+import contextlib
+import hashlib
+import os
 import re
 import sys
 import time
@@ -46,10 +67,13 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
 CLASSROOM_DIR = ROOT / "classroom" / "source"
+ZH_DIR = NB_DIR / "zh"
+ZH_SRC_DIR = NB_DIR / "src" / "zh"
 
 BEGIN, END = "### BEGIN SOLUTION", "### END SOLUTION"
 SLIDE_TYPES = ("slide", "subslide", "fragment", "skip", "notes", "-")
-SEPARATOR = re.compile(r"^%% (md|code)(?: (slide|subslide|fragment|skip|notes|-))?\s*$")
+SEPARATOR = re.compile(r"^%% (md|code)(?: (slide|subslide|fragment|skip|notes|-))?(?: id=([a-z0-9][a-z0-9-]*))?\s*$")
+ZH_SEPARATOR = re.compile(r"^%% id=([a-z0-9][a-z0-9-]*) en=([0-9a-f]{12})\s*$")
 FOLDED_SOLUTIONS = re.compile(r"^\s*<details>\s*<summary>\s*Solutions", re.IGNORECASE)
 # Exactly what JupyterLab writes when it opens a notebook on ipykernel's "python3" kernel (its display name,
 # and the language_info of the kernel's reply, which carries this Python's version): a notebook that already
@@ -67,18 +91,93 @@ def parse(src: str) -> list[tuple[str, str]]:
 
 
 def parse_cells(src: str) -> list[tuple[str, str, str | None]]:
-    cells, kind, slide, buf = [], None, None, []
+    """(kind, text, explicit slide type or None) for each cell."""
+    return [(kind, text, slide) for kind, text, slide, _ in parse_cells_ids(src)]
+
+
+def parse_cells_ids(src: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(kind, text, explicit slide type or None, stable id or None) for each cell."""
+    cells, kind, slide, cid, buf = [], None, None, None, []
     for line in src.splitlines():
+        if line.startswith("%%") and not SEPARATOR.match(line.strip()) and re.match(r"^%% (md|code)\b", line):
+            raise SourceError(f"malformed cell separator {line!r}: '%% md|code [slide type] [id=lower-case-id]'")
         m = SEPARATOR.match(line.strip())
         if m:
             if kind is not None:
-                cells.append((kind, "\n".join(buf).strip("\n"), slide))
-            kind, slide, buf = m.group(1), m.group(2), []
+                cells.append((kind, "\n".join(buf).strip("\n"), slide, cid))
+            kind, slide, cid, buf = m.group(1), m.group(2), m.group(3), []
         else:
             buf.append(line)
     if kind is not None:
-        cells.append((kind, "\n".join(buf).strip("\n"), slide))
+        cells.append((kind, "\n".join(buf).strip("\n"), slide, cid))
     return cells
+
+
+def en_hash(text: str) -> str:
+    """The hash a translation records of the English cell it translates: sha256 of its text, 12 hex digits."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def zh_source(src_path: Path) -> Path:
+    """notebooks/src/zh/NN_name.zh.txt for notebooks/src/NN_name.nb.txt."""
+    return src_path.parent / "zh" / src_path.name.replace(".nb.txt", ".zh.txt")
+
+
+def parse_zh(text: str) -> dict[str, tuple[str, str]]:
+    """{cell id: (recorded English hash, Chinese text)} of a .zh.txt file."""
+    entries: dict[str, tuple[str, str]] = {}
+    cid, h, buf = None, None, []
+
+    def close():
+        if cid is not None:
+            if cid in entries:
+                raise SourceError(f"translation id {cid!r} appears twice")
+            entries[cid] = (h, "\n".join(buf).strip("\n"))
+
+    for line in text.splitlines():
+        if line.startswith("%%"):
+            m = ZH_SEPARATOR.match(line.strip())
+            if not m:
+                raise SourceError(f"malformed translation separator {line!r}: '%% id=<cell id> en=<12 hex digits>'")
+            close()
+            cid, h, buf = m.group(1), m.group(2), []
+        elif cid is None and line.strip():
+            raise SourceError("text before the first '%% id=... en=...' line of a translation file")
+        else:
+            buf.append(line)
+    close()
+    return entries
+
+
+def zh_problems(src_path: Path) -> list[str]:
+    """What keeps the Chinese edition of `src_path` from being built: one line per problem (empty: none)."""
+    cells = parse_cells_ids(src_path.read_text())
+    path = zh_source(src_path)
+    if not path.exists():
+        return [f"{path.name}: no translation file"]
+    entries = parse_zh(path.read_text(encoding="utf-8"))
+    problems, ids = [], []
+    for kind, text, _, cid in cells:
+        if kind != "md":
+            continue
+        if cid is None:
+            problems.append(f"{src_path.name}: a markdown cell has no id (write '%% md id=...'): {text[:60]!r}")
+            continue
+        ids.append(cid)
+        if cid not in entries:
+            problems.append(f"{path.name}: no translation of cell {cid} (en={en_hash(text)})")
+        elif entries[cid][0] != en_hash(text):
+            problems.append(f"{path.name}: cell {cid} is stale: translated from en={entries[cid][0]}, "
+                            f"the English is now en={en_hash(text)}")
+        elif not entries[cid][1].strip():
+            problems.append(f"{path.name}: the translation of cell {cid} is empty")
+    dup = sorted({i for i in ids if ids.count(i) > 1})
+    if dup:
+        problems.append(f"{src_path.name}: cell ids used twice: {', '.join(dup)}")
+    orphans = sorted(set(entries) - set(ids))
+    if orphans:
+        problems.append(f"{path.name}: translations of cells the English no longer has: {', '.join(orphans)}")
+    return problems
 
 
 def split_solution(text: str) -> tuple[str, str, str] | None:
@@ -143,14 +242,28 @@ def _notebook_metadata() -> dict:
     return {"kernelspec": dict(KERNELSPEC), "language_info": language_info()}
 
 
-def build(src_path: Path) -> nbformat.NotebookNode:
-    """The self-study edition (unexecuted), with slide metadata."""
+def build(src_path: Path, lang: str = "en") -> nbformat.NotebookNode:
+    """The self-study edition (unexecuted), with slide metadata; lang='zh': the Chinese edition, whose code
+    cells and slide types are the English edition's and whose markdown cells come from the translation."""
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
+    zh = None
+    if lang == "zh":
+        problems = zh_problems(src_path)
+        if problems:
+            raise SourceError(f"the Chinese edition of {src_path.name} cannot be built:\n  " + "\n  ".join(problems))
+        zh = parse_zh(zh_source(src_path).read_text(encoding="utf-8"))
     nb = nbformat.v4.new_notebook()
     nb.metadata = _notebook_metadata()
-    for kind, text, explicit in parse_cells(src_path.read_text()):
+    if lang == "zh":
+        nb.metadata["language"] = "zh-CN"
+    for kind, text, explicit, cid in parse_cells_ids(src_path.read_text()):
         text = strip_solution(text) if kind == "code" else text
+        slide = slide_type(kind, text, explicit)  # from the English: both editions have the same slides
+        if zh is not None and kind == "md":
+            text = zh[cid][1]
         cell = nbformat.v4.new_markdown_cell(text) if kind == "md" else nbformat.v4.new_code_cell(text)
-        _set_slide(cell, slide_type(kind, text, explicit))
+        _set_slide(cell, slide)
         nb.cells.append(cell)
     for i, c in enumerate(nb.cells):
         c["id"] = f"c{i:02d}"
@@ -296,16 +409,32 @@ def _write_atomic(nb: nbformat.NotebookNode, out: Path) -> None:
     tmp.replace(out)
 
 
-def execute(nb: nbformat.NotebookNode, timeout: int = 600) -> None:
+@contextlib.contextmanager
+def _language(lang: str):
+    """DISTILL_LANG=lang for the kernels started inside (they inherit this process's environment)."""
+    old = os.environ.get("DISTILL_LANG")
+    os.environ["DISTILL_LANG"] = lang
+    try:
+        yield
+    finally:
+        if old is None:
+            os.environ.pop("DISTILL_LANG", None)
+        else:
+            os.environ["DISTILL_LANG"] = old
+
+
+def execute(nb: nbformat.NotebookNode, timeout: int = 600, lang: str = "en") -> None:
     from nbclient import NotebookClient
-    NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(NB_DIR)}}).execute()
+    folder = ZH_DIR if lang == "zh" else NB_DIR
+    with _language(lang):
+        NotebookClient(nb, timeout=timeout, kernel_name="python3", resources={"metadata": {"path": str(folder)}}).execute()
     for c in nb.cells:  # no timing or machine-specific metadata in the committed file
         c.metadata.pop("execution", None)
 
 
-def refresh_metadata(src_path: Path, out: Path) -> None:
+def refresh_metadata(src_path: Path, out: Path, lang: str = "en") -> None:
     """Fast path: copy the builder's metadata onto an executed notebook whose cell sources are unchanged."""
-    built = build(src_path)
+    built = build(src_path, lang)
     if not out.exists():
         raise SourceError(f"{out.name} does not exist yet; build it with: python tools/build_notebooks.py "
                           f"{out.name[:2]}")
@@ -321,30 +450,90 @@ def refresh_metadata(src_path: Path, out: Path) -> None:
     _write_atomic(committed, out)
 
 
+def _build_zh(s: Path, metadata_only: bool) -> bool:
+    """Write notebooks/zh/<name>.ipynb (executed, or its metadata refreshed); False on an error (printed)."""
+    t0 = time.perf_counter()
+    out = ZH_DIR / s.name.replace(".nb.txt", ".ipynb")
+    try:
+        if metadata_only:
+            refresh_metadata(s, out, "zh")
+        else:
+            nb = build(s, "zh")
+            out.parent.mkdir(parents=True, exist_ok=True)  # the kernel runs in notebooks/zh/
+            execute(nb, lang="zh")
+            _write_atomic(nb, out)
+    except SourceError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return False
+    print(f"zh/{out.name}: {time.perf_counter() - t0:.1f} s{' (metadata only)' if metadata_only else ''}", flush=True)
+    return True
+
+
 def main(argv: list[str]) -> int:
     metadata_only = "--metadata-only" in argv
-    argv = [a for a in argv if a != "--metadata-only"]
+    status_only = "--zh-status" in argv
+    argv = [a for a in argv if a not in ("--metadata-only", "--zh-status")]
+    langs = ("en", "zh")
+    if "--lang" in argv:
+        i = argv.index("--lang")
+        if i + 1 >= len(argv) or argv[i + 1] not in ("en", "zh"):
+            print("error: --lang takes 'en' or 'zh'", file=sys.stderr)
+            return 2
+        langs = (argv[i + 1],)
+        argv = argv[:i] + argv[i + 2:]
     srcs = sorted((NB_DIR / "src").glob("*.nb.txt"))
     if argv:
         srcs = [s for s in srcs if any(s.name.startswith(a) for a in argv)]
+    if "--zh-stamp-new" in argv:
+        argv.remove("--zh-stamp-new")
+        for s in sorted((NB_DIR / "src").glob("*.nb.txt")):
+            if (not argv or any(s.name.startswith(a) for a in argv)) and zh_source(s).exists():
+                hashes = {cid: en_hash(text) for kind, text, _, cid in parse_cells_ids(s.read_text()) if kind == "md"}
+                path = zh_source(s)
+                lines = path.read_text(encoding="utf-8").split("\n")
+                for i, line in enumerate(lines):
+                    m = ZH_SEPARATOR.match(line.strip())
+                    if m and m.group(2) == "0" * 12 and m.group(1) in hashes:
+                        lines[i] = f"%% id={m.group(1)} en={hashes[m.group(1)]}"
+                path.write_text("\n".join(lines), encoding="utf-8")
+        return 0
+    if status_only:
+        problems = [p for s in srcs if zh_source(s).exists() for p in zh_problems(s)]
+        for s in srcs:
+            cells = {cid: text for kind, text, _, cid in parse_cells_ids(s.read_text()) if kind == "md"}
+            entries = parse_zh(zh_source(s).read_text(encoding="utf-8")) if zh_source(s).exists() else {}
+            for cid, text in cells.items():
+                if zh_source(s).exists() and (cid not in entries or entries[cid][0] != en_hash(text)):
+                    print(f"--- {s.name} cell {cid}: %% id={cid} en={en_hash(text)}\n{text}\n")
+        print("\n".join(problems) or "every existing translation is complete and current")
+        return 1 if problems else 0
     failed = []
     for s in srcs:
-        t0 = time.perf_counter()
-        out = NB_DIR / s.name.replace(".nb.txt", ".ipynb")
-        if metadata_only:
-            try:
-                refresh_metadata(s, out)
-            except SourceError as e:  # the classroom edition below needs no execution: still written
-                print(f"error: {e}", file=sys.stderr)
+        if "en" in langs:
+            t0 = time.perf_counter()
+            out = NB_DIR / s.name.replace(".nb.txt", ".ipynb")
+            if metadata_only:
+                try:
+                    refresh_metadata(s, out)
+                except SourceError as e:  # the classroom edition below needs no execution: still written
+                    print(f"error: {e}", file=sys.stderr)
+                    failed.append(s.name)
+            else:
+                nb = build(s)
+                execute(nb)
+                _write_atomic(nb, out)
+            if write_classroom(s) is None:
                 failed.append(s.name)
-        else:
-            nb = build(s)
-            execute(nb)
-            _write_atomic(nb, out)
-        if write_classroom(s) is None:
-            failed.append(s.name)
-        print(f"{out.name}: {time.perf_counter() - t0:.1f} s{' (metadata only)' if metadata_only else ''}",
-              flush=True)
+            print(f"{out.name}: {time.perf_counter() - t0:.1f} s{' (metadata only)' if metadata_only else ''}",
+                  flush=True)
+        if "zh" in langs:
+            if not zh_source(s).exists():
+                if langs == ("zh",) and argv:  # asked for by name: say why nothing is built
+                    print(f"error: {s.name} has no translation ({zh_source(s).relative_to(ROOT)})", file=sys.stderr)
+                    failed.append(s.name)
+                continue
+            if not _build_zh(s, metadata_only):
+                failed.append(s.name)
     return 1 if failed else 0
 
 

@@ -39,6 +39,8 @@ from typing import Any, Callable
 
 import torch
 
+from ..i18n import tr
+
 __all__ = ["Exercise", "register", "check", "get", "all_exercises"]
 
 KINDS = ("exact", "number", "function")
@@ -127,15 +129,15 @@ def _exact_equal(answer, reference) -> tuple[bool, str]:
     answer = _plain(answer)
     if isinstance(reference, bool):
         if not isinstance(answer, bool):
-            return False, f"expected True or False, got {type(answer).__name__}"
+            return False, tr(f"expected True or False, got {type(answer).__name__}")
         return answer == reference, ""
     if isinstance(reference, str):
         if not isinstance(answer, str):
-            return False, f"expected a string, got {type(answer).__name__}"
+            return False, tr(f"expected a string, got {type(answer).__name__}")
         return answer.strip().lower() == reference.strip().lower(), ""
     if isinstance(reference, (tuple, list)):
         if not isinstance(answer, (tuple, list)) or len(answer) != len(reference):
-            return False, f"expected a tuple of {len(reference)} values"
+            return False, tr(f"expected a tuple of {len(reference)} values")
         for a, r in zip(answer, reference):
             ok, why = _exact_equal(a, r)
             if not ok:
@@ -143,35 +145,35 @@ def _exact_equal(answer, reference) -> tuple[bool, str]:
         return True, ""
     if isinstance(reference, int):
         if isinstance(answer, bool) or not isinstance(answer, numbers.Real):  # any integer type, or a float
-            return False, f"expected a whole number, got {type(answer).__name__}"
+            return False, tr(f"expected a whole number, got {type(answer).__name__}")
         return float(answer) == float(reference), ""  # exact: no tolerance on counts
     raise TypeError(f"exact exercises compare bools, strings, ints or tuples of them, not {type(reference).__name__}")
 
 
 def _close(answer, reference, rtol: float, atol: float) -> tuple[bool, str]:
     if isinstance(answer, bool):
-        return False, "expected a number, got a bool"
+        return False, tr("expected a number, got a bool")
     try:
         a, r = _as_tensor(answer), _as_tensor(reference)
     except (TypeError, ValueError, RuntimeError):
-        return False, f"expected a number or tensor, got {type(answer).__name__}"
+        return False, tr(f"expected a number or tensor, got {type(answer).__name__}")
     if a.shape != r.shape:
         if a.numel() == 1 and r.numel() == 1:
             a = a.reshape(r.shape)
         else:
-            return False, f"wrong shape {tuple(a.shape)}, expected {tuple(r.shape)}"
+            return False, tr(f"wrong shape {tuple(a.shape)}, expected {tuple(r.shape)}")
     if torch.allclose(a, r, rtol=rtol, atol=atol):
         return True, ""
     if not torch.isfinite(a).all():
-        return False, "your answer contains NaN or infinity"
+        return False, tr("your answer contains NaN or infinity")
     near = torch.allclose(a, r, rtol=max(10 * rtol, 1e-3), atol=10 * atol)  # a hint, not the answer
-    return False, "close, but not within the tolerance" if near else ""
+    return False, tr("close, but not within the tolerance") if near else ""
 
 
 def _verdict(ex_name: str, ok: bool, why: str = "") -> bool:
     mark = "x" if ok else " "
-    text = "correct" if ok else ("not yet" + (f": {why}" if why else ", think again"))
-    print(f"[{mark}] {ex_name}: {text}")
+    text = tr("correct") if ok else (tr("not yet") + (tr(": ") + why if why else tr(", think again")))
+    print(f"[{mark}] {ex_name}{tr(': ')}{text}")
     return _graded(ex_name, ok)
 
 
@@ -189,13 +191,13 @@ def check(key: str, answer, *, rtol: float | None = None, atol: float | None = N
     The reference answer is computed inside the package and never printed.
     """
     ex = get(key)
-    name = f"exercise {ex.key} ({ex.title})"
+    name = tr(f"exercise {ex.key} ({tr(ex.title)})")
     missing = [n for n in ex.context if n not in context]
     if missing:
         raise TypeError(f"check({key!r}, ...) needs the notebook's " + ", ".join(missing) + ": call it as check("
                         + ", ".join([repr(key), "answer"] + [f"{n}={n}" for n in ex.context]) + ")")
     if answer is None or answer is ...:
-        print(f"[ ] {name}: not answered yet: replace the placeholder with your answer and rerun the cell")
+        print(f"[ ] {name}{tr(': ')}" + tr("not answered yet: replace the placeholder with your answer and rerun the cell"))
         return _graded(name, False)
     rtol = ex.rtol if rtol is None else rtol
     atol = ex.atol if atol is None else atol
@@ -232,14 +234,14 @@ def _from_context(ex: Exercise, compute: Callable, context: dict):
 
 def _check_fn(fn, reference: Callable, inputs: list[tuple], rtol: float, atol: float) -> tuple[bool, str]:
     if not callable(fn):
-        return False, f"expected a function, got {type(fn).__name__}"
+        return False, tr(f"expected a function, got {type(fn).__name__}")
     for i, args in enumerate(inputs):
         try:
             got = fn(*args)
         except Exception as e:  # the learner's code raised: say so, do not crash the notebook
-            return False, f"your function raised {type(e).__name__}: {e}"
+            return False, tr(f"your function raised {type(e).__name__}: {e}")
         ok, why = _close(got, reference(*args), rtol, atol)
         if not ok:
-            return False, f"wrong result on test input {i + 1} of {len(inputs)}" + (f" ({why})" if why else "")
+            return False, tr(f"wrong result on test input {i + 1} of {len(inputs)}") + (f" ({why})" if why else "")
     return True, ""
 
