@@ -210,6 +210,17 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
     pr.add_argument("--models-only", action="store_true",
                     help="only the registered models; do not execute the notebooks (their experiments stay uncached)")
+    rc = sub.add_parser("record", formatter_class=_DefaultsFormatter, epilog=EXIT_STATUS,
+                        help="regenerate a recorded experiment shipped with the package (notebook 10's)",
+                        description="Train every model of a recorded experiment and write its checksummed record "
+                                    "(what-works: notebook 10, about an hour on 2 cores).")
+    rc.add_argument("experiment", choices=["what-works"], help="which record")
+    rc.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
+    rc.add_argument("--record", default=None,
+                    help="file to write (default: the record shipped in the package, distill_helpers/records/)")
+    rc.add_argument("--seeds", type=int, default=None, help="number of seeds (default: the experiment's 8)")
+    rc.add_argument("--tiny", action="store_true", help="a dry run in seconds: tiny networks, 2 seeds, 1-2 epochs")
+    rc.add_argument("--no-progress", action="store_true", help="hide progress lines")
     d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
                        description="Check this environment for the series; every problem is printed with its fix.")
     d.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
@@ -357,13 +368,30 @@ def _prepare(args):
     prepare(args.root, progress=not args.no_progress, notebooks=[] if args.models_only else None)
 
 
+def _record(args) -> int:
+    """`record what-works`: train the recorded experiment and write its record atomically."""
+    from . import whatworks
+    validate_args(args)
+    config = whatworks.tiny_config() if args.tiny else whatworks.experiment_config()
+    if args.seeds is not None:
+        config = {**config, "seeds": list(range(args.seeds))}
+    target = Path(args.record) if args.record else whatworks.RECORD_PATH
+    _writable_folder(target.parent if str(target.parent) else Path("."), f"--record {str(target)!r}: its folder",
+                     "the record is written beside it first and moved into place")
+    record = whatworks.run_experiment(config, args.root, progress=not args.no_progress)
+    whatworks.write_record(record, target)
+    print(f"wrote {target} ({len(record['arms'])} arms, {len(config['seeds'])} seeds, "
+          f"{record['provenance']['duration_s']:.0f} s)")
+    return 0
+
+
 def doctor(args) -> int:
     """Environment check (no option validation: it must not create or change anything)."""
     from .doctor import doctor as run_doctor
     return run_doctor(args.root)
 
 
-COMMANDS = {"replicate": replicate, "prepare": _prepare, "doctor": doctor}
+COMMANDS = {"replicate": replicate, "prepare": _prepare, "doctor": doctor, "record": _record}
 #: what an interrupted command leaves behind, said in the one line printed on Ctrl-C
 INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its results only when complete); "
                             "run the same command again to start over",
