@@ -69,7 +69,7 @@ class StaleRecord(ValueError):
     """The shipped record is damaged or was made by another config than the code's: regenerate it."""
 
 
-def experiment_config(*, seeds=tuple(range(8)), budgets=(10, 20, 40, 80), variant_epochs: int = 40,
+def experiment_config(*, seeds=tuple(range(8)), budgets=(10, 20, 40, 80), variant_epochs: int = 20,
                       hidden=RECIPES.student.hidden, small=(30, 30), mlp_teachers=((800, 800), (100, 100)),
                       n_train: int | None = None, teacher_epochs: int = RECIPES.teacher.epochs) -> dict:
     """Everything the record depends on: change any of it (or a recipe) and the shipped record is stale."""
@@ -130,6 +130,13 @@ class _Run:
         self.fixed = predict_logits(self.teacher, X)
         self.preds = {k: predict_logits(self.teacher, Xs).argmax(1) for k, (Xs, _) in self.data.items()}
 
+    def base_key(self) -> dict:
+        """What every trained model of the run depends on (an arm's key adds its own settings): changing
+        another part of the experiment (its budgets, say) keeps the arms already trained."""
+        c = self.config
+        return {"dataset": c["dataset"], "split": c["split"], "n_train": c["n_train"], "seeds": c["seeds"],
+                "student": c["student"], "shift": self.shift, "teacher": self.teacher_id, "version": 1}
+
     def view_table(self, teacher: nn.Module) -> torch.Tensor:
         """The teacher's logits on every shifted view of the training digits, cached by its identity."""
         key = {"teacher": teacher_identity(teacher), "n_train": self.config["n_train"], "shift": self.shift}
@@ -140,7 +147,7 @@ class _Run:
     def arm(self, name: str, spec: dict, train_fn: Callable[[list], None]) -> dict:
         """Train one arm's students (cached by the arm's config) and score them."""
         seeds, hidden = self.config["seeds"], spec.get("hidden", self.config["hidden"])
-        key = {"experiment": self.config, "teacher": self.teacher_id, "arm": name, **spec}
+        key = {**self.base_key(), "hidden": hidden, "arm": name, **spec}
 
         def compute() -> dict:
             t0 = time.perf_counter()
@@ -165,18 +172,18 @@ def _main_arms(run: _Run) -> dict:
     c, cfg = run.config["consistent"], run.config
     E, V = cfg["student"]["epochs"], cfg["variant_epochs"]
     kd = dict(T=c["T"], alpha=c["alpha"])
-    arms = {"scratch": run.arm("scratch", {"epochs": E}, lambda s: run.distill(s, epochs=E, augment=False)),
-            "kd fixed": run.arm("kd fixed", {"epochs": E, **cfg["kd"]}, lambda s: run.distill(
-                s, epochs=E, augment=False, teacher_logits=run.fixed, **cfg["kd"]))}
+    arms = {"scratch": run.arm("scratch", {"epochs": E}, lambda s: run.distill(s, epochs=E, augment=False))}
+    for b in cfg["budgets"]:
+        arms[f"control@{b}"] = run.arm("control", {"epochs": b}, lambda s, b=b: run.distill(s, epochs=b))
+        arms[f"consistent@{b}"] = run.arm("consistent", {"epochs": b, **kd}, lambda s, b=b: run.distill(
+            s, epochs=b, view_logits=run.views, **kd))
+    arms["kd fixed"] = run.arm("kd fixed", {"epochs": E, **cfg["kd"]}, lambda s: run.distill(
+        s, epochs=E, augment=False, teacher_logits=run.fixed, **cfg["kd"]))
     k = cfg["copies"]
     Xc, yc = jittered_copies(*run.train, k, max_shift=run.shift, seed=0)
     copies_epochs = max(1, E // (k + 1))  # as many steps as E epochs over the digits themselves
     arms["kd copies"] = run.arm("kd copies", {"epochs": copies_epochs, "copies": k, **cfg["kd"]}, lambda s: run.distill(
         s, epochs=copies_epochs, augment=False, train=(Xc, yc), teacher_logits=predict_logits(run.teacher, Xc), **cfg["kd"]))
-    for b in cfg["budgets"]:
-        arms[f"control@{b}"] = run.arm("control", {"epochs": b}, lambda s, b=b: run.distill(s, epochs=b))
-        arms[f"consistent@{b}"] = run.arm("consistent", {"epochs": b, **kd}, lambda s, b=b: run.distill(
-            s, epochs=b, view_logits=run.views, **kd))
     arms["inconsistent"] = run.arm("inconsistent", {"epochs": V, **kd}, lambda s: run.distill(
         s, epochs=V, view_logits=run.views, teacher_view="independent", **kd))
     arms["fixed teacher"] = run.arm("fixed teacher", {"epochs": V, **kd}, lambda s: run.distill(
@@ -248,7 +255,8 @@ def _capacity_arms(run: _Run) -> tuple[dict, dict]:
 
 
 def _cached_helper(run: _Run, spec: dict, train: Callable[[], nn.Module]) -> nn.Module:
-    key = {"experiment": run.config, "teacher": run.teacher_id, **spec}
+    key = {**run.base_key(), "seeds": [run.config["helper_seed"]], "epochs": run.config["variant_epochs"],
+           "T": run.config["consistent"]["T"], "alpha": run.config["consistent"]["alpha"], **spec}
     saved = cached_result("what-works-helper", key, lambda: {"state": dict(train().state_dict())}, root=run.root)
     model = make_students(spec["hidden"], [0])[0]
     model.load_state_dict(saved["state"])
