@@ -216,6 +216,15 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
     pr.add_argument("--models-only", action="store_true",
                     help="only the registered models; do not execute the notebooks (their experiments stay uncached)")
+    _add_record_parser(sub)
+    d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
+                       description="Check this environment for the series; every problem is printed with its fix.")
+    d.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
+    return p
+
+
+def _add_record_parser(sub) -> None:
+    """`record what-works`: regenerate a recorded experiment (its own function: _parser stays short)."""
     rc = sub.add_parser("record", formatter_class=_DefaultsFormatter, epilog=EXIT_STATUS,
                         help="regenerate a recorded experiment shipped with the package (notebook 10's)",
                         description="Train every model of a recorded experiment and write its checksummed record "
@@ -227,10 +236,6 @@ def _parser() -> argparse.ArgumentParser:
     rc.add_argument("--seeds", type=int, default=None, help="number of seeds (default: the experiment's 8)")
     rc.add_argument("--tiny", action="store_true", help="a dry run in seconds: tiny networks, 2 seeds, 1-2 epochs")
     rc.add_argument("--no-progress", action="store_true", help="hide progress lines")
-    d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
-                       description="Check this environment for the series; every problem is printed with its fix.")
-    d.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
-    return p
 
 
 def _fmt_spread(xs: list[float], fmt: str) -> str:
