@@ -68,3 +68,20 @@ def test_the_shipped_record_is_current_and_complete():
 def test_the_consistent_recipe_epochs_are_the_ones_validation_chose():
     assert RECIPES.consistent.epochs == W.choose_consistent_epochs(W.load_record()), \
         "RECIPES.consistent.epochs must be whatworks.choose_consistent_epochs(load_record())"
+
+
+def test_the_runner_on_a_tiny_config_writes_a_record_that_loads(tmp_path):
+    # the whole runner on tiny networks, 300 training digits and 1-2 epochs (about a minute on 2 cores)
+    cfg = W.tiny_config()
+    rec = W.run_experiment(cfg, tmp_path / "data", progress=False)
+    path = W.write_record(rec, tmp_path / "r.json")
+    loaded = W.load_record(path, cfg)
+    assert set(W.ARMS) - {"control", "consistent"} <= set(loaded["arms"])
+    assert {f"{a}@{b}" for a in ("control", "consistent") for b in cfg["budgets"]} <= set(loaded["arms"])
+    for arm in loaded["arms"].values():
+        assert len(arm["val_correct"]) == len(cfg["seeds"]) and len(arm["test_agree"][0]) == 1000
+        assert all(0 <= a <= cfg["n_train"] for a in arm["train_agree"])
+    assert loaded["provenance"]["torch"] == __import__("torch").__version__
+    # a second run reads every arm from the cache: the same record, apart from when it was made
+    again = W.run_experiment(cfg, tmp_path / "data", progress=False)
+    assert again["arms"] == rec["arms"] and again["teachers"] == rec["teachers"]
