@@ -30,8 +30,16 @@ from .data import HeldOutTest, as_tensors
 from .checks import check_dataset, check_int, check_training_settings
 from .losses import check_alpha, check_kd_temperature
 from .models import MLP, build_model, student_config
+from .transfer import shift_view, view_count, view_index
 
-__all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_stacked", "kd_terms", "check_inputs"]
+__all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_stacked", "kd_terms", "check_inputs",
+           "TEACHER_VIEWS", "shift_view_logits"]
+
+#: What the teacher sees when the students are augmented (distill_students' teacher_view):
+#: "same" the student's own view (consistent teaching, Beyer et al. 2022: `distill(..., augment=...)`),
+#: "independent" another random view of the same digit (inconsistent teaching),
+#: "original" the un-augmented digit (the "fixed teacher": targets computed once on the original inputs).
+TEACHER_VIEWS = ("same", "independent", "original")
 
 
 def make_students(hidden: Sequence[int], seeds: Sequence[int], in_shape=(1, 28, 28), num_classes: int = 10) -> list[MLP]:
@@ -177,6 +185,92 @@ def kd_terms(z: torch.Tensor, teacher: torch.Tensor | None, y: torch.Tensor, T: 
     return torch.addcmul(kl, nll, hard_w, value=-1), grad
 
 
+@torch.no_grad()
+def shift_view_logits(teacher: nn.Module, X: torch.Tensor, max_shift: int) -> torch.Tensor:
+    """The frozen teacher's logits (views, n, classes) on every view `random_shift(max_shift)` can make of X.
+
+    A shift draws dy, dx in 0 .. 2 * max_shift, so a digit has only (2 * max_shift + 1) ** 2 views (25 for
+    2 pixels; `transfer.view_index` numbers them). The teacher is frozen (eval mode: no dropout, the same
+    output for the same input), so its logits on every view can be computed once and looked up at each step:
+    the same targets as running it on every augmented batch, at the cost of 25 passes over X instead of one
+    per batch per epoch.
+    """
+    from .evaluate import predict_logits
+    return torch.stack([predict_logits(teacher, shift_view(X, v, max_shift)) for v in range(view_count(max_shift))])
+
+
+class _Feed:
+    """What the students of each group see at each step: a batch of features (G, B, D), the labels
+    (G, 1, B) and, for the soft term, the teacher's logits on what the teacher sees (G, 1, classes, B).
+
+    Three ways: no augmentation (features and the teacher's fixed logits looked up by row); a shift
+    (`random_shift`, recognised by its max_shift) from a padded copy of the standardised images, the
+    teacher's logits looked up in its table of views; any other augmentation run on each group's batch,
+    the teacher run once per group and step. The shifts are drawn from each group's generator in the order
+    `fit` draws them (the batch order at the start of an epoch, then dy and dx per batch, then, for an
+    independent teacher view, the teacher's dy and dx), so each student sees what `distill` shows it.
+    """
+
+    def __init__(self, stacked: StackedMLP, X, y, gens, *, augment, teacher, fixed, views, teacher_view, use_soft):
+        self.X, self.y, self.gens, self.n, self.G = X, y, gens, len(X), len(gens)
+        self.augment, self.teacher, self.view, self.use_soft = augment, teacher, teacher_view, use_soft
+        self.shift = getattr(augment, "max_shift", None)
+        self.fixed = fixed.T.contiguous() if fixed is not None else None  # (classes, n): epochs gather columns
+        self.features = stacked.features
+        if augment is None:
+            self.feats = stacked.features(X)
+        elif self.shift is not None:
+            s, (C, H, W) = int(self.shift), X.shape[1:]
+            self.Wp, self.size = W + 2 * s, C * (H + 2 * s) * (W + 2 * s)
+            self.padded = ((F.pad(X, (s, s, s, s)) - stacked.mean) / stacked.std).reshape(-1)
+            c, r, q = torch.meshgrid(torch.arange(C), torch.arange(H), torch.arange(W), indexing="ij")
+            self.offsets = (c * (H + 2 * s) * self.Wp + r * self.Wp + q).reshape(-1)  # (D,) in flatten order
+            self.table = views.reshape(-1, views.shape[-1]) if views is not None else None  # (views * n, classes)
+
+    def epoch(self, perms: torch.Tensor) -> None:
+        """Labels, and the teacher's fixed logits when they are used, in each group's order for this epoch."""
+        G, n = self.G, self.n
+        self.y_ep = self.y.index_select(0, perms.reshape(-1)).view(G, 1, n)
+        fixed_used = self.use_soft and (self.augment is None or self.view == "original")
+        self.t_ep = (self.fixed.index_select(1, perms.reshape(-1)).view(-1, G, n).transpose(0, 1).contiguous()
+                     .unsqueeze(1) if fixed_used else None)  # (G, 1, classes, n)
+
+    def batch(self, i: int, idx: torch.Tensor):
+        """(features (G, B, D), teacher logits (G, 1, classes, B) or None, labels (G, 1, B)) of the step at i."""
+        G, B = idx.shape
+        y, t = self.y_ep[..., i:i + B], (self.t_ep[..., i:i + B] if self.t_ep is not None else None)
+        if self.augment is None:  # index_select on flat indices: several times faster than feats[idx]
+            return self.feats.index_select(0, idx.reshape(-1)).view(G, B, -1), t, y
+        if self.shift is not None:
+            return self._shifted(idx, t, y)
+        xs = [self.augment(self.X.index_select(0, idx[g]), self.gens[g]) for g in range(G)]
+        h = torch.stack([self.features(x) for x in xs])
+        if self.use_soft and self.view != "original":
+            if self.view == "independent":
+                xs = [self.augment(self.X.index_select(0, idx[g]), self.gens[g]) for g in range(G)]
+            with torch.no_grad():  # the teacher once per group (students sharing a seed share the batch)
+                t = torch.stack([self.teacher(x).float() for x in xs]).transpose(1, 2).unsqueeze(1)
+        return h, t, y
+
+    def _draw(self, B: int) -> tuple[torch.Tensor, torch.Tensor]:
+        """Each group's shifts dy, dx (G, B), drawn as random_shift draws them."""
+        hi = 2 * int(self.shift) + 1
+        d = [(torch.randint(0, hi, (B,), generator=g), torch.randint(0, hi, (B,), generator=g)) for g in self.gens]
+        return torch.stack([a for a, _ in d]), torch.stack([b for _, b in d])
+
+    def _shifted(self, idx: torch.Tensor, t, y):
+        G, B = idx.shape
+        dy, dx = self._draw(B)
+        base = idx * self.size + dy * self.Wp + dx  # (G, B): where each shifted image starts in the padded copy
+        h = self.padded.index_select(0, (base.unsqueeze(-1) + self.offsets).reshape(-1)).view(G, B, -1)
+        if self.use_soft and self.view != "original":
+            if self.view == "independent":
+                dy, dx = self._draw(B)
+            rows = view_index(dy, dx, int(self.shift)) * self.n + idx
+            t = self.table.index_select(0, rows.reshape(-1)).view(G, B, -1).transpose(1, 2).unsqueeze(1)
+        return h, t, y
+
+
 def _per_student(value, K: int, name: str, check) -> torch.Tensor:
     vals = list(value) if isinstance(value, (list, tuple, torch.Tensor)) else [value] * K
     if len(vals) != K:
@@ -211,10 +305,42 @@ def check_inputs(students: Sequence[MLP], X: torch.Tensor, y: torch.Tensor, val,
                          "recompute them with predict_logits(teacher, X) from a working teacher")
 
 
+def _check_augment(augment, teacher_view, view_logits, teacher, X, needs_teacher):
+    """augment, teacher_view and view_logits refused when they cannot work, before any batch; view_logits back."""
+    if teacher_view not in TEACHER_VIEWS:
+        raise ValueError(f"teacher_view must be one of {TEACHER_VIEWS}, got {teacher_view!r}")
+    if augment is None:
+        if view_logits is not None or teacher_view != "same":
+            raise ValueError("view_logits and teacher_view only apply to augmented students: pass augment= "
+                             "(e.g. transfer.random_shift(2))")
+        return None
+    if not callable(augment):
+        raise ValueError(f"augment must be a function augment(X, generator), such as transfer.random_shift(2), "
+                         f"got {type(augment).__name__}")
+    if not needs_teacher or teacher_view == "original":
+        return view_logits
+    shift = getattr(augment, "max_shift", None)
+    if view_logits is not None:
+        V = view_count(shift) if shift is not None else None
+        if shift is None or not isinstance(view_logits, torch.Tensor) or view_logits.dim() != 3 \
+                or view_logits.shape[:2] != (V, len(X)):
+            raise ValueError(f"view_logits must be shift_view_logits(teacher, X, max_shift) for a random_shift "
+                             f"augmentation: shape (views, training rows, classes) = ({V}, {len(X)}, classes), got "
+                             f"{tuple(getattr(view_logits, 'shape', ()))}")
+        if not bool(torch.isfinite(view_logits).all()):
+            raise ValueError("view_logits contain NaN or inf: recompute them with shift_view_logits from a working teacher")
+        return view_logits
+    if teacher is None:
+        raise ValueError(f"augmented distillation with teacher_view={teacher_view!r} runs the teacher on the "
+                         f"augmented inputs: pass teacher= (fixed teacher_logits only serve teacher_view='original')")
+    return None
+
+
 def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, val=None, *, seeds: Sequence[int],
                      T=4.0, alpha=0.9, lr=1e-3, epochs: int = 10, batch_size: int = 64,
                      teacher_logits: torch.Tensor | None = None, progress: bool = True,
-                     desc: str | None = None) -> list[dict]:
+                     desc: str | None = None, augment=None, teacher_view: str = "same",
+                     view_logits: torch.Tensor | None = None) -> list[dict]:
     """Train K students at once on kd_loss (alpha = 0 is labels only); the same result as K `distill` runs.
 
     students: K MLPs of one architecture (see `make_students`); they are trained in place.
@@ -223,6 +349,13 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     teacher / teacher_logits: the frozen teacher, or its logits for every training row in order (reused
     across calls, and required for a transfer set the teacher is not run on here). Not needed when every
     alpha is 0.
+    augment:  augment(X, generator) applied to every batch, drawn from each seed's generator as `fit` draws
+    it: students that share a seed share the augmented batch. With a teacher, `teacher_view` says what it
+    sees (TEACHER_VIEWS): "same", the student's view (consistent teaching, the same result as
+    `distill(..., augment=augment)`), "independent", another random view of the same digit, or "original",
+    the un-augmented digit (its fixed logits). A `random_shift` is recognised: the teacher's logits on all
+    its views are computed once (`shift_view_logits`, or pass them as view_logits) and looked up per step;
+    any other augmentation runs the teacher once per batch per distinct seed.
     Returns one history per student, shaped like `distill`'s (train_loss, train_acc, val_acc, val_loss per
     epoch; time_s is the time of the whole batch's epoch).
     """
@@ -245,6 +378,14 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     n = len(X)
     check_inputs(students, X, y, val, teacher_logits=teacher_logits)
     needs_teacher = bool((alphas > 0).any())
+    view_logits = _check_augment(augment, teacher_view, view_logits, teacher, X, needs_teacher)
+    if augment is not None and teacher_view != "original":
+        needs_teacher = False  # no fixed logits: the teacher sees the augmented views
+        if getattr(augment, "max_shift", None) is not None and bool((alphas > 0).any()) and view_logits is None:
+            view_logits = shift_view_logits(teacher.eval(), X, int(augment.max_shift))
+            _check_augment(augment, teacher_view, view_logits, teacher, X, True)  # a NaN teacher: NaN logits
+        elif bool((alphas > 0).any()):
+            teacher.eval()  # run on every augmented batch: frozen, no dropout
     if teacher_logits is None and needs_teacher:
         if teacher is None:
             raise ValueError("alpha > 0 needs the teacher or its logits: pass teacher= or teacher_logits=")
@@ -263,7 +404,6 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     stacked = StackedMLP([students[k] for k in order], group_size=M)
     params = list(stacked.parameters())
     layers = stacked.layers()
-    feats = stacked.features(X)
     X_val, y_val = as_tensors(val) if val is not None else (None, None)
     from .train import offset_seed  # (local: train imports this module's callers)
     gens = [torch.Generator().manual_seed(offset_seed(seeds[m[0]])) for m in members]
@@ -278,9 +418,10 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     T4 = Ts[order].view(G, M, 1, 1)
     soft_w = (alphas * Ts * Ts)[order].view(G, M)
     hard_w = (1.0 - alphas)[order].view(G, M)
-    use_soft = teacher_logits is not None and bool((alphas > 0).any())
+    use_soft = bool((alphas > 0).any()) and (teacher_logits is not None or augment is not None)
     precise = bool((Ts > 100).any())  # float64 soft term, decided once (see kd_terms)
-    t_cols = teacher_logits.T.contiguous() if use_soft else None  # (classes, n): epochs gather columns
+    feed = _Feed(stacked, X, y, gens, augment=augment, teacher=teacher, fixed=teacher_logits if use_soft else None,
+                 views=view_logits, teacher_view=teacher_view, use_soft=use_soft)
     hists = [{"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [], "time_s": []}
              for _ in range(K)]
     bar = None
@@ -292,20 +433,16 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
         check_live_deadline()  # a live demonstration past its limit stops here (room.py)
         t0 = time.perf_counter()
         perms = torch.stack([torch.randperm(n, generator=g) for g in gens])  # (G, n): each group's order
-        # labels and teacher logits in each group's order, once per epoch: a batch is then a slice
-        y_ep = y.index_select(0, perms.reshape(-1)).view(G, 1, n)
-        t_ep = (t_cols.index_select(1, perms.reshape(-1)).view(-1, G, n).transpose(0, 1).contiguous().unsqueeze(1)
-                if use_soft else None)  # (G, 1, classes, n)
+        feed.epoch(perms)  # labels and fixed teacher logits in each group's order: a batch is then a slice
         loss_sum = torch.zeros(G, M, dtype=torch.float64)
         correct = torch.zeros(G, M, dtype=torch.int64)
         for i in range(0, n, batch_size):
             idx = perms[:, i:i + batch_size]  # (G, B)
             B = idx.shape[1]
-            flat = idx.reshape(-1)  # index_select on flat indices: several times faster than feats[idx]
-            z = stacked.forward_features(feats.index_select(0, flat).view(G, B, -1), layers).view(G, M, -1, B)
+            h, t_b, y_b = feed.batch(i, idx)
+            z = stacked.forward_features(h, layers).view(G, M, -1, B)
             with torch.no_grad():
-                losses, grad = kd_terms(z.detach(), t_ep[..., i:i + B] if use_soft else None, y_ep[..., i:i + B],
-                                        T4, soft_w, hard_w, precise=precise)
+                losses, grad = kd_terms(z.detach(), t_b, y_b, T4, soft_w, hard_w, precise=precise)
             for p in params:
                 p.grad = None
             z.backward(grad.div_(B))  # of the batch means; disjoint parameters: each student gets its own gradient
@@ -326,7 +463,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
                         p.addcdiv_(e1 * lr_p, denom, value=-lam / bc1)
                 loss_sum += losses
                 # max(-2) gives argmax's first-of-ties index and is far faster along a middle dimension here
-                correct += (z.detach().max(-2).indices == y_ep[..., i:i + B]).sum(-1)
+                correct += (z.detach().max(-2).indices == y_b).sum(-1)
         dt = time.perf_counter() - t0
         if X_val is not None:
             with torch.no_grad():

@@ -23,7 +23,7 @@ import torch
 
 from .cache import data_root
 from .checkpoints import save_model
-from .data import DATASETS, load_dataset
+from .data import DATASETS, dataset_info, load_dataset
 from .evaluate import evaluate_model, predict_logits
 from .checks import check_int, check_training_settings
 from .losses import check_alpha, check_kd_temperature
@@ -181,7 +181,13 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--seeds", type=int, default=3, help="number of student seeds (mean and spread are reported)")
     # Every default is read from RECIPES: the same recipes as get_teacher / get_student and the notebooks.
     r.add_argument("--teacher-epochs", type=int, default=RECIPES.teacher.epochs, help="teacher training epochs")
-    r.add_argument("--epochs", type=int, default=RECIPES.student.epochs, help="epochs for each student")
+    r.add_argument("--recipe", default="paper", choices=["paper", "consistent"],
+                   help="paper: the 2015 recipe (scratch and distilled student on fixed targets); consistent: "
+                        "also a control student (labels and the same 2-pixel shifts) and the consistently distilled "
+                        "student (the teacher on the very view the student sees, RECIPES.consistent; notebook 10, a draft)")
+    r.add_argument("--epochs", type=int, default=None,
+                   help=f"epochs for each student (default: each student's recipe: scratch and the paper's distilled "
+                        f"student {RECIPES.student.epochs}, control and consistent {RECIPES.consistent.epochs})")
     r.add_argument("--hidden", type=int, nargs="+", default=list(RECIPES.student.hidden),
                    help="student hidden layer widths (800 800 is the paper's 784-800-800-10)")
     r.add_argument("--T", type=float, default=RECIPES.distill.T, help="distillation temperature")
@@ -210,17 +216,33 @@ def _parser() -> argparse.ArgumentParser:
     pr.add_argument("--no-progress", action="store_true", help="hide progress bars")
     pr.add_argument("--models-only", action="store_true",
                     help="only the registered models; do not execute the notebooks (their experiments stay uncached)")
+    _add_record_parser(sub)
     d = sub.add_parser("doctor", help="check Python, packages against the pins, device, caches and Chromium",
                        description="Check this environment for the series; every problem is printed with its fix.")
     d.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
     return p
 
 
+def _add_record_parser(sub) -> None:
+    """`record what-works`: regenerate a recorded experiment (its own function: _parser stays short)."""
+    rc = sub.add_parser("record", formatter_class=_DefaultsFormatter, epilog=EXIT_STATUS,
+                        help="regenerate a recorded experiment shipped with the package (notebook 10's, a draft)",
+                        description="Train every model of a recorded experiment and write its checksummed record "
+                                    "(what-works: notebook 10, a draft; about 30 minutes on 2 quiet cores).")
+    rc.add_argument("experiment", choices=["what-works"], help="which record")
+    rc.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
+    rc.add_argument("--record", default=None,
+                    help="file to write (default: the record shipped in the package, distill_helpers/records/)")
+    rc.add_argument("--seeds", type=int, default=None, help="number of seeds (default: the experiment's 8)")
+    rc.add_argument("--tiny", action="store_true", help="a dry run in seconds: tiny networks, 2 seeds, 1-2 epochs")
+    rc.add_argument("--no-progress", action="store_true", help="hide progress lines")
+
+
 def _fmt_spread(xs: list[float], fmt: str) -> str:
     return fmt.format(xs[0]) if len(xs) == 1 else f"{fmt.format(statistics.mean(xs))} ± {fmt.format(statistics.stdev(xs))}"
 
 
-RESULT_FILES = ("teacher.pt", "student_scratch.pt", "student_distilled.pt", "results.json")
+RESULT_FILES = ("teacher.pt", "student_scratch.pt", "student_control.pt", "student_distilled.pt", "results.json")
 
 
 def _check_out(out: Path, overwrite: bool) -> None:
@@ -275,6 +297,9 @@ def replicate(args) -> dict:
     except ValueError as e:
         raise UsageError(str(e)) from None
     validate_args(args)
+    if args.recipe == "consistent" and launched_by_torchrun():
+        raise UsageError("--recipe consistent trains its students with the batched trainer in one process: "
+                         "run it without torchrun")
     out = Path(args.out)
     _check_out(out, args.overwrite)
     ctx = process_context(resolve_device(args.device))  # under torchrun: joins the process group
@@ -293,7 +318,8 @@ def replicate(args) -> dict:
     finally:
         shutil.rmtree(staged, ignore_errors=True)
     _print_table(results["runs"], len(test))
-    print(f"\nwrote {out}/teacher.pt, student_scratch.pt, student_distilled.pt (seed 0) and results.json")
+    control = "student_control.pt, " if args.recipe == "consistent" else ""
+    print(f"\nwrote {out}/teacher.pt, student_scratch.pt, {control}student_distilled.pt (seed 0) and results.json")
     return results
 
 
@@ -309,20 +335,33 @@ def _run(args, train, test, ctx: Context, progress: bool, staged: Path | None) -
     teacher_hist = teacher.history
     rows = {"teacher": [{**evaluate_model(teacher, test), "train_s": time.perf_counter() - t0, "seed": 0}]}
     t_logits = predict_logits(teacher, test.tensors[0])
-    rows["student_scratch"], rows["student_distilled"] = [], []
+    kinds = ("scratch", "distilled") if args.recipe == "paper" else ("scratch", "control", "distilled")
+    for kind in kinds:
+        rows[f"student_{kind}"] = []
     models = {}
     for seed in range(args.seeds):
-        for kind in ("scratch", "distilled"):
+        trained, times = {}, {}
+        for kind in ("scratch", "distilled") if args.recipe == "paper" else ("scratch",):
             t0 = time.perf_counter()
-            student = get_student(kind, args.dataset, args.root, hidden=tuple(args.hidden), T=args.T,
-                                  alpha=args.alpha, epochs=args.epochs, seed=seed, teacher=teacher, device=device,
-                                  progress=progress, retrain=True, bf16=bf16, **given)
+            trained[kind] = get_student(kind, args.dataset, args.root, hidden=tuple(args.hidden), T=args.T,
+                                        alpha=args.alpha, epochs=args.epochs or RECIPES.student.epochs, seed=seed,
+                                        teacher=teacher, device=device, progress=progress, retrain=True, bf16=bf16,
+                                        **given)
+            times[kind] = time.perf_counter() - t0
+        if args.recipe == "consistent":  # the two train together: each is given the pair's time
+            t0 = time.perf_counter()
+            trained.update(_consistent_pair(args, teacher, seed, progress, given))
+            times.update(dict.fromkeys(("control", "distilled"), time.perf_counter() - t0))
+        for kind in kinds:
+            student = trained[kind]
             rows[f"student_{kind}"].append({**evaluate_model(student, test, teacher_logits=t_logits),
-                                            "train_s": time.perf_counter() - t0, "seed": seed,
-                                            "history": student.history})
+                                            "train_s": times[kind], "seed": seed, "history": student.history})
             if seed == 0:
                 models[f"student_{kind}"] = student
-    meta = {"dataset": args.dataset, "T": args.T, "alpha": args.alpha}
+    meta = {"dataset": args.dataset, "recipe": args.recipe, "T": args.T, "alpha": args.alpha}
+    if args.recipe == "consistent":
+        c = RECIPES.consistent
+        meta.update(T=c.T, alpha=c.alpha, augment_shift=c.augment_shift)
     if staged is None:  # a rank other than 0 under torchrun: same models, nothing to write
         return {"runs": rows}
     save_model(teacher, staged / "teacher.pt", {**meta, "history": teacher_hist})
@@ -333,7 +372,7 @@ def _run(args, train, test, ctx: Context, progress: bool, staged: Path | None) -
                            "threads": torch.get_num_threads(), "device": describe_device(device),
                            "world_size": ctx.world},
                "recipes": dataclasses.asdict(RECIPES),
-               "paper_errors_on_10k": PAPER_MNIST_ERRORS, "runs": rows}
+               "paper_errors_on_10k": PAPER_MNIST_ERRORS, "runs": rows, "recipe": args.recipe}
     atomic_write_text(staged / "results.json", json.dumps(results, indent=2))
     return results
 
@@ -348,7 +387,26 @@ def _print_table(rows: dict, n_test: int) -> None:
         accs = [100 * r["accuracy"] for r in rs]
         secs = [r["train_s"] for r in rs]
         print(f"{kind:<20}{_fmt_spread(errs, '{:.1f}'):>14}{_fmt_spread(accs, '{:.2f}'):>16}"
-              f"{rs[0]['params']:>11,}{statistics.mean(secs):>10.1f}{PAPER_MNIST_ERRORS[kind]:>18}")
+              f"{rs[0]['params']:>11,}{statistics.mean(secs):>10.1f}{PAPER_MNIST_ERRORS.get(kind, ''):>18}")
+
+
+def _consistent_pair(args, teacher, seed: int, progress: bool, given: dict) -> dict:
+    """The control (labels, the same shifts) and the consistent student of one seed, trained together on the CPU
+    (the batched trainer: one stacked model, the teacher's logits on its 25 views looked up per step)."""
+    from .batched import distill_students, make_students
+    from .data import load_splits
+    from .transfer import random_shift
+    c = RECIPES.consistent
+    train, val, _ = load_splits(args.dataset, args.root)
+    info = dataset_info(args.dataset)
+    pair = make_students(tuple(args.hidden), [seed, seed], info["shape"], info["num_classes"])
+    hists = distill_students(pair, teacher.cpu(), train, val, seeds=[seed, seed], T=c.T, alpha=[0.0, c.alpha],
+                             lr=given.get("lr", RECIPES.student.lr), epochs=args.epochs or c.epochs,
+                             batch_size=given.get("batch_size", RECIPES.student.batch_size), progress=progress,
+                             desc=f"control + consistent, seed {seed}", augment=random_shift(c.augment_shift))
+    for m, h in zip(pair, hists):
+        m.history = h
+    return {"control": pair[0], "distilled": pair[1]}
 
 
 def _prepare(args):
@@ -357,13 +415,30 @@ def _prepare(args):
     prepare(args.root, progress=not args.no_progress, notebooks=[] if args.models_only else None)
 
 
+def _record(args) -> int:
+    """`record what-works`: train the recorded experiment and write its record atomically."""
+    from . import whatworks
+    validate_args(args)
+    config = whatworks.tiny_config() if args.tiny else whatworks.experiment_config()
+    if args.seeds is not None:
+        config = {**config, "seeds": list(range(args.seeds))}
+    target = Path(args.record) if args.record else whatworks.RECORD_PATH
+    _writable_folder(target.parent if str(target.parent) else Path("."), f"--record {str(target)!r}: its folder",
+                     "the record is written beside it first and moved into place")
+    record = whatworks.run_experiment(config, args.root, progress=not args.no_progress)
+    whatworks.write_record(record, target)
+    print(f"wrote {target} ({len(record['arms'])} arms, {len(config['seeds'])} seeds, "
+          f"{record['provenance']['duration_s']:.0f} s)")
+    return 0
+
+
 def doctor(args) -> int:
     """Environment check (no option validation: it must not create or change anything)."""
     from .doctor import doctor as run_doctor
     return run_doctor(args.root)
 
 
-COMMANDS = {"replicate": replicate, "prepare": _prepare, "doctor": doctor}
+COMMANDS = {"replicate": replicate, "prepare": _prepare, "doctor": doctor, "record": _record}
 #: what an interrupted command leaves behind, said in the one line printed on Ctrl-C
 INTERRUPTED = {"replicate": "nothing in {out} was changed (a run publishes its results only when complete); "
                             "run the same command again to start over",

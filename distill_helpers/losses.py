@@ -15,7 +15,8 @@ from .recipes import RECIPES
 
 __all__ = ["softmax_with_temperature", "soft_targets", "entropy",
            "kl_divergence", "soft_cross_entropy", "kd_loss", "kd_loss_terms", "logit_matching_loss",
-           "check_temperature", "check_alpha", "check_kd_temperature", "KD_MAX_T"]
+           "check_temperature", "check_alpha", "check_kd_temperature", "KD_MAX_T", "as_target_logits",
+           "label_smoothing_targets", "uniform_soft_targets"]
 
 
 def _is_bool(x) -> bool:
@@ -189,3 +190,42 @@ def kd_loss(student_logits, teacher_logits, labels=None, T: float = RECIPES.dist
     if alpha != 1.0:
         loss = loss + (1.0 - alpha) * terms["hard"]
     return loss
+
+
+# ---- targets without dark knowledge: the controls of "what does the teacher add?" --------------------------
+# The soft term of kd_loss only sees softmax(teacher_logits / T), so any target distribution p can be
+# written as logits T * log p and distilled with the same code: label smoothing is KD at T = 1 and
+# alpha = 1 against smoothed labels, and uniform soft targets are KD against a teacher whose wrong-class
+# probabilities (its dark knowledge) have been flattened.
+
+def as_target_logits(probs: torch.Tensor, T: float = 1.0) -> torch.Tensor:
+    """Logits whose tempered softmax is `probs` (rows summing to 1, all > 0): T * log(probs)."""
+    T = check_temperature(T)
+    if not bool((probs > 0).all()) or not torch.allclose(probs.sum(-1), torch.ones(()), atol=1e-5):
+        raise ValueError("probs must be probabilities > 0 that sum to 1 along the last dimension (a zero has no logit)")
+    return T * probs.log()
+
+
+def label_smoothing_targets(labels: torch.Tensor, num_classes: int, eps: float = 0.1) -> torch.Tensor:
+    """Label smoothing (Szegedy et al. 2016): 1 - eps + eps / C on the label, eps / C on every other class."""
+    if isinstance(eps, bool) or not 0 < float(eps) < 1:
+        raise ValueError(f"eps must be a number strictly between 0 and 1 such as 0.1, got {eps!r}")
+    C = int(num_classes)
+    out = torch.full((len(labels), C), float(eps) / C)
+    out[torch.arange(len(labels)), labels.long()] += 1.0 - float(eps)
+    return out
+
+
+def uniform_soft_targets(teacher_logits: torch.Tensor, T: float = 1.0) -> torch.Tensor:
+    """The teacher's tempered softmax with its dark knowledge removed (Yuan et al. 2020; Mueller et al. 2019).
+
+    Per example (teacher_logits: (n, classes)), the teacher's top class keeps its probability p_max at
+    temperature T and the other C - 1 classes share 1 - p_max equally: as confident as the teacher, with
+    none of its similarities between classes. Returns probabilities; `as_target_logits` makes them logits.
+    """
+    _check_logits(teacher_logits, "teacher_logits")
+    p = softmax_with_temperature(teacher_logits, check_temperature(T))
+    top, arg = p.max(-1, keepdim=True)
+    C = p.shape[-1]
+    out = ((1 - top) / (C - 1)).expand_as(p).clone()
+    return out.scatter_(-1, arg, top)

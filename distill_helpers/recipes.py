@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["TrainingRecipe", "TeacherRecipe", "StudentRecipe", "DistillRecipe", "Recipes", "RECIPES"]
+__all__ = ["TrainingRecipe", "TeacherRecipe", "StudentRecipe", "DistillRecipe", "ConsistentRecipe", "Recipes",
+           "RECIPES"]
 
 
 @dataclass(frozen=True)
@@ -38,10 +39,24 @@ class DistillRecipe:
 
 
 @dataclass(frozen=True)
+class ConsistentRecipe:
+    """Consistent teaching (Beyer et al. 2022): every batch shifted by up to `augment_shift` pixels, the
+    teacher's logits on the very view the student sees; the student recipe's lr and batch size otherwise.
+    `epochs` is chosen on validation from the recorded patience budgets by
+    `whatworks.choose_consistent_epochs` (tests/test_whatworks.py checks that it still is)."""
+    epochs: int = 80
+    T: float = 4.0
+    alpha: float = 0.9
+    augment_shift: int = 2
+
+
+@dataclass(frozen=True)
 class Recipes:
     teacher: TeacherRecipe
     student: StudentRecipe
     distill: DistillRecipe
+    consistent: ConsistentRecipe = ConsistentRecipe()
 
 
-RECIPES = Recipes(teacher=TeacherRecipe(epochs=12), student=StudentRecipe(epochs=20), distill=DistillRecipe())
+RECIPES = Recipes(teacher=TeacherRecipe(epochs=12), student=StudentRecipe(epochs=20), distill=DistillRecipe(),
+                  consistent=ConsistentRecipe())

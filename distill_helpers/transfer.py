@@ -12,7 +12,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-__all__ = ["random_shift", "jittered_copies"]
+__all__ = ["random_shift", "jittered_copies", "shift_view", "view_count", "view_index"]
 
 
 def random_shift(max_shift: int = 2) -> Callable[[torch.Tensor, torch.Generator], torch.Tensor]:
@@ -31,7 +31,34 @@ def random_shift(max_shift: int = 2) -> Callable[[torch.Tensor, torch.Generator]
         cols = (dx[:, None] + torch.arange(W, device=X.device))[:, None, :]  # (B, 1, W)
         out = padded[torch.arange(B, device=X.device)[:, None, None], :, rows, cols]  # (B, H, W, C)
         return out.permute(0, 3, 1, 2).contiguous()
+    shift.max_shift = max_shift  # lets a trainer recognise the shift and use its finite set of views
     return shift
+
+
+def view_count(max_shift: int) -> int:
+    """How many distinct images `random_shift(max_shift)` can make of one digit: (2 * max_shift + 1) ** 2."""
+    return (2 * int(max_shift) + 1) ** 2
+
+
+def view_index(dy: torch.Tensor, dx: torch.Tensor, max_shift: int) -> torch.Tensor:
+    """The number of the view a shift (dy, dx), each in 0 .. 2 * max_shift, makes: dy * (2 * max_shift + 1) + dx.
+
+    View number (2 * max_shift + 1) * max_shift + max_shift is the digit itself (dy = dx = max_shift)."""
+    return dy * (2 * max_shift + 1) + dx
+
+
+def shift_view(X: torch.Tensor, view: int, max_shift: int) -> torch.Tensor:
+    """Every image of X shifted as `random_shift(max_shift)` shifts it when it draws the shift number `view`.
+
+    The same values, bit for bit: both read the zero-padded image at rows dy .. dy + H - 1 and columns
+    dx .. dx + W - 1, with (dy, dx) = divmod(view, 2 * max_shift + 1).
+    """
+    s = int(max_shift)
+    if not 0 <= int(view) < view_count(s):
+        raise ValueError(f"view must be a number from 0 to {view_count(s) - 1} for max_shift={s}, got {view!r}")
+    dy, dx = divmod(int(view), 2 * s + 1)
+    H, W = X.shape[-2:]
+    return F.pad(X, (s, s, s, s))[..., dy:dy + H, dx:dx + W].contiguous()
 
 
 def jittered_copies(X: torch.Tensor, y: torch.Tensor, copies: int, max_shift: int = 2,

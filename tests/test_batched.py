@@ -264,3 +264,119 @@ def test_the_grid_refuses_the_same_before_reading_its_cache(small_data, teacher,
         with pytest.raises(ValueError, match=message):
             E.train_grid(teacher, data, val, settings=settings, **kw)
     assert not (tmp_path / "cache").exists()
+
+
+# ---- augmented students: consistent teaching (the teacher sees the student's view) and its variants ----------
+
+def _general(augment):
+    """The same augmentation, hidden from the view-table fast path (a plain function has no max_shift)."""
+    return lambda X, generator: augment(X, generator)
+
+
+@pytest.fixture
+def cnn_teacher(small_data):
+    from distill_helpers.models import TeacherCNN
+    torch.manual_seed(0)
+    t = TeacherCNN(num_classes=3, channels=(4, 8), hidden=16)
+    train_model(t, small_data, epochs=1, batch_size=32, progress=False)
+    return t.eval()
+
+
+def test_consistent_batched_equals_separate_augmented_distill_runs(small_data, cnn_teacher):
+    # students sharing a seed share the augmented batch; each ends as its own distill(..., augment=...) run
+    from distill_helpers.transfer import random_shift
+    seeds, Ts, alphas = [3, 5, 3, 5], [4.0, 2.0, 1.0, 4.0], [0.9, 0.5, 0.0, 1.0]
+    for augment in (_general(random_shift(2)), random_shift(2)):  # the general path, then the view table
+        batched = make_students((12, 8), seeds, num_classes=3)
+        hists = distill_students(batched, cnn_teacher, small_data, small_data, seeds=seeds, T=Ts, alpha=alphas,
+                                 epochs=2, batch_size=32, progress=False, augment=augment)
+        for k, seed in enumerate(seeds):
+            set_seed(seed)
+            alone = MLP(hidden=(12, 8), num_classes=3)
+            h = distill(alone, cnn_teacher, small_data, small_data, T=Ts[k], alpha=alphas[k], epochs=2,
+                        batch_size=32, seed=seed, progress=False, augment=random_shift(2))
+            assert _max_diff(batched[k], alone) < 1e-4, f"student {k}"
+            assert hists[k]["train_loss"] == pytest.approx(h["train_loss"], rel=1e-4)
+            assert hists[k]["val_acc"] == pytest.approx(h["val_acc"], abs=1e-9)
+
+
+def test_the_teacher_runs_once_per_batch_per_distinct_seed(small_data, cnn_teacher):
+    from distill_helpers.transfer import random_shift
+    calls = []
+    handle = cnn_teacher.register_forward_hook(lambda m, i, o: calls.append(len(i[0])))
+    try:
+        seeds = [0, 1, 0, 1, 0, 1]  # 6 students, 2 distinct seeds
+        distill_students(make_students((8,), seeds, num_classes=3), cnn_teacher, small_data, seeds=seeds,
+                         alpha=0.9, epochs=2, batch_size=32, progress=False, augment=_general(random_shift(2)))
+        steps = 2 * -(-len(small_data) // 32)
+        assert len(calls) == 2 * steps  # one forward per batch per seed, not per student
+        calls.clear()
+        distill_students(make_students((8,), seeds, num_classes=3), cnn_teacher, small_data, seeds=seeds,
+                         alpha=0.9, epochs=2, batch_size=32, progress=False, augment=random_shift(2))
+        assert sum(calls) == 25 * len(small_data)  # the view table: one pass per view, nothing per step
+    finally:
+        handle.remove()
+
+
+def test_the_view_table_holds_the_teacher_on_each_shift(small_data, cnn_teacher):
+    from distill_helpers.batched import shift_view_logits
+    from distill_helpers.transfer import random_shift, shift_view, view_index
+    X = small_data.tensors[0][:10]
+    table = shift_view_logits(cnn_teacher, X, 2)
+    assert table.shape == (25, 10, 3)
+    torch.testing.assert_close(table[view_index(torch.tensor(2), torch.tensor(2), 2)], predict_logits(cnn_teacher, X))
+    g = torch.Generator().manual_seed(4)
+    shifted = random_shift(2)(X, g)
+    g = torch.Generator().manual_seed(4)
+    dy, dx = torch.randint(0, 5, (10,), generator=g), torch.randint(0, 5, (10,), generator=g)
+    for i in range(10):  # the view the shift drew is the image random_shift made, bit for bit
+        assert torch.equal(shift_view(X[i:i + 1], int(view_index(dy[i], dx[i], 2)), 2), shifted[i:i + 1])
+
+
+@pytest.mark.parametrize("teacher_view", ["independent", "original"])
+def test_other_teacher_views_fast_equals_general(small_data, cnn_teacher, teacher_view):
+    from distill_helpers.transfer import random_shift
+    seeds = [3, 5]
+    out = []
+    for augment in (_general(random_shift(2)), random_shift(2)):
+        students = make_students((8,), seeds, num_classes=3)
+        distill_students(students, cnn_teacher, small_data, seeds=seeds, alpha=0.9, epochs=2, batch_size=32,
+                         progress=False, augment=augment, teacher_view=teacher_view)
+        out.append(students)
+    assert max(_max_diff(a, b) for a, b in zip(*out)) < 1e-4
+    consistent = make_students((8,), seeds, num_classes=3)
+    distill_students(consistent, cnn_teacher, small_data, seeds=seeds, alpha=0.9, epochs=2, batch_size=32,
+                     progress=False, augment=random_shift(2))
+    assert _max_diff(consistent[0], out[1][0]) > 1e-3  # another teacher view trains another student
+
+
+def test_the_fixed_teacher_equals_fit_with_logits_of_the_original_digits(small_data, cnn_teacher):
+    # an independent formulation: fit with the augmentation and a loss that looks the fixed logits up by row
+    from distill_helpers.losses import kd_loss
+    from distill_helpers.train import fit
+    from distill_helpers.transfer import random_shift
+    students = make_students((8,), [7], num_classes=3)
+    distill_students(students, cnn_teacher, small_data, seeds=[7], T=3.0, alpha=0.8, epochs=2, batch_size=32,
+                     progress=False, augment=random_shift(2), teacher_view="original")
+    fixed = predict_logits(cnn_teacher, small_data.tensors[0])
+    set_seed(7)
+    alone = MLP(hidden=(8,), num_classes=3)
+    fit(alone, small_data, loss_fn=lambda z, b: kd_loss(z, fixed[b.index], b.y, 3.0, 0.8), epochs=2, lr=1e-3,
+        batch_size=32, seed=7, augment=random_shift(2), progress=False)
+    assert _max_diff(students[0], alone) < 1e-4
+
+
+def test_augmented_settings_are_refused_before_any_work(small_data, cnn_teacher):
+    from distill_helpers.transfer import random_shift
+    two = make_students((4,), [0, 1], num_classes=3)
+    kw = dict(seeds=[0, 1], alpha=0.9, progress=False)
+    with pytest.raises(ValueError, match="teacher_view must be one of"):
+        distill_students(two, cnn_teacher, small_data, augment=random_shift(2), teacher_view="mirror", **kw)
+    with pytest.raises(ValueError, match="augment must be a function"):
+        distill_students(two, cnn_teacher, small_data, augment=2, **kw)
+    with pytest.raises(ValueError, match="only apply to augmented"):
+        distill_students(two, cnn_teacher, small_data, teacher_view="independent", **kw)
+    with pytest.raises(ValueError, match="pass teacher="):
+        distill_students(two, None, small_data, augment=random_shift(2), **kw)
+    with pytest.raises(ValueError, match="view_logits must be"):
+        distill_students(two, cnn_teacher, small_data, augment=random_shift(2), view_logits=torch.zeros(9, 5, 3), **kw)

@@ -228,3 +228,23 @@ def test_a_new_out_folder_gets_the_usual_permissions(tmp_path, tiny_cli):
         os.umask(old)
     assert stat.S_IMODE((tmp_path / "new").stat().st_mode) == 0o755
     assert stat.S_IMODE((tmp_path / "new" / "results.json").stat().st_mode) == 0o644
+
+
+def test_replicate_the_consistent_recipe_writes_four_loadable_models(tmp_path, capsys, tiny_cli):
+    out = tmp_path / "consistent"
+    assert main(tiny_cli(out) + ["--recipe", "consistent"]) == 0
+    printed = capsys.readouterr().out
+    for name in ("teacher", "student_scratch", "student_control", "student_distilled", "student_control.pt"):
+        assert name in printed
+    res = json.loads((out / "results.json").read_text())
+    assert res["recipe"] == "consistent" and set(res["runs"]) == {"teacher", "student_scratch", "student_control",
+                                                                 "student_distilled"}
+    _, val, _ = load_splits("mnist5k", tmp_path / "d")
+    for name in ("teacher", "student_scratch", "student_control", "student_distilled"):
+        m = load_model(out / f"{name}.pt")
+        assert not m.training
+        if name in ("student_control", "student_distilled"):  # the saved model is the last epoch's
+            hist = res["runs"][name][0]["history"]
+            assert accuracy(predict_logits(m, val.tensors[0]), val.tensors[1]) == pytest.approx(hist["val_acc"][-1],
+                                                                                                abs=1e-6)
+    assert load_model(out / "student_distilled.pt").metadata["recipe"] == "consistent"

@@ -310,3 +310,37 @@ def test_boolean_hyperparameters_are_refused(kwargs):
     z, y = torch.zeros(2, 3), torch.tensor([0, 1])
     with pytest.raises(ValueError, match="boolean"):
         kd_loss(z, z, y, **kwargs)
+
+
+def test_uniform_soft_targets_by_hand():
+    from distill_helpers.losses import as_target_logits, softmax_with_temperature, uniform_soft_targets
+    t = torch.tensor([[2.0, 0.0, 0.0, 1.0], [0.0, 0.0, 4.0, 0.0]])
+    # row 0 at T = 2: softmax([1, 0, 0, 0.5]) = e / (e + 2 + e^0.5) on class 0, the rest split three ways
+    e, r = math.e, math.exp(0.5)
+    top = e / (e + 2 + r)
+    got = uniform_soft_targets(t, T=2.0)
+    assert got[0].tolist() == pytest.approx([top, (1 - top) / 3, (1 - top) / 3, (1 - top) / 3], rel=1e-6)
+    top1 = math.exp(2) / (math.exp(2) + 3)  # row 1 at T = 2: softmax([0, 0, 2, 0])
+    assert got[1].tolist() == pytest.approx([(1 - top1) / 3] * 2 + [top1] + [(1 - top1) / 3], rel=1e-6)
+    # as logits at the same T, the tempered softmax gives the targets back
+    torch.testing.assert_close(softmax_with_temperature(as_target_logits(got, 2.0), 2.0), got)
+
+
+def test_label_smoothing_as_kd_equals_cross_entropy_with_label_smoothing():
+    from distill_helpers.losses import as_target_logits, kd_loss, label_smoothing_targets
+    y = torch.tensor([3, 0, 9])
+    p = label_smoothing_targets(y, 10, eps=0.1)
+    assert p[0, 3].item() == pytest.approx(0.91) and p[0, 0].item() == pytest.approx(0.01)  # by hand: 0.9 + 0.1 / 10
+    z = torch.randn(3, 10, requires_grad=True, generator=torch.Generator().manual_seed(0))
+    # KD at T = 1, alpha = 1 against the smoothed labels: KL = CE(smoothed) - H(smoothed), the same gradient
+    kd = kd_loss(z, as_target_logits(p), y, 1.0, 1.0)
+    ce = F.cross_entropy(z, y, label_smoothing=0.1)
+    H = -(p * p.log()).sum(1).mean()
+    assert kd.item() == pytest.approx((ce - H).item(), rel=1e-5)
+    g1, = torch.autograd.grad(kd, z)
+    g2, = torch.autograd.grad(ce, z)
+    torch.testing.assert_close(g1, g2)
+    with pytest.raises(ValueError, match="eps"):
+        label_smoothing_targets(y, 10, eps=1.0)
+    with pytest.raises(ValueError, match="probabilities > 0"):
+        as_target_logits(torch.tensor([[1.0, 0.0]]))

@@ -32,8 +32,10 @@ def build_wheel(src: Path, out: Path) -> Path:
 
 
 def missing_from_wheel(wheel: Path, package: Path = PKG) -> list[str]:
-    """Every .py file under the package folder that the wheel does not contain, as a sorted list of paths."""
-    wanted = {p.relative_to(package.parent).as_posix() for p in package.rglob("*.py") if "__pycache__" not in p.parts}
+    """Every .py file (and recorded experiment, records/*.json) under the package folder that the wheel does not
+    contain, as a sorted list of paths."""
+    files = [*package.rglob("*.py"), *package.glob("records/*.json")]
+    wanted = {p.relative_to(package.parent).as_posix() for p in files if "__pycache__" not in p.parts}
     with zipfile.ZipFile(wheel) as z:
         shipped = set(z.namelist())
     return sorted(wanted - shipped)
