@@ -341,7 +341,7 @@ CATALOGUE: dict[str, str] = {
     "parameters of 784-800-800-10": "784-800-800-10 网络的参数个数",
     "fraction of digits with > 1 % on a wrong class": "在某个错误类别上概率超过 1% 的数字所占比例",
     "MACs of the teacher's second convolution": "教师模型第二个卷积层的乘加次数",
-    "tempered softmax": "带温度的 softmax",
+    "log of the tempered softmax, stable": "带温度 softmax 的对数（数值稳定）",
     "entropy of a batch of distributions, 0 log 0 = 0": "一批分布的熵，0 log 0 = 0",
     "first T with top probability < 0.5": "首选类别概率首次低于 0.5 的 T",
     "optimiser steps per epoch": "每轮的优化器步数",
