@@ -267,13 +267,17 @@ def _publish(staged: Path, out: Path, overwrite: bool) -> None:
             os.rename(aside / "old", out)
             raise
         shutil.rmtree(aside, ignore_errors=True)
-    else:  # the folder holds the user's other files too: keep them, swap in our four files
+    else:  # the folder holds the user's other files too: keep them, swap in the files of our set
         _check_out(out, overwrite)  # nothing of ours appeared meanwhile (unless we may replace it)
-        for name in RESULT_FILES:
+        names = [n for n in RESULT_FILES if (staged / n).exists()]  # the paper recipe writes no control
+        for name in names:
             if overwrite:
                 os.replace(staged / name, out / name)
             else:
                 os.link(staged / name, out / name)  # FileExistsError if a file appeared meanwhile
+        for name in set(RESULT_FILES) - set(names):  # an older set's extra file would mix two runs
+            if overwrite:
+                (out / name).unlink(missing_ok=True)
 
 
 def _load(args):

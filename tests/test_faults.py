@@ -255,3 +255,18 @@ def test_two_processes_on_an_empty_cache_train_once(tmp_path):
     assert [p.returncode for p in procs] == [0, 0], outs
     assert len(list(log.glob("trained-*"))) == 1  # the second process waited and loaded
     assert outs[0][0] == outs[1][0]  # both got the same weights
+
+
+def test_overwriting_a_consistent_set_with_a_paper_set_leaves_no_stale_control(tmp_path, monkeypatch):
+    # The consistent recipe writes student_control.pt, the paper recipe does not. Replacing one set with the
+    # other in a folder that also holds the user's files must not leave the old control beside the new set.
+    import conftest
+    out, root = tmp_path / "out", tmp_path / "data"
+    conftest.use_tiny_datasets(monkeypatch)
+    assert main(_tiny_args(out, root) + ["--recipe", "consistent"]) == 0
+    assert (out / "student_control.pt").exists()
+    (out / "notes.txt").write_text("the user's own file")
+    assert main(_tiny_args(out, root) + ["--overwrite"]) == 0
+    assert sorted(p.name for p in out.iterdir()) == ["notes.txt", "results.json", "student_distilled.pt",
+                                                      "student_scratch.pt", "teacher.pt"]
+    assert (out / "notes.txt").read_text() == "the user's own file"
