@@ -184,7 +184,7 @@ def _parser() -> argparse.ArgumentParser:
     r.add_argument("--recipe", default="paper", choices=["paper", "consistent"],
                    help="paper: the 2015 recipe (scratch and distilled student on fixed targets); consistent: "
                         "also a control student (labels and the same 2-pixel shifts) and the consistently distilled "
-                        "student (the teacher on the very view the student sees, RECIPES.consistent; notebook 10, a draft)")
+                        "student (the teacher on the very view the student sees, RECIPES.consistent; notebook 10)")
     r.add_argument("--epochs", type=int, default=None,
                    help=f"epochs for each student (default: each student's recipe: scratch and the paper's distilled "
                         f"student {RECIPES.student.epochs}, control and consistent {RECIPES.consistent.epochs})")
@@ -226,9 +226,9 @@ def _parser() -> argparse.ArgumentParser:
 def _add_record_parser(sub) -> None:
     """`record what-works`: regenerate a recorded experiment (its own function: _parser stays short)."""
     rc = sub.add_parser("record", formatter_class=_DefaultsFormatter, epilog=EXIT_STATUS,
-                        help="regenerate a recorded experiment shipped with the package (notebook 10's, a draft)",
+                        help="regenerate a recorded experiment shipped with the package (notebook 10's)",
                         description="Train every model of a recorded experiment and write its checksummed record "
-                                    "(what-works: notebook 10, a draft; about 30 minutes on 2 quiet cores).")
+                                    "(what-works: notebook 10's; about an hour on 2 cores; arms already in the cache are reused).")
     rc.add_argument("experiment", choices=["what-works"], help="which record")
     rc.add_argument("--root", default=argparse.SUPPRESS, help=ROOT_HELP)
     rc.add_argument("--record", default=None,
@@ -432,7 +432,8 @@ def _record(args) -> int:
     record = whatworks.run_experiment(config, args.root, progress=not args.no_progress)
     whatworks.write_record(record, target)
     print(f"wrote {target} ({len(record['arms'])} arms, {len(config['seeds'])} seeds, "
-          f"{record['provenance']['duration_s']:.0f} s)")
+          f"{record['provenance']['duration_s']:.0f} s now, {record['provenance']['train_s'] / 60:.0f} min of "
+          f"training in all, cached arms included)")
     return 0
 
 

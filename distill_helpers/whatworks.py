@@ -281,12 +281,15 @@ def run_experiment(config: dict | None = None, root=None, *, progress: bool = Tr
     teachers = {"teacher": _score_model(run.teacher, run), **{k: v for k, v in teachers.items() if k != "cnn"},
                 "ls teacher": _score_model(label_smoothing_teacher(config, root), run)}
     record = {"format": FORMAT, "config": config, "arms": {**arms, **small}, "teachers": teachers,
-              "provenance": _provenance(time.perf_counter() - t0)}
+              "provenance": _provenance(time.perf_counter() - t0,
+                                        sum(arm["train_s"] for arm in {**arms, **small}.values()))}
     record["sha256"] = record_digest(record)
     return record
 
 
-def _provenance(duration_s: float) -> dict:
+def _provenance(duration_s: float, train_s: float) -> dict:
+    """Where and when the record was made. `duration_s` is this run's wall time; `train_s` adds up the arms'
+    training times as measured when each was trained (an arm served from the cache keeps its own)."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
                                 text=True, timeout=10).stdout.strip() or "unknown"
@@ -305,7 +308,7 @@ def _provenance(duration_s: float) -> dict:
     return {"commit": commit, "dirty": dirty, "torch": torch.__version__, "python": platform.python_version(),
             "cpu": cpu, "threads": torch.get_num_threads(),
             "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "duration_s": round(duration_s, 1)}
+            "duration_s": round(duration_s, 1), "train_s": round(train_s, 1)}
 
 
 # ---------------------------------------------------------------- the record on disk

@@ -66,3 +66,22 @@ def test_the_runner_on_a_tiny_config_writes_a_record_that_loads(tmp_path):
     # a second run reads every arm from the cache: the same record, apart from when it was made
     again = W.run_experiment(cfg, tmp_path / "data", progress=False)
     assert again["arms"] == rec["arms"] and again["teachers"] == rec["teachers"]
+def test_the_shipped_record_is_current_and_complete():
+    # fails when the recipes or the experiment changed since the record was made: regenerate it
+    rec = W.load_record()
+    cfg = rec["config"]
+    assert rec["provenance"]["torch"] and rec["provenance"]["commit"]
+    for arm in ["scratch", "kd fixed", "kd copies", "inconsistent", "fixed teacher", "label smoothing",
+                "uniform targets", "ls teacher", "small control", "small from cnn", "small from assistant"] + \
+            [f"{a}@{b}" for a in ("control", "consistent") for b in cfg["budgets"]]:
+        r = rec["arms"][arm]
+        assert r["seeds"] == cfg["seeds"] and len(r["val_correct"]) == len(cfg["seeds"])
+        assert {len(s) for s in r["val_correct"]} == {500} and {len(s) for s in r["test_correct"]} == {1000}
+        assert {len(s) for s in r["test_agree"]} == {1000}
+
+
+def test_the_consistent_recipe_epochs_are_the_ones_validation_chose():
+    assert RECIPES.consistent.epochs == W.choose_consistent_epochs(W.load_record()), \
+        "RECIPES.consistent.epochs must be whatworks.choose_consistent_epochs(load_record())"
+
+
