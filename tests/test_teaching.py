@@ -37,6 +37,17 @@ def test_performance_table_and_replicate_output_match_the_newest_benchmark_resul
     assert f"{data['replicate_s']:.0f} s in all" in cli
 
 
+def test_readme_shows_both_replicate_tables_from_the_newest_benchmark_results():
+    import teaching_timings as tt
+    results = tt.newest_results()
+    readme = tt.README.read_text()
+    assert tt.render_readme(readme, results) == readme, "regenerate with: python tools/teaching_timings.py"
+    data = json.loads(results.read_text())  # an independent read: each recipe's last row is in the README
+    for name in ("replicate", "replicate_consistent"):
+        if f"{name}_table" in data:
+            assert data[f"{name}_table"][-1] in readme and f"{data[f'{name}_s']:.0f} s on 2 cores" in readme
+
+
 def test_guide_covers_every_notebook():
     guide = (ROOT / "docs" / "teaching.md").read_text()
     for nb in sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")):
