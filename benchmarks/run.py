@@ -279,8 +279,22 @@ def series(cold_root: Path) -> dict:
     import nbformat
     from nbclient import NotebookClient
     nb_dir = cold_root / "notebooks"
-    shutil.copytree(ROOT / "notebooks", nb_dir, ignore=shutil.ignore_patterns("src", "*.pth"))
+    shutil.copytree(ROOT / "notebooks", nb_dir, ignore=shutil.ignore_patterns("src", "zh", "*.pth"))
     (cold_root / "data").mkdir()
+    # The kernels inherit this: without it dh.data_root() finds the repository's data/ (an editable install
+    # points there whatever the folder) and the "cold" run is served from its warm cache.
+    before = os.environ.get("DISTILL_DATA")
+    os.environ["DISTILL_DATA"] = str(cold_root / "data")
+    try:
+        return _series_phases(nb_dir, NotebookClient, nbformat)
+    finally:
+        if before is None:
+            os.environ.pop("DISTILL_DATA", None)
+        else:
+            os.environ["DISTILL_DATA"] = before
+
+
+def _series_phases(nb_dir: Path, NotebookClient, nbformat) -> dict:
     out = {}
     for phase in ("cold", "warm"):
         per = {}
