@@ -359,134 +359,174 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     Returns one history per student, shaped like `distill`'s (train_loss, train_acc, val_acc, val_loss per
     epoch; time_s is the time of the whole batch's epoch).
     """
-    from .room import check_live_deadline, refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+    from .room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
     refuse_training(f"distill_students ({len(students)} students, {epochs} epochs)")
     K = len(students)
     seeds = [check_int(s, "a seed", 0) for s in seeds]
     if K == 0 or len(seeds) != K:
         raise ValueError(f"need one seed per student: {K} students, {len(seeds)} seeds")
     epochs, batch_size = check_int(epochs, "epochs", 0), check_int(batch_size, "batch_size", 1)
-    Ts = _per_student(T, K, "T", check_kd_temperature)
-    alphas = _per_student(alpha, K, "alpha", check_alpha)
-    lrs = _per_student(lr, K, "lr", _check_lr)
+    Ts, alphas, lrs = (_per_student(T, K, "T", check_kd_temperature), _per_student(alpha, K, "alpha", check_alpha),
+                       _per_student(lr, K, "lr", _check_lr))
     if isinstance(val, HeldOutTest):
         raise ValueError("the test split was passed as the validation set: choices made while watching it "
                          "would be tuned on the test set. Pass the validation split from load_splits()")
     if any(teacher is s for s in students):
         raise ValueError("a student is also the teacher: distillation needs separate students")
     X, y = as_tensors(train)
-    n = len(X)
     check_inputs(students, X, y, val, teacher_logits=teacher_logits)
-    needs_teacher = bool((alphas > 0).any())
-    view_logits = _check_augment(augment, teacher_view, view_logits, teacher, X, needs_teacher)
-    if augment is not None and teacher_view != "original":
-        needs_teacher = False  # no fixed logits: the teacher sees the augmented views
-        if getattr(augment, "max_shift", None) is not None and bool((alphas > 0).any()) and view_logits is None:
-            view_logits = shift_view_logits(teacher.eval(), X, int(augment.max_shift))
-            _check_augment(augment, teacher_view, view_logits, teacher, X, True)  # a NaN teacher: NaN logits
-        elif bool((alphas > 0).any()):
-            teacher.eval()  # run on every augmented batch: frozen, no dropout
-    if teacher_logits is None and needs_teacher:
-        if teacher is None:
-            raise ValueError("alpha > 0 needs the teacher or its logits: pass teacher= or teacher_logits=")
-        from .evaluate import predict_logits
-        teacher_logits = predict_logits(teacher, X)
-        check_inputs(students, X, y, None, teacher_logits=teacher_logits)  # a teacher with NaN weights gives NaN logits
-
-    # Students with the same seed share their batch order: one group each, so one wide first layer per group
-    # (see StackedMLP). Groups of unequal size fall back to one student per group.
-    firsts = list(dict.fromkeys(seeds))
-    members = [[k for k in range(K) if seeds[k] == s] for s in firsts]
-    if len({len(m) for m in members}) != 1:
-        members = [[k] for k in range(K)]
-    order = [k for m in members for k in m]  # stacked position -> caller's index
-    G, M = len(members), len(members[0])
+    teacher_logits, view_logits = _teacher_targets(students, teacher, X, y, alphas, augment=augment,
+                                                   teacher_view=teacher_view, view_logits=view_logits,
+                                                   teacher_logits=teacher_logits)
+    order, M = _groups(seeds)
     stacked = StackedMLP([students[k] for k in order], group_size=M)
-    params = list(stacked.parameters())
-    layers = stacked.layers()
-    X_val, y_val = as_tensors(val) if val is not None else (None, None)
     from .train import offset_seed  # (local: train imports this module's callers)
-    gens = [torch.Generator().manual_seed(offset_seed(seeds[m[0]])) for m in members]
-    # Adam by hand (the same update as torch.optim.Adam's defaults) so that each student has its own lr.
-    beta1, beta2, eps = 0.9, 0.999, 1e-8
-    m1 = [torch.zeros_like(p) for p in params]
-    m2 = [torch.zeros_like(p) for p in params]
-    steps = epochs * -(-n // batch_size)
-    lr_of = stacked.lr_views(lrs[order].contiguous())
-    one_lr = float(lrs[0]) if bool((lrs == lrs[0]).all()) and hasattr(torch, "_fused_adam_") else None
-    count = torch.zeros((), dtype=torch.float32)  # Adam's step (one for all tensors: they step together)
-    T4 = Ts[order].view(G, M, 1, 1)
-    soft_w = (alphas * Ts * Ts)[order].view(G, M)
-    hard_w = (1.0 - alphas)[order].view(G, M)
+    gens = [torch.Generator().manual_seed(offset_seed(seeds[k])) for k in order[::M]]
     use_soft = bool((alphas > 0).any()) and (teacher_logits is not None or augment is not None)
-    precise = bool((Ts > 100).any())  # float64 soft term, decided once (see kd_terms)
     feed = _Feed(stacked, X, y, gens, augment=augment, teacher=teacher, fixed=teacher_logits if use_soft else None,
                  views=view_logits, teacher_view=teacher_view, use_soft=use_soft)
+    G = len(gens)
+    loss_w = (Ts[order].view(G, M, 1, 1), (alphas * Ts * Ts)[order].view(G, M), (1.0 - alphas)[order].view(G, M))
+    adam = _StackedAdam(stacked, lrs[order].contiguous(), steps=epochs * -(-len(X) // batch_size))
     hists = [{"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [], "time_s": []}
              for _ in range(K)]
     bar = None
     if progress:
         from .widgets import progress_bar
         bar = progress_bar(total=epochs, desc=desc or f"{K} students", unit="epoch")
-    step = 0
+    precise = bool((Ts > 100).any())  # float64 soft term, decided once (see kd_terms)
+    val_xy = as_tensors(val) if val is not None else None
     for epoch in range(1, epochs + 1):
-        check_live_deadline()  # a live demonstration past its limit stops here (room.py)
-        t0 = time.perf_counter()
-        perms = torch.stack([torch.randperm(n, generator=g) for g in gens])  # (G, n): each group's order
-        feed.epoch(perms)  # labels and fixed teacher logits in each group's order: a batch is then a slice
-        loss_sum = torch.zeros(G, M, dtype=torch.float64)
-        correct = torch.zeros(G, M, dtype=torch.int64)
-        for i in range(0, n, batch_size):
-            idx = perms[:, i:i + batch_size]  # (G, B)
-            B = idx.shape[1]
-            h, t_b, y_b = feed.batch(i, idx)
-            z = stacked.forward_features(h, layers).view(G, M, -1, B)
-            with torch.no_grad():
-                losses, grad = kd_terms(z.detach(), t_b, y_b, T4, soft_w, hard_w, precise=precise)
-            for p in params:
-                p.grad = None
-            z.backward(grad.div_(B))  # of the batch means; disjoint parameters: each student gets its own gradient
-            with torch.no_grad():
-                step += 1
-                lam = 0.5 * (1 + math.cos(math.pi * min(step - 1, steps) / max(steps, 1)))  # cosine decay
-                if one_lr is not None:  # one learning rate for all: PyTorch's fused Adam, one pass per tensor
-                    count.add_(1)
-                    torch._fused_adam_(params, [p.grad for p in params], m1, m2, [], [count] * len(params),
-                                       amsgrad=False, lr=one_lr * lam, beta1=beta1, beta2=beta2, weight_decay=0.0,
-                                       eps=eps, maximize=False)
-                else:
-                    bc1, bc2 = 1 - beta1 ** step, 1 - beta2 ** step
-                    for p, e1, e2, lr_p in zip(params, m1, m2, lr_of):
-                        e1.lerp_(p.grad, 1 - beta1)
-                        e2.mul_(beta2).addcmul_(p.grad, p.grad, value=1 - beta2)
-                        denom = e2.sqrt().mul_(1 / math.sqrt(bc2)).add_(eps)
-                        p.addcdiv_(e1 * lr_p, denom, value=-lam / bc1)
-                loss_sum += losses
-                # max(-2) gives argmax's first-of-ties index and is far faster along a middle dimension here
-                correct += (z.detach().max(-2).indices == y_b).sum(-1)
-        dt = time.perf_counter() - t0
-        if X_val is not None:
-            with torch.no_grad():
-                vl = stacked(X_val)
-                v_acc = (vl.argmax(-1) == y_val).float().mean(1)
-                v_loss = F.cross_entropy(vl.reshape(-1, vl.shape[-1]), y_val.repeat(K), reduction="none").view(K, -1).mean(1)
-        loss_k, correct_k = loss_sum.view(K), correct.view(K)
-        for pos, k in enumerate(order):
-            h = hists[k]
-            h["epoch"].append(epoch)
-            h["train_loss"].append(loss_k[pos].item() / n)
-            h["train_acc"].append(correct_k[pos].item() / n)
-            h["time_s"].append(dt)
-            if X_val is not None:
-                h["val_acc"].append(v_acc[pos].item())
-                h["val_loss"].append(v_loss[pos].item())
+        loss_sum, correct, dt = _train_epoch(stacked, feed, gens, adam, loss_w, batch_size, precise=precise)
+        val_scores = _val_scores(stacked, val_xy, K)
+        _record(hists, order, epoch, loss_sum.view(K), correct.view(K), n=len(X), dt=dt, val_scores=val_scores)
         if bar is not None:
-            post = {"loss": f"{loss_sum.mean().item() / n:.4f}"}
-            if X_val is not None:
-                post["val_acc"] = f"{v_acc.mean().item():.4f}"
+            post = {"loss": f"{loss_sum.mean().item() / len(X):.4f}"}
+            if val_scores is not None:
+                post["val_acc"] = f"{val_scores[0].mean().item():.4f}"
             bar.set_postfix(post)
             bar.update(1)
     if bar is not None:
         bar.close()
     stacked.unstack([students[k] for k in order])
     return hists
+
+
+def _teacher_targets(students, teacher, X, y, alphas, *, augment, teacher_view, view_logits, teacher_logits):
+    """What the soft term is computed from, checked before any batch: (fixed teacher logits or None, the
+    teacher's logits on every shifted view or None). The teacher is put in eval mode where it will run."""
+    distilling = bool((alphas > 0).any())
+    view_logits = _check_augment(augment, teacher_view, view_logits, teacher, X, distilling)
+    needs_fixed = distilling and (augment is None or teacher_view == "original")
+    if augment is not None and teacher_view != "original" and distilling:
+        if getattr(augment, "max_shift", None) is not None and view_logits is None:
+            view_logits = shift_view_logits(teacher.eval(), X, int(augment.max_shift))
+            _check_augment(augment, teacher_view, view_logits, teacher, X, True)  # a NaN teacher: NaN logits
+        elif teacher is not None:
+            teacher.eval()  # run on every augmented batch: frozen, no dropout
+    if teacher_logits is None and needs_fixed:
+        if teacher is None:
+            raise ValueError("alpha > 0 needs the teacher or its logits: pass teacher= or teacher_logits=")
+        from .evaluate import predict_logits
+        teacher_logits = predict_logits(teacher, X)
+        check_inputs(students, X, y, None, teacher_logits=teacher_logits)  # a teacher with NaN weights gives NaN logits
+    return teacher_logits, view_logits
+
+
+def _groups(seeds: Sequence[int]) -> tuple[list[int], int]:
+    """Students with the same seed share their batch order: one group each, so one wide first layer per
+    group (see StackedMLP). Returns (stacked position -> caller's index, group size); groups of unequal
+    size fall back to one student per group."""
+    members = [[k for k, s in enumerate(seeds) if s == first] for first in dict.fromkeys(seeds)]
+    if len({len(m) for m in members}) != 1:
+        members = [[k] for k in range(len(seeds))]
+    return [k for m in members for k in m], len(members[0])
+
+
+class _StackedAdam:
+    """Adam by hand (the same update as torch.optim.Adam's defaults) so that each student has its own lr,
+    under the cosine decay over `steps`; one learning rate for all runs PyTorch's fused Adam instead."""
+
+    beta1, beta2, eps = 0.9, 0.999, 1e-8
+
+    def __init__(self, stacked: StackedMLP, lrs: torch.Tensor, steps: int):
+        self.params = list(stacked.parameters())
+        self.m1 = [torch.zeros_like(p) for p in self.params]
+        self.m2 = [torch.zeros_like(p) for p in self.params]
+        self.lr_of = stacked.lr_views(lrs)
+        self.one_lr = float(lrs[0]) if bool((lrs == lrs[0]).all()) and hasattr(torch, "_fused_adam_") else None
+        self.count = torch.zeros((), dtype=torch.float32)  # Adam's step (one for all tensors: they step together)
+        self.steps, self.step_no = steps, 0
+
+    @torch.no_grad()
+    def step(self) -> None:
+        self.step_no += 1
+        lam = 0.5 * (1 + math.cos(math.pi * min(self.step_no - 1, self.steps) / max(self.steps, 1)))  # cosine decay
+        b1, b2, params = self.beta1, self.beta2, self.params
+        if self.one_lr is not None:  # one learning rate for all: PyTorch's fused Adam, one pass per tensor
+            self.count.add_(1)
+            torch._fused_adam_(params, [p.grad for p in params], self.m1, self.m2, [], [self.count] * len(params),
+                               amsgrad=False, lr=self.one_lr * lam, beta1=b1, beta2=b2, weight_decay=0.0,
+                               eps=self.eps, maximize=False)
+            return
+        bc1, bc2 = 1 - b1 ** self.step_no, 1 - b2 ** self.step_no
+        for p, e1, e2, lr_p in zip(params, self.m1, self.m2, self.lr_of):
+            e1.lerp_(p.grad, 1 - b1)
+            e2.mul_(b2).addcmul_(p.grad, p.grad, value=1 - b2)
+            denom = e2.sqrt().mul_(1 / math.sqrt(bc2)).add_(self.eps)
+            p.addcdiv_(e1 * lr_p, denom, value=-lam / bc1)
+
+
+def _train_epoch(stacked: StackedMLP, feed: "_Feed", gens, adam: _StackedAdam, loss_w, batch_size: int, *,
+                 precise: bool):
+    """One epoch of every student: (summed loss (G, M), correct count (G, M), seconds)."""
+    from .room import check_live_deadline
+    check_live_deadline()  # a live demonstration past its limit stops here (room.py)
+    t0 = time.perf_counter()
+    n, layers = feed.n, stacked.layers()
+    G, M = stacked.G, stacked.M
+    perms = torch.stack([torch.randperm(n, generator=g) for g in gens])  # (G, n): each group's order
+    feed.epoch(perms)  # labels and fixed teacher logits in each group's order: a batch is then a slice
+    loss_sum = torch.zeros(G, M, dtype=torch.float64)
+    correct = torch.zeros(G, M, dtype=torch.int64)
+    for i in range(0, n, batch_size):
+        idx = perms[:, i:i + batch_size]  # (G, B)
+        B = idx.shape[1]
+        h, t_b, y_b = feed.batch(i, idx)
+        z = stacked.forward_features(h, layers).view(G, M, -1, B)
+        with torch.no_grad():
+            losses, grad = kd_terms(z.detach(), t_b, y_b, *loss_w, precise=precise)
+        for p in adam.params:
+            p.grad = None
+        z.backward(grad.div_(B))  # of the batch means; disjoint parameters: each student gets its own gradient
+        adam.step()
+        with torch.no_grad():
+            loss_sum += losses
+            # max(-2) gives argmax's first-of-ties index and is far faster along a middle dimension here
+            correct += (z.detach().max(-2).indices == y_b).sum(-1)
+    return loss_sum, correct, time.perf_counter() - t0
+
+
+@torch.no_grad()
+def _val_scores(stacked: StackedMLP, val_xy, K: int):
+    """(accuracy (K,), mean cross-entropy (K,)) of every stacked student on (X_val, y_val), or None."""
+    if val_xy is None:
+        return None
+    X_val, y_val = val_xy
+    vl = stacked(X_val)
+    v_acc = (vl.argmax(-1) == y_val).float().mean(1)
+    v_loss = F.cross_entropy(vl.reshape(-1, vl.shape[-1]), y_val.repeat(K), reduction="none").view(K, -1).mean(1)
+    return v_acc, v_loss
+
+
+def _record(hists, order, epoch, loss_sum, correct, *, n: int, dt: float, val_scores) -> None:
+    """Append one epoch to each student's history, in the caller's order (stacked position -> index)."""
+    for pos, k in enumerate(order):
+        h = hists[k]
+        h["epoch"].append(epoch)
+        h["train_loss"].append(loss_sum[pos].item() / n)
+        h["train_acc"].append(correct[pos].item() / n)
+        h["time_s"].append(dt)
+        if val_scores is not None:
+            h["val_acc"].append(val_scores[0][pos].item())
+            h["val_loss"].append(val_scores[1][pos].item())
