@@ -9,6 +9,8 @@ import torch
 from torch.overrides import TorchFunctionMode
 from torch.utils._pytree import tree_flatten
 
+from .i18n import tr
+
 __all__ = ["resolve_device", "describe_device", "mps_available", "autocast", "bf16_default",
            "Float64Error", "NoFloat64", "test_device"]
 
@@ -24,7 +26,7 @@ def resolve_device(device: str | torch.device | None = "cpu", announce: bool = F
     if device is None or device == "auto":
         device = torch.device("cuda" if torch.cuda.is_available() else "mps" if mps_available() else "cpu")
         if announce:
-            print(f"device auto -> {describe_device(device)}", flush=True)
+            print(tr(f"device auto -> {describe_device(device)}"), flush=True)
         return device
     try:
         device = torch.device(device)
@@ -43,7 +45,7 @@ def resolve_device(device: str | torch.device | None = "cpu", announce: bool = F
     elif device.type not in ("cpu", "cuda", "mps"):
         raise ValueError(f"device type {device.type!r} is not supported here: use 'cpu', 'cuda', 'mps' or 'auto'")
     if announce:
-        print(f"device {describe_device(device)}", flush=True)
+        print(tr(f"device {describe_device(device)}"), flush=True)
     return device
 
 

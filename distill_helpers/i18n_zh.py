@@ -174,6 +174,55 @@ CATALOGUE: dict[str, str] = {
     "chosen on validation: {} epochs. Test accuracy of that model, measured once: {} %": "在验证集上选定：{0} 轮。该模型的测试准确率（只测一次）：{1} %",
     "second save without overwrite=True:": "第二次保存、不加 overwrite=True：",
     "restored {} {} from the file alone; training mode: {}; metadata: {}": "仅凭文件恢复了 {0} {1}；训练模式：{2}；元数据：{3}",
+    # ---- notebook 07
+    "device auto -> {}": "设备 auto -> {0}",
+    "device {}": "设备 {0}",
+    "CUDA available: {}; Apple MPS available: {}; so 'auto' gave {}":
+        "CUDA 可用：{0}；Apple MPS 可用：{1}；所以 'auto' 选中了 {2}",
+    "torch calls inspected during one distillation epoch: {}; float64 seen: none":
+        "一轮蒸馏中检查过的 torch 调用：{0} 次；遇到的 float64：无",
+    "caught:": "捕获到异常：",
+    "dataset": "数据集",
+    "rows": "行数",
+    "classes": "类别数",
+    "top-k, float16 + ids": "top-k，float16 + 索引",
+    "mnist5k (ours)": "mnist5k（本系列）",
+    "1 B tokens, 128k vocab": "10 亿 token，词表 128k",
+    "(no gain)": "（无节省）",
+    "{} largest rounding error {} (half the spacing, {}); a probability off by up to {}":
+        "{0} 最大舍入误差 {1}（即间距的一半 {2}）；概率因此最多偏差 {3}",
+    "stored {} logits in {} kB; spot check passed": "已保存形状为 {0} 的 logits，共 {1} kB；抽查通过",
+    "without set_epoch": "不调用 set_epoch",
+    "with set_epoch": "调用 set_epoch",
+    "   epoch {}, rank {}: {}": "   轮次 {0}，rank {1}：{2}",
+    "epoch {}, rank {}: {}": "轮次 {0}，rank {1}：{2}",
+    "10 examples on 4 processes:": "10 个样本分给 4 个进程：",
+    "rank 0's first batch with DataLoader(batch_size=2) on 2 processes: {} ({} examples per process, {} per step in all)":
+        "2 个进程、DataLoader(batch_size=2) 时 rank 0 的第一个批次：{0}（每个进程 {1} 个样本，每步合计 {2} 个）",
+    "by sample index (correct)": "按样本索引（正确）",
+    "by batch position (bug)": "按批次位置（bug）",
+    "{} validation accuracy by epoch: {}; agreement with the teacher {}":
+        "{0} 各轮验证准确率：{1}；与教师模型的一致率 {2}",
+    "                             training loss by epoch:       {}":
+        "                             各轮训练损失：  {0}",
+    "the bug costs {} percentage points of validation accuracy after {} epochs":
+        "这个 bug 让训练 {1} 轮后的验证准确率低了 {0} 个百分点",
+    "weights in kd_loss at T = 4, alpha = 0.9: soft term alpha * T^2 = {}, label term {}":
+        "T = 4、alpha = 0.9 时 kd_loss 两项的权重：软损失 alpha * T^2 = {0}，硬损失（标签项）{1}",
+    "the teacher's mean soft target at T = 4: every digit between {} and {}":
+        "T = 4 时教师模型的平均软目标：每个数字的概率都在 {0} 到 {1} 之间",
+    "{} process(es): validation accuracy {}, epoch times {} s": "{0} 个进程：验证准确率 {1}，各轮用时 {2} 秒",
+    "1 process : validation accuracy {}": "1 个进程：验证准确率 {0}",
+    "2 processes: validation accuracy {}; largest weight difference {}": "2 个进程：验证准确率 {0}；权重的最大差异 {1}",
+    "last epoch: 2 processes {} s, 1 process {} s (ratio {}); whole run incl. start-up: {} s and {} s":
+        "最后一轮：2 个进程 {0} 秒，1 个进程 {1} 秒（比值 {2}）；整个运行（含启动）：{3} 秒和 {4} 秒",
+    "student logits under autocast: {}; kd_loss: {}": "autocast 下学生模型 logits 的类型：{0}；kd_loss 的类型：{1}",
+    "largest logit difference bf16 vs float32: {} of the largest logit; loss {} vs {}":
+        "bf16 与 float32 的 logit 最大差异：最大 logit 的 {0}；损失分别为 {1} 和 {2}",
+    "bytes of a float16 logit cache for CIFAR-100": "CIFAR-100 上 float16 logits 缓存的字节数",
+    "which rank trains on example 4 in epoch 3": "第 3 轮中哪个 rank 训练样本 4",
+    "examples per process (this package) and per step (plain PyTorch), 4 processes, batch_size=64":
+        "4 个进程、batch_size=64 时，本库每个进程的样本数与普通 PyTorch 每步的样本数",
     # ---- notebook 03
     "layers:": "各层：",
     "-> logits of shape": "-> 输出 logits 的形状",
