@@ -1,10 +1,12 @@
 """The recorded experiment of notebook 10: what makes distillation work, every model's per-digit results.
 
-Eight seeds of a dozen kinds of student, four schedule lengths and three teachers take about an hour on
-two CPU cores, more than a notebook can retrain. So the experiment is run once by a command,
+Eight seeds of a dozen kinds of student, four schedule lengths and several teachers take one to two hours
+of training on two CPU cores, more than a notebook can retrain. So the experiment is run once by a command,
 `python -m distill_helpers record what-works`, and recorded: for every model, which validation and test
 digits it gets right and on which test digits it agrees with the teacher (as strings of 0 and 1), with the
-experiment's full config, the code commit, the torch version, the CPU and the date. The record ships in the
+experiment's full config, the code commit, the torch version, the CPU and the date of the run that
+assembled it, and, for every arm, where and when that arm was trained (an arm served from the cache was
+trained by an earlier run, perhaps at another commit: the record says how many were). The record ships in the
 package (`records/what_works.json`, written atomically, with a sha256 of its contents); `load_record`
 refuses a damaged record and one whose config is no longer the config this code would run (a stale
 record), naming the command that regenerates it. Notebook 10 computes every statistic from it and
@@ -117,6 +119,7 @@ class _Run:
 
     def __init__(self, config: dict, root, progress: bool):
         self.config, self.root, self.progress = config, root, progress
+        self.arms_run = self.trained = 0  # arms asked for, and those trained now (the rest came from the cache)
         train, val, test = load_splits(config["dataset"], root)
         X, y = as_tensors(train)
         if config["n_train"]:
@@ -154,9 +157,11 @@ class _Run:
             students = make_students(hidden, seeds)
             train_fn(students)
             out = _score(students, self.preds, self.data)
-            return {**out, "seeds": list(seeds), "train_s": time.perf_counter() - t0, **spec}
+            self.trained += 1
+            return {**out, "seeds": list(seeds), "train_s": time.perf_counter() - t0, "trained": _where(), **spec}
         if self.progress:
             print(f"  {name}", flush=True)
+        self.arms_run += 1
         return cached_result("what-works-arm", key, compute, root=self.root)
 
     def distill(self, students, *, epochs, alpha=0.0, T=None, augment=True, teacher=None, train=None, **kw) -> None:
@@ -281,15 +286,24 @@ def run_experiment(config: dict | None = None, root=None, *, progress: bool = Tr
     teachers = {"teacher": _score_model(run.teacher, run), **{k: v for k, v in teachers.items() if k != "cnn"},
                 "ls teacher": _score_model(label_smoothing_teacher(config, root), run)}
     record = {"format": FORMAT, "config": config, "arms": {**arms, **small}, "teachers": teachers,
-              "provenance": _provenance(time.perf_counter() - t0,
-                                        sum(arm["train_s"] for arm in {**arms, **small}.values()))}
+              "provenance": {**_provenance(time.perf_counter() - t0,
+                                           sum(arm["train_s"] for arm in {**arms, **small}.values())),
+                             "arms_trained": run.trained, "arms_cached": run.arms_run - run.trained}}
     record["sha256"] = record_digest(record)
     return record
 
 
 def _provenance(duration_s: float, train_s: float) -> dict:
-    """Where and when the record was made. `duration_s` is this run's wall time; `train_s` adds up the arms'
-    training times as measured when each was trained (an arm served from the cache keeps its own)."""
+    """Where and when the record was assembled. `duration_s` is this run's wall time; `train_s` adds up the
+    arms' training times as measured when each was trained (an arm served from the cache keeps its own, so
+    the sum may span several runs, each under its machine's load at the time; the teachers, the helpers and
+    the view tables are not in it). The commit, torch, CPU and date are this run's: an arm's own are in its
+    "trained" entry."""
+    return {**_where(), "duration_s": round(duration_s, 1), "train_s": round(train_s, 1)}
+
+
+def _where() -> dict:
+    """The code commit (and whether the work tree had uncommitted changes), torch, Python, CPU, threads, date."""
     try:
         commit = subprocess.run(["git", "rev-parse", "HEAD"], cwd=Path(__file__).parent, capture_output=True,
                                 text=True, timeout=10).stdout.strip() or "unknown"
@@ -305,10 +319,9 @@ def _provenance(duration_s: float, train_s: float) -> dict:
                 break
     except OSError:
         pass
-    return {"commit": commit, "dirty": dirty, "torch": torch.__version__, "python": platform.python_version(),
+    return {"commit": commit, "dirty": dirty, "torch": str(torch.__version__), "python": platform.python_version(),
             "cpu": cpu, "threads": torch.get_num_threads(),
-            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"),
-            "duration_s": round(duration_s, 1), "train_s": round(train_s, 1)}
+            "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")}
 
 
 # ---------------------------------------------------------------- the record on disk
@@ -330,13 +343,13 @@ def check_record(record: dict, config: dict | None = None) -> dict:
     """The record, if its checksum holds and it was made by `config` (default: the full experiment's)."""
     if record.get("format") != FORMAT or record.get("sha256") != record_digest(record):
         raise StaleRecord(f"the what-works record is damaged or edited (its sha256 does not match its contents): "
-                          f"regenerate it with `{REGENERATE}` (about an hour on 2 cores)")
+                          f"regenerate it with `{REGENERATE}` (one to two hours on 2 cores)")
     want = json.loads(json.dumps(config or experiment_config()))
     if record.get("config") != want:
         diff = sorted(k for k in set(want) | set(record.get("config", {}))
                       if want.get(k) != record.get("config", {}).get(k))
         raise StaleRecord(f"the what-works record was made by another config than this code's (differs in {diff}): "
-                          f"regenerate it with `{REGENERATE}` (about an hour on 2 cores)")
+                          f"regenerate it with `{REGENERATE}` (one to two hours on 2 cores)")
     return record
 
 

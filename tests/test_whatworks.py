@@ -63,9 +63,17 @@ def test_the_runner_on_a_tiny_config_writes_a_record_that_loads(tmp_path):
         assert len(arm["val_correct"]) == len(cfg["seeds"]) and len(arm["test_agree"][0]) == 1000
         assert all(0 <= a <= cfg["n_train"] for a in arm["train_agree"])
     assert loaded["provenance"]["torch"] == __import__("torch").__version__
-    # a second run reads every arm from the cache: the same record, apart from when it was made
+    n_arms = len(loaded["arms"])
+    assert (loaded["provenance"]["arms_trained"], loaded["provenance"]["arms_cached"]) == (n_arms, 0)
+    for arm in loaded["arms"].values():  # each arm says where and when it was trained
+        assert arm["trained"]["torch"] == __import__("torch").__version__ and arm["trained"]["date"]
+        assert set(arm["trained"]) >= {"commit", "dirty", "cpu", "threads"}
+    # a second run reads every arm from the cache: the same record, apart from when it was assembled; its
+    # provenance says that no arm was trained by it (its commit and date are not the arms')
     again = W.run_experiment(cfg, tmp_path / "data", progress=False)
     assert again["arms"] == rec["arms"] and again["teachers"] == rec["teachers"]
+    assert (again["provenance"]["arms_trained"], again["provenance"]["arms_cached"]) == (0, n_arms)
+    assert sum(a["train_s"] for a in again["arms"].values()) == pytest.approx(again["provenance"]["train_s"], abs=0.1)
 def test_the_shipped_record_is_current_and_complete():
     # fails when the recipes or the experiment changed since the record was made: regenerate it
     rec = W.load_record()

@@ -8,8 +8,8 @@ from . import register
 
 
 def _gap_context() -> dict:
-    """One seed's test errors as the notebook passes them: consistent 31, scratch 45, teacher 22."""
-    return {"student": 31, "scratch": 45, "teacher": 22}
+    """One seed's test errors, shaped like the record's: the student makes fewer than the teacher (share > 1)."""
+    return {"student": 24, "scratch": 40, "teacher": 27}
 
 
 register(
@@ -22,29 +22,30 @@ register(
 
 
 def _pair_context() -> dict:
-    """Two models' per-digit correctness on 40 digits: 5 digits only the first gets right, 2 only the second."""
-    a = torch.ones(40, dtype=torch.bool)
-    b = torch.ones(40, dtype=torch.bool)
-    b[:5] = False       # consistent right, control wrong
-    a[5:7] = False      # control right, consistent wrong
-    a[7:10] = False     # both wrong
-    b[7:10] = False
-    return {"consistent": a, "control": b}
+    """A student's and the teacher's per-digit correctness on 40 digits: 5 only the student gets right, 2 only
+    the teacher, 3 both wrong."""
+    student = torch.ones(40, dtype=torch.bool)
+    teacher = torch.ones(40, dtype=torch.bool)
+    teacher[:5] = False   # student right, teacher wrong
+    student[5:7] = False  # teacher right, student wrong
+    student[7:10] = False  # both wrong
+    teacher[7:10] = False
+    return {"student": student, "teacher": teacher}
 
 
-def _discordant(consistent, control) -> tuple[int, int]:
-    return int((consistent & ~control).sum()), int((~consistent & control).sum())
+def _discordant(student, teacher) -> tuple[int, int]:
+    return int((student & ~teacher).sum()), int((~student & teacher).sum())
 
 
 register(
-    "10.2", "McNemar's discordant counts, seed 0", kind="exact", example=_pair_context,
-    reference=_discordant,
-    solution=lambda consistent, control: (int((consistent & ~control).sum()), int((~consistent & control).sum())),
-    wrong={"the order swapped": lambda consistent, control: _discordant(consistent, control)[::-1],
-           "the errors of each model, not the disagreements": lambda consistent, control: (
-               int((~control).sum()), int((~consistent).sum())),
-           "both-wrong digits counted in": lambda consistent, control: (
-               int((~control).sum()), int((~consistent & control).sum()))})
+    "10.2", "McNemar's discordant counts, the consistent student of seed 0 against the teacher", kind="exact",
+    example=_pair_context, reference=_discordant,
+    solution=lambda student, teacher: (int((student & ~teacher).sum()), int((~student & teacher).sum())),
+    wrong={"the order swapped": lambda student, teacher: _discordant(student, teacher)[::-1],
+           "the errors of each model, not the disagreements": lambda student, teacher: (
+               int((~teacher).sum()), int((~student).sum())),
+           "both-wrong digits counted in": lambda student, teacher: (
+               int((~teacher).sum()), int((~student & teacher).sum()))})
 
 H3, D3, N3 = 3.0, 1.2, 1000  # exercise 3: half-width, difference, digits
 
