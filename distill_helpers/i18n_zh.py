@@ -261,6 +261,184 @@ CATALOGUE: dict[str, str] = {
     "untrained": "未训练",
     "{} student, T = {}: soft term {} (grad {}), hard term {} (grad {}): soft/hard gradient {}":
         "{0}的学生模型，T = {1}：软损失 {2}（梯度 {3}），硬损失 {4}（梯度 {5}）：软/硬梯度之比 {6}",
+    # ---- notebook 08 (and the KL explorer of distill_helpers/lm.py)
+    "sits on one mode": "停在一个峰上",
+    "stays in the middle": "停在中间",
+    "d = {}: forward fit mu = {}, sigma = {}; reverse fit mu = {}, sigma = {}":
+        "d = {0}：正向拟合 mu = {1}，sigma = {2}；反向拟合 mu = {3}，sigma = {4}",
+    "distance d": "峰间距 d",
+    "target p (two modes)": "目标 p（两个峰）",
+    "argmin KL(p||q): mode covering": "argmin KL(p||q): 模式覆盖",
+    "forward fit: mu = {}, sigma = {}, KL(p||q) = {} nats": "正向拟合：mu = {0}，sigma = {1}，KL(p||q) = {2} nats",
+    "reverse fit: mu = {}, sigma = {}, KL(q||p) = {} nats": "反向拟合：mu = {0}，sigma = {1}，KL(q||p) = {2} nats",
+    "target p": "目标 p",
+    "argmin KL(p||q): covers both modes": "argmin KL(p||q): 覆盖两个峰",
+    "two modes a distance d = {} apart": "两个峰，相距 d = {0}",
+    "modes 12 apart: reverse fit mu = {}, sigma = {}, KL(q||p) = {} (log 2 = {})":
+        "两峰相距 12：反向拟合 mu = {0}，sigma = {1}，KL(q||p) = {2}（log 2 = {3}）",
+    "the reverse fit first leaves the centre at d = {} (in steps of 1)": "反向拟合在 d = {0} 时第一次离开中心（d 以 1 为步长）",
+    "a mode, d/2": "一个峰的位置 d/2",
+    "distance d between the modes": "两峰间距 d",
+    "|mu| of the fit": "拟合的 |mu|",
+    "sigma of the fit": "拟合的 sigma",
+    "vocabulary ({} symbols, '^' = start): {}": "词表（{0} 个符号，'^' = 句首）：{1}",
+    "sentences: train {}, validation {}, test {}": "句子数：训练集 {0}，验证集 {1}，测试集 {2}",
+    "entropy of the truth on the test text: {} bits per character (no model can do better on average)":
+        "测试文本上真实分布的熵：每字符 {0} 比特（平均而言，任何模型都不可能比这更低）",
+    "mass put on characters the teacher gives under 1 % at that very position, on average: forward {}, reverse {}":
+        "平均而言，落在“教师模型在该位置上给的概率不到 1% 的字符”上的概率质量：正向 {0}，反向 {1}",
+    "{} positions after a 't'; the teacher's own entropy there: {} bits on average":
+        "'t' 之后共有 {0} 个位置；教师模型自己在这些位置上的熵平均为 {1} 比特",
+    "{} KL minimiser: {}   (entropy {} bits)": "{0}KL 的最小化解：{1}   （熵 {2} 比特）",
+    "teacher: {} layers, width {}, {} parameters": "教师模型：{0} 层，宽度 {1}，{2} 个参数",
+    "student: {} layer, width {}, {} parameters ({}x fewer)": "学生模型：{0} 层，宽度 {1}，{2} 个参数（少到 1/{3}）",
+    "teacher on validation: {} bits/char, KL(truth||teacher) = {} bits/char":
+        "教师模型在验证集上：{0} bits/char，KL(真实分布||教师模型) = {1} bits/char",
+    "teacher's top {} of {} characters hold on average {} of the probability (at the worst position {})":
+        "教师模型概率最高的 {0} 个字符（共 {1} 个）平均占 {2} 的概率（最差的位置上为 {3}）",
+    "labels only, validation bits/char by learning rate: {}  -> lr = {}":
+        "仅用标签，各学习率下的验证集 bits/char：{0}  -> lr = {1}",
+    "word-level KD, validation bits/char by T:           {}  -> T = {}":
+        "词级 KD，各 T 下的验证集 bits/char：    {0}  -> T = {1}",
+    "the best T beats the runner-up by {} bits/char on one seed: {}and read as a choice, not a finding":
+        "只用一个种子，最好的 T 比第二名低 {0} bits/char：{1}只能把它当作一个选择，而不是一项发现",
+    "at an edge of the grid, ": "位于网格的边缘，",
+    "inside the grid, ": "位于网格内部，",
+    "budget per student: {} steps of {} sentences = {} sentences, {} passes over the training text":
+        "每个学生模型的训练量：{0} 步，每步 {1} 句，共 {2} 句，相当于把训练文本过 {3} 遍",
+    "(± : 95 % t interval over {} seeds, t = {} times the standard error, against 1.96 for a normal)":
+        "（±：{0} 个种子上的 95% t 区间，半宽为标准误的 t = {1} 倍，正态分布下则为 1.96 倍）",
+    "seed standard deviation of bpc:": "bpc 在种子间的标准差：",
+    "grammatical": "合乎语法",
+    "entropy": "熵",
+    "KL(s||t) own": "KL(s||t) 自身",
+    "truth (entropy)": "真实分布（熵）",
+    "bpc - entropy - KL(truth||s), per method:": "bpc - 熵 - KL(真实分布||s)，逐个方法：",
+    "data: samples - text": "数据：样本 - 文本",
+    "divergence: reverse - forward": "散度：反向 - 正向",
+    "forward": "正向",
+    "reverse": "反向",
+    "resolved": "有定论",
+    "not resolved": "无定论",
+    "validation bpc at the switch (after step {}):": "切换时（第 {0} 步之后）的验证集 bpc：",
+    "   {} at the end: {}  (change since the switch, mean {})": "   {0} 结束时：{1}  （与切换时相比的变化，均值 {2}）",
+    "step": "步数",
+    "training loss (seed 0)": "训练损失（种子 0）",
+    "each cell's own loss: not comparable across cells after the switch": "每个格各自的损失：切换之后不能跨格比较",
+    "seed": "种子",
+    "{}{} (95 % interval {} to {}): **{}**": "{0}{1}（95% 区间 {2} 到 {3}）：**{4}**",
+    "lower": "更低",
+    "higher": "更高",
+    "The data effect is not resolved here, and the miniature has reasons of its own: the student starts writing after a short warm start, for half of a short budget, and many of its sentences are ungrammatical, so the teacher grades text far from its own training data, where its judgement is least reliable; GKD and MiniLLM fine-tune students that are already good, for thousands of steps.":
+        "数据效应在这里无定论，而这个缩微版有它自己的原因：学生模型只经过很短的热启动就开始自己写，写的时间也只占一个本来就很短的训练量的一半，"
+        "而且它写出的句子很多不合语法，于是教师模型要评判的是离它自己的训练数据很远的文本，它在那里的判断最不可靠；"
+        "GKD 和 MiniLLM 微调的是本来就不错的学生模型，而且要训练几千步。",
+    "The data effect is resolved: training on its own text changed how far the student's text is from the teacher's.":
+        "数据效应有定论：用自己写的文本训练，改变了学生模型的文本与教师模型的文本之间的距离。",
+    "On validation, every cell went on improving after the switch (bits per character fell by {} in the order of the loop above).":
+        "在验证集上，每个格在切换之后都在继续变好（按上面循环的顺序，每字符比特数分别降低了 {0}）。",
+    "On validation, not every cell improved after the switch: see the loop above.":
+        "在验证集上，并不是每个格在切换之后都变好了：见上面的循环。",
+    "The reverse KL did not make the student's own text measurably less varied: mode seeking needs a student that lacks capacity (section 2), and this one may not lack enough for a language this small.":
+        "反向 KL 没有让学生模型自己的文本可测地变得更单调：模式寻求需要一个容量不足的学生模型（第 2 节），"
+        "而对这么小的一门语言，这个学生模型的容量也许并不够“不足”。",
+    "The reverse KL made the student's own text **less varied**, as mode seeking predicts for a student that lacks the capacity to represent its teacher everywhere (section 2); with the correction for the seven comparisons of section 8 this interval ":
+        "反向 KL 让学生模型自己的文本**更单调**，正如模式寻求对一个没有足够容量处处表示教师模型的学生模型所预言的那样（第 2 节）；"
+        "按第 8 节的七项比较做校正之后，这个区间",
+    "still excludes zero.": "仍然不包含零。",
+    "no longer excludes zero, so read it as suggestive.": "就包含零了，所以只能把它当作一个提示。",
+    "**Reading the 2 × 2** (rendered from the numbers above; each effect is the second row or column minus the first):":
+        "**解读 2 × 2**（由上面的数字生成；每个效应都是第二行或第二列减去第一行或第一列）：",
+    "- **Data**, own samples minus training text. The reverse KL to the teacher on the student's **own** text, where exposure bias acts: {}. The share of grammatical sentences: {}. Bits per character on the test text: {}.":
+        "- **数据**，自己的样本减去训练文本。在学生模型**自己**的文本上（暴露偏差起作用的地方）到教师模型的反向 KL：{0}。"
+        "合乎语法的句子所占比例：{1}。测试文本上的每字符比特数：{2}。",
+    "- **Divergence**, reverse minus forward KL. The same reverse KL on the student's own text: {}. The entropy of the student's own text, where mode seeking would show: {}. Bits per character on the test text: {}.":
+        "- **散度**，反向 KL 减去正向 KL。同样是学生模型自己文本上的反向 KL：{0}。"
+        "学生模型自己文本的熵（模式寻求会在这里显现）：{1}。测试文本上的每字符比特数：{2}。",
+    "equivalence margin ±{} bits/char; labels-only student minus teacher on the test text: {} bits/char":
+        "等价界值 ±{0} bits/char；作为参照，测试文本上仅用标签的学生模型减去教师模型：{1} bits/char",
+    "(word-level KD and the 2 x 2 use T = {}; the top-k students use T = 1, the temperature of an API's log-probabilities)":
+        "（词级 KD 和 2 × 2 用 T = {0}；top-k 学生模型用 T = 1，即 API 返回的对数概率所对应的温度）",
+    "\nreproduced here: {} of {}; not resolved: {}; resolved in the opposite direction: {}":
+        "\n在这里复现的：{0} 项（共 {1} 项）；无定论的：{2} 项；方向相反且有定论的：{3} 项",
+    "with {} comparisons at 95 %, about {} would come out resolved by chance alone if nothing differed; at the Bonferroni level, {} reproduced":
+        "在 95% 水平上做 {0} 项比较，即使什么差别都没有，单凭偶然也会有约 {1} 项有定论；按 Bonferroni 水平，复现的有 {2} 项",
+    "verdict (and at the Bonferroni level {})": "结论（括号内为 Bonferroni 水平 {0} 下的结论）",
+    "to": "到",
+    "expectation": "预期",
+    "95 % interval": "95% 区间",
+    "**Reading the verdicts** (rendered from the table above):": "**解读这些结论**（由上表生成）：",
+    "- **Kim & Rush, read correctly.** Their sequence-level students had much *higher* perplexity than the baseline (their Table 1; perplexity is 2 to the power of the bits per token), while their gains were in the BLEU of beam-decoded translations: a student trained on the teacher's mode models that mode, not the whole distribution. The comparison that matches their measurement here, higher bits per character for sequence-level KD, is *{}*.":
+        "- **正确地读 Kim & Rush。** 他们的序列级学生模型的困惑度比基线*高*得多（他们的表 1；困惑度是 2 的“每个词元比特数”次方），"
+        "收益体现在束搜索解码出的译文的 BLEU 上：一个用教师模型的众数输出训练的学生模型，学到的是那个众数，而不是整个分布。"
+        "这里与他们的测量相对应的比较，即序列级 KD 的每字符比特数更高，结论是*{0}*。",
+    "- **Word-level KD against the labels** is *{}*: our labels are exact samples of the true distribution, plentiful, and seen only a few times (section 5), while soft targets help most when labels are scarce or noisy (notebook 06, section 2) or when the student would otherwise overfit.":
+        "- **词级 KD 对比仅用标签**：*{0}*。我们的标签是真实分布的精确样本，数量充足，而且每个只被看过几遍（第 5 节）；"
+        "而软目标最有用的时候，是标签稀少或有噪声时（06 篇第 2 节），或者学生模型不这样就会过拟合时。",
+    "- **When does training on teacher text win?** Here the labels are samples of the truth itself, and the teacher writes ungrammatical sentences part of the time (its row in the table), so there is no reason to expect its text to be better data than the training text. In practice the opposite is common: there are no labels for the task, or they are noisy, or the teacher writes better text than the data at hand, and its samples are unlimited. DeepSeek-R1's distilled models were made by fine-tuning on R1's samples, as were Alpaca and Orca on those of larger models; that is sequence-level KD.":
+        "- **什么时候用教师模型的文本训练会胜出？** 这里的标签就是真实分布本身的样本，而教师模型有一部分时候会写出不合语法的句子（见表中它那一行），"
+        "所以没有理由指望它的文本比训练文本是更好的数据。实际中常见的却是相反的情形：任务没有标签，或者标签有噪声，或者教师模型写得比手头的数据更好，"
+        "而且它的样本要多少有多少。DeepSeek-R1 的蒸馏模型就是用 R1 的样本微调出来的，Alpaca 和 Orca 也是用更大模型的样本微调的：这就是序列级 KD。",
+    "- **Multiple comparisons.** With {} comparisons at 95 %, one resolved difference in {} is expected by chance; the verdicts in brackets use the Bonferroni level, which keeps the chance of any false finding below 5 %.":
+        "- **多重比较。** 在 95% 水平上做 {0} 项比较，每 {1} 个有定论的差异里，预计就有一个是偶然造成的；"
+        "括号里的结论用的是 Bonferroni 水平，它把出现任何一个假发现的概率控制在 5% 以下。",
+    "With a real vocabulary of tens of thousands of tokens and flatter distributions the tail matters more, and with it the way it is handled.":
+        "换成几万个词元的真实词表、更平坦的分布，尾部就更重要，处理尾部的方式也随之更重要。",
+    "- **Top-k.** Top-1 against the full distribution: *{}*; top-5 against the full distribution, equivalence at the margin of ±{}: *{}*. ":
+        "- **Top-k。** top-1 对比完整分布：*{0}*；top-5 对比完整分布，在 ±{1} 的界值内检验等价：*{2}*。",
+    "The teacher's next-character distributions are peaked (section 4 printed how much mass its top 5 hold), and the bucket keeps the remainder exactly. ":
+        "教师模型的下一字符分布很尖（第 4 节打印了它的前 5 名占了多少概率质量），而分桶形式把剩下的质量精确地保留了下来。",
+    "The teacher's top 5 hold nearly all of its probability (section 4), but the interval of the difference is wider than the margin: three seeds cannot show that two methods are as good as each other. ":
+        "教师模型的前 5 名几乎占了它全部的概率（第 4 节），但差值的区间比界值更宽：三个种子证明不了两种方法一样好。",
+    "; ": "；",
+    "- KL is not symmetric. Fitting one Gaussian to two modes, the forward KL(p‖q) covers both (moment matching, checked against its closed form); the reverse KL(q‖p) settles on one once the modes are far enough apart. That is a one-dimensional intuition: it needs a student that cannot represent its target, as a bigram student after \"t\", where the reverse choice is the more concentrated one.":
+        "- KL 不对称。用一个高斯去拟合两个峰，正向 KL(p‖q) 会把两个峰都盖住（矩匹配，已与闭式解核对）；"
+        "两峰离得足够远时，反向 KL(q‖p) 会停在其中一个上。这只是一维的直觉：它需要一个表示不了目标的学生模型，"
+        "比如“t”之后的二元（bigram）学生模型，在那里反向 KL 的选择更集中。",
+    "- **Exposure bias** is the mismatch between the correct prefixes a model trains on and the prefixes it writes itself. On-policy distillation trains on the student's own text, graded by the teacher; the divergence is a separate choice.":
+        "- **暴露偏差**是模型训练时所见的正确前缀与它自己写出的前缀之间的错配。同策略蒸馏在学生模型自己的文本上训练，由教师模型来打分；"
+        "用哪种散度则是另一个独立的选择。",
+    "- In the 2 × 2 (data × divergence), on the student's own text, the data effect on its reverse KL to the teacher is {} (interval {} to {}) and the divergence effect {} (interval {} to {}) bits per character.":
+        "- 在 2 × 2（数据 × 散度）中，在学生模型自己的文本上，数据对它到教师模型的反向 KL 的效应是 {0}（区间 {1} 到 {2}），"
+        "散度的效应是 {3}（区间 {4} 到 {5}），单位是每字符比特数。",
+    "- Of {} published findings, {} reproduced here and {} not resolved with three seeds, {} otherwise: {}.":
+        "- 在 {0} 项已发表的发现中，这里复现了 {1} 项，用三个种子无定论的 {2} 项，其余 {3} 项是别的结论：{4}。",
+    "- Of {} published findings, {} reproduced here and {} not resolved with three seeds: {}.":
+        "- 在 {0} 项已发表的发现中，这里复现了 {1} 项，用三个种子无定论的 {2} 项：{3}。",
+    "- Kim & Rush's sequence-level students have *higher* perplexity than the baseline; their gain is in decoded translations. Cross-entropy = entropy + KL: bits per character above the floor are the KL from the truth.":
+        "- Kim & Rush 的序列级学生模型的困惑度比基线*更高*；他们的收益在解码出的译文上。交叉熵 = 熵 + KL：每字符比特数高出下限的部分，就是与真实分布之间的 KL。",
+    "- Every choice (learning rate, T) was made on the validation sentences; the test sentences were scored once; every interval covers the seeds, and those on the test text also the sampling of the test sentences.":
+        "- 每个选择（学习率、T）都是在验证集的句子上做的；测试集的句子只评分一次；每个区间都涵盖了种子，测试文本上的区间还涵盖了测试句子的抽样。",
+    # names that notebook 08 passes through tr() as values (tests/test_i18n.py NB08_SHOWN)
+    "labels": "仅用标签",
+    "word-level KD": "词级 KD",
+    "word-level, reverse KL": "词级（反向 KL）",
+    "sequence-level KD": "序列级 KD",
+    "on-policy, forward KL": "同策略（正向 KL）",
+    "on-policy, reverse KL": "同策略（反向 KL）",
+    "training text": "训练文本",
+    "student samples": "学生模型的样本",
+    "bpc on the test text": "测试文本上的 bpc",
+    "KL(s||t) on the test text": "测试文本上的 KL(s||t)",
+    "KL(s||t) on own samples": "自己样本上的 KL(s||t)",
+    "grammatical (own samples)": "合乎语法（自己的样本）",
+    "entropy of own samples": "自己样本的熵",
+    "word-level KD has lower bits/char than labels": "词级 KD 的 bits/char 低于仅用标签",
+    "sequence-level KD has higher bits/char than labels (their perplexity)": "序列级 KD 的 bits/char 高于仅用标签（他们的困惑度）",
+    "own samples lower the reverse KL on the student's own text": "自己的样本降低学生模型自己文本上的反向 KL",
+    "own samples make the student's text more often grammatical": "自己的样本让学生模型的文本更常合乎语法",
+    "the reverse KL lowers the entropy of the student's text": "反向 KL 降低学生模型文本的熵",
+    "top-1 has higher bits/char than the full distribution": "top-1 的 bits/char 高于完整分布",
+    "top-5 is as good as the full distribution (within ±{})": "top-5 与完整分布一样好（差距在 ±{0} 之内）",
+    "reproduced": "复现",
+    "reproduced (equivalent)": "复现（等价）",
+    "not reproduced": "未复现",
+    "opposite, resolved": "方向相反，有定论",
+    # exercise titles (exercises/nb08.py)
+    "sigma of the forward-KL fit, modes of width 0.5 at -2 and +2": "正向 KL 拟合的 sigma：宽度 0.5 的两个峰位于 -2 和 +2",
+    "reverse KL, KL(student || teacher)": "反向 KL，即 KL(学生模型 || 教师模型)",
+    "tail mass outside the teacher's top 2": "教师模型前 2 名之外的尾部概率质量",
+    "KL(truth || labels students) from the bits per character and the entropy": "由每字符比特数和熵求 KL(真实分布 || 仅用标签的学生模型)",
     # ---- notebook 09 (and the package data it shows: conventions.CONVENTIONS, bugzoo.BUGS)
     'largest JSD / h(beta) = {}':
         'JSD / h(beta) 的最大值 = {0}',

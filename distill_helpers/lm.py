@@ -19,6 +19,7 @@ from torch import nn
 
 from .cache import teacher_identity
 from .checks import check_int, check_training_settings
+from .i18n import tr
 from .losses import check_kd_temperature, check_temperature, kd_loss
 from .models import register_arch
 from .room import check_live_deadline, refuse_training
@@ -135,22 +136,22 @@ def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0), key: str = "kl-fits-exp
     def render():
         s = kl_fits_state(slider.value)
         ax.clear()
-        ax.fill_between(s["x"], s["p"], color="0.85", label="target p (two modes)")
+        ax.fill_between(s["x"], s["p"], color="0.85", label=tr("target p (two modes)"))
         f, r = s["forward"], s["reverse"]
-        where = "sits on one mode" if abs(r["mu"]) > 0.1 else "stays in the middle"  # the legend says what the fit did
-        ax.plot(s["x"], s["q_forward"], color="#1f77b4", label="argmin KL(p||q): mode covering")
+        where = tr("sits on one mode" if abs(r["mu"]) > 0.1 else "stays in the middle")  # the legend says what the fit did
+        ax.plot(s["x"], s["q_forward"], color="#1f77b4", label=tr("argmin KL(p||q): mode covering"))
         ax.plot(s["x"], s["q_reverse"], color="#d62728", ls="--", label=f"argmin KL(q||p): {where}")
         ax.set(xlim=(-9, 9), ylim=(0, 0.45), xlabel="x")
         ax.legend(fontsize=8, loc="upper right")
         mu_f, mu_r = (0.0 if abs(m) < 0.005 else m for m in (f["mu"], r["mu"]))  # no "-0.00"
-        text = (f"d = {s['d']:.1f}: forward fit mu = {mu_f:.2f}, sigma = {f['sigma']:.2f}; "
-                f"reverse fit mu = {mu_r:.2f}, sigma = {r['sigma']:.2f}")
+        text = tr(f"d = {s['d']:.1f}: forward fit mu = {mu_f:.2f}, sigma = {f['sigma']:.2f}; "
+                  f"reverse fit mu = {mu_r:.2f}, sigma = {r['sigma']:.2f}")
         ax.set_title(text, fontsize=9)
         canvas.draw()
         return encode_canvas(canvas), text
 
     slider = stable_widget(w.FloatSlider, f"{key}/d", value=d, min=d_range[0], max=d_range[1], step=0.25,
-                           description="distance d", readout_format=".2f")
+                           description=tr("distance d"), readout_format=".2f")
     return explorer([slider], render, "kd-kl-explorer", key)
 
 

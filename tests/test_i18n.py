@@ -25,6 +25,19 @@ TRANSLATED = [s for s in SOURCES if bn.zh_source(s).exists()]
 # (notebook 07 says it from the recorded run)
 INDIRECT = {"reliability diagram", "scratch", "distilled", "student (distilled)",
             "{} process(es): validation accuracy {}, epoch times {} s"}
+# notebook 08's names that its code keeps as dict keys and values and prints through tr(): its methods, data
+# sources and measures, the findings of section 8 (the claims as they are formatted there) and their verdicts
+NB08_SHOWN = ["labels", "word-level KD", "word-level, reverse KL", "sequence-level KD", "on-policy, forward KL",
+              "on-policy, reverse KL", "training text", "student samples", "bpc on the test text",
+              "KL(s||t) on the test text", "KL(s||t) on own samples", "grammatical (own samples)", "entropy of own samples",
+              "word-level KD has lower bits/char than labels",
+              "sequence-level KD has higher bits/char than labels (their perplexity)",
+              "own samples lower the reverse KL on the student's own text",
+              "own samples make the student's text more often grammatical",
+              "the reverse KL lowers the entropy of the student's text",
+              "top-1 has higher bits/char than the full distribution",
+              "top-5 is as good as the full distribution (within ±{})",
+              "reproduced", "reproduced (equivalent)", "not reproduced", "not resolved", "opposite, resolved"]
 
 
 @pytest.fixture
@@ -137,6 +150,8 @@ def test_every_key_the_code_asks_for_is_in_the_catalogue():
         wanted += ["scratch", "distilled", "student (distilled)"]
     if any(s.name.startswith("09") for s in TRANSLATED):
         wanted += _shown_data()
+    if any(s.name.startswith("08") for s in TRANSLATED):
+        wanted += NB08_SHOWN
     missing = sorted(set(wanted) - set(CATALOGUE))
     assert not missing, f"add to distill_helpers/i18n_zh.py (python tools/i18n_keys.py --missing NN): {missing}"
 
@@ -144,7 +159,7 @@ def test_every_key_the_code_asks_for_is_in_the_catalogue():
 def test_no_catalogue_entry_is_unused():
     from distill_helpers.exercises import all_exercises
     used = set(i18n_keys.package_keys()) | {k for s in SOURCES for k in i18n_keys.notebook_keys(s)} \
-        | {ex.title for ex in all_exercises().values()} | INDIRECT | set(_shown_data())
+        | {ex.title for ex in all_exercises().values()} | INDIRECT | set(_shown_data()) | set(NB08_SHOWN)
     assert sorted(set(CATALOGUE) - used) == []
 
 
@@ -214,3 +229,21 @@ def test_the_loss_explorer_draws_chinese_labels(zh):
         _, text = fig.png(4.0, 0.5)
     assert not [w for w in caught if "missing from font" in str(w.message)]
     assert text.startswith("T = 4.0，alpha = 0.50：损失 ") and fig.ax1.get_title() == "损失的两项"
+
+
+def test_the_kl_explorer_draws_chinese_labels(zh):
+    from distill_helpers import lm
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        widget = lm.kl_fits_explorer(d=7.0, key="kl-fits-explorer-zh-test")
+    assert not [w for w in caught if "missing from font" in str(w.message)]
+    controls, _, readout = widget.widget.children
+    assert controls.children[0].description == "峰间距 d"
+    assert "d = 7.0：正向拟合 mu = 0.00" in readout.value and "反向拟合" in readout.value
+
+
+def test_notebook_08_shows_the_names_listed_for_it():
+    """NB08_SHOWN stays honest: each name is a string of notebook 08's code (the claim's {} is its {MARGIN})."""
+    src = (ROOT / "notebooks" / "src" / "08_language_models.nb.txt").read_text(encoding="utf-8")
+    absent = [n for n in NB08_SHOWN if '"' + n.replace("{}", "{MARGIN}") + '"' not in src]
+    assert absent == [], f"notebook 08 no longer shows {absent}: update NB08_SHOWN and the catalogue"
