@@ -116,6 +116,132 @@ CATALOGUE: dict[str, str] = {
     "activation": "激活值",
     "units": "单元数",
     "student: histogram of the 800 activations": "学生模型：800 个激活值的直方图",
+    # ---- notebook 05
+    "mean validation errors over the last 5 epochs: scratch {} to {}; distilled {} to {}":
+        "最后 5 轮的平均验证集错误数：从头训练 {0} 到 {1}；蒸馏 {2} 到 {3}",
+    "over those epochs the learning rate is at most {} of its starting value": "在这几轮里，学习率至多是初始值的 {0}",
+    "validation errors / 500": "验证集错误数 / 500",
+    "validation errors during training (mean of seeds)": "训练过程中的验证集错误数（各种子的均值）",
+    "test errors / 1,000": "测试集错误数 / 1,000",
+    "paper / 10,000": "论文 / 10,000",
+    "seed": "种子",
+    "scratch - distilled": "从头训练 - 蒸馏",
+    "by hand: mean {}, s = {}, t(0.975, {}) = {}, half-width {} x {} / sqrt({}) = {}":
+        "手算：均值 {0}，s = {1}，t(0.975, {2}) = {3}，半宽 {4} x {5} / sqrt({6}) = {7}",
+    "paired_difference: {} (95 % interval {} to {})": "paired_difference：{0}（95% 区间 {1} 到 {2}）",
+    "unpaired (two means, t with {} degrees of freedom): {} ± {}, against the paired ± {}:":
+        "不配对（当作两个均值，t 分布取 {0} 个自由度）：{1} ± {2}，配对时为 ± {3}：",
+    "pairing narrows the interval by {} here": "在这里，配对让区间窄了 {0}",
+    "pairing does not narrow it here": "在这里，配对没有让区间变窄",
+    "\nit closes {} % of the scratch-to-teacher gap on test (95 % interval over seeds {} to {} %); the paper: {} %":
+        "\n在测试集上，它填补了从头训练到教师模型之间差距的 {0} %（种子上的 95% 区间为 {1} 到 {2} %）；论文：{3} %",
+    "share of the gap closed, test: {} %; interval over seeds {} to {} %, over test digits (bootstrap) {} to {} %":
+        "填补的差距比例，测试集：{0} %；种子上的区间 {1} 到 {2} %，测试集数字上的区间（自助法）{3} 到 {4} %",
+    "share of the gap closed, validation (teacher {} errors / {}): {} % (interval over seeds {} to {} %)":
+        "填补的差距比例，验证集（教师模型 {0} 个错误 / {1}）：{2} %（种子上的区间 {3} 到 {4} %）",
+    "seed 0 on the test digits: only the scratch student right on {}, only the distilled one on {}; McNemar's exact p = {}":
+        "种子 0 在测试集数字上：只有从头训练的学生模型答对的有 {0} 个，只有蒸馏的学生模型答对的有 {1} 个；McNemar 精确检验 p = {2}",
+    "the interval over test digits is {} times as wide as the one over seeds": "测试集数字上的区间宽度是种子上区间的 {0} 倍",
+    "the paper's {} % lies {} our interval over seeds, and {} our interval over test digits":
+        "论文的 {0} % {1}我们在种子上的区间，{2}我们在测试集数字上的区间",
+    "above": "高于",
+    "not above": "不高于",
+    "below": "低于",
+    "inside": "落入",
+    "{} agreement with teacher {}   mean KL(teacher || student) {} nats":
+        "{0} 与教师模型的一致率 {1}   平均 KL(教师模型 || 学生模型) {2} nats",
+    "all {} seeds: KL, scratch minus distilled = {} ± {} nats": "全部 {0} 个种子：KL，从头训练减去蒸馏 = {1} ± {2} nats",
+    "{} ECE {}   examples in the top bin (confidence > 0.9): {} of {}":
+        "{0} ECE {1}   最高分箱（置信度 > 0.9）中的样本：{3} 个中有 {2} 个",
+    "teacher (CNN)": "教师模型（CNN）",
+    "1 image ms (min/median)": "1 张图像 ms（最小/中位）",
+    "1,000 images ms (min/median)": "1,000 张图像 ms（最小/中位）",
+    "\nthe student has {}x the teacher's parameters but {}x fewer MACs; measured here it is {}x {} on one image and {}x {} on 1,000 images (minimum times)":
+        "\n学生模型的参数量是教师模型的 {0} 倍，MAC 却只有它的 1/{1}；在这里实测（取最短时间），处理一张图像时{3} {2} 倍，处理 1,000 张图像时{5} {4} 倍",
+    "faster": "快",
+    "slower": "慢",
+    "mean validation errors at epochs 10, 15, 20: labels only {}; T=4, alpha=0.9 {}":
+        "第 10、15、20 轮的平均验证集错误数：仅用标签 {0}；T=4, alpha=0.9 {1}",
+    "labels only: {} validation errors / {} (mean ± 95 % interval, {} seeds)\n":
+        "仅用标签：{0} 个验证集错误 / {1}（均值 ± 95% 区间，{2} 个种子）\n",
+    "paired difference from labels only (negative = distillation helps), p of the paired t test, raw and Holm":
+        "与仅用标签的配对差值（负数 = 蒸馏有帮助），以及配对 t 检验的 p 值：未校正的和 Holm 校正后的",
+    "difference": "差值",
+    "verdict at 95 %: raw / Holm": "95% 水平的结论：未校正 / Holm",
+    "\ncells where distillation helps at 95 %: {} of {} one by one, {} after Holm's correction; expected by chance alone if distillation did nothing anywhere: {} intervals excluding zero in either direction ({} on the 'helps' side)":
+        "\n在 95% 水平上蒸馏有帮助的组合：逐个检验时 {1} 个中有 {0} 个，Holm 校正后有 {2} 个；即使蒸馏在哪里都不起作用，"
+        "纯属偶然也预期有 {3} 个区间不包含零（两个方向合计；“有帮助”一侧 {4} 个）",
+    "mean of the {} distilled cells minus labels only, per seed: {} errors / {} (interval {} to {}; p = {})":
+        "{0} 个蒸馏组合的均值减去仅用标签，逐种子计算：{1} 个错误 / {2}（区间 {3} 到 {4}；p = {5}）",
+    "paper's best T for 30 units": "论文中 30 单元时最好的 T",
+    "errors minus labels-only (per 500)": "与仅用标签的错误数之差（每 500 个）",
+    "784-30-30-10 on validation: paired difference, 8 seeds, 95 % intervals (uncorrected)":
+        "784-30-30-10 在验证集上：配对差值，8 个种子，95% 区间（未校正）",
+    "alpha 0.9, T={} minus T={}: {} errors / 500 -> {} (raw); Holm p = {}":
+        "alpha 0.9，T={0} 减去 T={1}：{2} 个错误 / 500 -> {3}（未校正）；Holm p = {4}",
+    "better": "更好",
+    "worse": "更差",
+    "T={} over T={}": "T={0} 优于 T={1}",
+    "reproduced": "得到复现",
+    "not reproduced here": "在这里未能复现",
+    "; better one by one, before the correction: {}": "；校正前逐个比较时更好的有：{0}",
+    "\nthe paper's 30-unit finding (T of 3-4 better than both T=1 and T=20, after Holm): {}":
+        "\n论文关于 30 单元的发现（经 Holm 校正，T 取 3-4 比 T=1 和 T=20 都好）：{0}",
+    "validation errors of the teachers: CNN {}, MLP 800-800 {} (of {}); the 30-30 students on labels: {}\n":
+        "教师模型的验证集错误数：CNN {0}，MLP 800-800 {1}（共 {2} 个）；仅用标签训练的 30-30 学生模型：{3}\n",
+    "labels only": "仅用标签",
+    "T={} minus labels": "T={0} 减去仅用标签",
+    "20 epochs, CNN teacher (the sweep)": "20 轮，CNN 教师模型（即上面的扫描）",
+    "40 epochs, CNN teacher": "40 轮，CNN 教师模型",
+    "20 epochs, weak MLP teacher": "20 轮，较弱的 MLP 教师模型",
+    "20 epochs, uniform (label smoothing)": "20 轮，均匀分布（标签平滑）",
+    "* = Holm-adjusted p <= 0.05 over the {} new cells (the sweep's row is the family above)":
+        "* = 在 {0} 个新组合中经 Holm 调整后 p <= 0.05（扫描那一行属于上面的检验族）",
+    "no difference detected after Holm": "Holm 校正后未检测到差异",
+    "helps": "有帮助",
+    "hurts": "有害",
+    "no difference detected": "未检测到差异",
+    "T = 4, alpha = 0.9 minus labels only: after 20 epochs {} ({}), after 40 epochs {} ({})":
+        "T = 4, alpha = 0.9 减去仅用标签：训练 20 轮后 {0}（{1}），训练 40 轮后 {2}（{3}）",
+    "40 epochs, T=4 minus T={}: {} -> {} (raw)": "40 轮，T=4 减去 T={0}：{1} -> {2}（未校正）",
+    "labels only, 20 against 40 epochs: {} and {} validation errors": "仅用标签，20 轮与 40 轮：验证集错误数分别为 {0} 和 {1}",
+    "label smoothing (uniform 'teacher', T = 1): {} ({}); the CNN teacher at T = 1 after 20 epochs: {}":
+        "标签平滑（均匀的“教师模型”，T = 1）：{0}（{1}）；CNN 教师模型在 T = 1 下训练 20 轮：{2}",
+    "chosen on validation: T = {}, alpha = {}; its validation difference from labels only was {}":
+        "在验证集上选中：T = {0}，alpha = {1}；它在验证集上与仅用标签之差为 {2}",
+    "test errors / 1,000: labels only {}, chosen cell {}; paired difference {} (interval over seeds {} to {}) -> {} on test":
+        "测试集错误数 / 1,000：仅用标签 {0}，选中的组合 {1}；配对差值 {2}（种子上的区间 {3} 到 {4}）-> 在测试集上{5}",
+    "over test digits (bootstrap, seeds fixed): {} to {}; McNemar per seed: p < 0.05 for {} of {} seeds ({} tests at 5 %: about {} expected by chance; no correction applied)":
+        "测试集数字上的区间（自助法，种子固定）：{0} 到 {1}；逐种子的 McNemar 检验：{3} 个种子中有 {2} 个 p < 0.05"
+        "（{4} 次 5% 水平的检验，纯属偶然约预期 {5} 个；未做校正）",
+    "one 800-800 student costs {}x the multiply-adds of a 30-30 student, per example and epoch":
+        "每个样本、每一轮，一个 800-800 学生模型的乘加次数是一个 30-30 学生模型的 {0} 倍",
+    "; over the test digits the interval of the share includes zero, so a new test sample might not show it":
+        "；但在测试集数字上，差距比例的区间包含零，换一批测试数字未必还能看到它",
+    "Its size is not reproduced, by both intervals.": "但差距比例的大小没有复现，两种区间都表明了这一点。",
+    "Over seeds its size is not reproduced; over the test digits the paper's {} % lies inside our interval, so 1,000 digits cannot show the shortfall.":
+        "不过差距比例的大小在种子上没有复现；在测试集数字上，论文的 {0} % 落在我们的区间之内，所以仅凭 1,000 个数字无法表明我们的比例低于论文。",
+    "not reproduced": "未能复现",
+    "\n- Every choice here was made on a {}-digit validation split; the test set was scored once per model.\n  Training length was **not** checked for the 800-800 students (a flat tail under a cosine schedule proves\n  nothing); 04's one-run-per-budget method is the way to check it.\n- The distilled 800-800 student makes {} fewer test errors than the same network trained on labels\n  (paired 95 % interval over {} seeds) and stays below its teacher. It closes\n  {} % of the scratch-to-teacher gap on test ({} to {} %\n  over seeds, {} to {} % over test digits) and\n  {} % on validation; the paper closes {} %. Over seeds the pattern of the\n  paper's table is reproduced{}.\n  {}\n- Every interval covers one source of uncertainty: the seeds, or the sampling of the digits. Report both.\n- The distilled students are closer to their teacher in KL. Calibration is read with its bin counts;\n  latency is the minimum of many runs, and says more about the machine than parameters do.\n- The 30-unit sweep: {} of {} cells beat labels only one by one at 95 %, {} after Holm's\n  correction; by chance alone one expects {} intervals excluding zero in either direction; the paper's finding that T of 3 to 4\n  beats T = 1 and T = 20 is {} here. Trained for 40 epochs,\n  T = 4 minus labels only is {} validation errors / 500 ({});\n  it was not scored on test.\n- The cell chosen on validation ({} errors / 500 there) gives {} errors / 1,000 on test: {}.\n- Which T suits a large student is the paper's finding (T above 8 for 300+ units), not measured here.\n":
+        """
+- 这里的每个选择都是在 {0} 个数字的验证集上做出的；测试集对每个模型只评分一次。
+  800-800 学生模型的训练时长**没有**检查过（余弦调度下曲线尾部变平，什么也证明不了）；要检查它，应该用 04 篇“每个训练量单独训练一次”的方法。
+- 蒸馏的 800-800 学生模型比用标签训练的同一个网络少犯 {1} 个测试集错误（{2} 个种子上的配对 95% 区间），
+  而且仍不如它的教师模型。在测试集上，它填补了从头训练到教师模型之间差距的 {3} %（种子上为 {4} 到 {5} %，
+  测试集数字上为 {6} 到 {7} %），在验证集上填补了 {8} %；论文填补了 {9} %。在种子上，论文表格呈现的规律得到了复现{10}。
+  {11}
+- 每个区间只覆盖一种不确定性来源：种子，或者数字的抽样。两种都要报告。
+- 蒸馏的学生模型在 KL 上更接近它们的教师模型。读校准要同时看各分箱的样本数；
+  延迟取多次运行的最小值，它反映的更多是机器，而不是参数量。
+- 30 单元的扫描：{13} 个组合中有 {12} 个在逐个检验时以 95% 的水平胜过仅用标签，经 Holm 校正后为 {14} 个；
+  纯属偶然时，预期有 {15} 个区间不包含零（两个方向合计）；论文中 T 取 3 到 4 胜过 T = 1 和 T = 20 的发现，在这里{16}。
+  训练 40 轮时，T = 4 与仅用标签之差为 {17} 个验证集错误 / 500（{18}）；它没有在测试集上评分。
+- 在验证集上选中的组合（在验证集上为 {19} 个错误 / 500）在测试集上给出 {20} 个错误 / 1,000：{21}。
+- 大的学生模型适合用哪个 T，是论文的发现（每层 300 个以上单元时 T 高于 8），这里没有测量。
+""",
+    "percentage of the gap closed on validation, seed 0": "种子 0 在验证集上填补的差距百分比",
+    "calibration temperature chosen on validation": "在验证集上选出的校准温度",
+    "chance of at least one false star among the sweep's cells": "扫描的各组合中至少出现一个假星号的概率",
     # ---- notebook 02
     "inline version matches the library": "手写版本与库的实现一致",
     "T = {}: p = {}, entropy = {} nats": "T = {0}：p = {1}，熵 = {2} nats",
