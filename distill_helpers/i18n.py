@@ -2,7 +2,8 @@
 
 The language is, in this order: `set_language("zh")` if called; else $DISTILL_LANG (``en`` or ``zh``;
 ``zh-CN`` / ``zh_CN`` also mean ``zh``); else ``zh`` when the kernel runs a notebook of the Chinese edition
-(the current folder is ``notebooks/zh``, or Jupyter's $JPY_SESSION_NAME names a file there); else ``en``.
+(the current folder is ``notebooks/zh``, or Jupyter's $JPY_SESSION_NAME names a file there, or a notebook
+whose metadata says ``"language": "zh-CN"``, as the Chinese classroom copies do); else ``en``.
 
 ``tr(text)`` returns `text` unchanged in English. In Chinese it returns the catalogue's translation of it:
 the English is the key, written as the code writes it, so a notebook's code cell stays readable English::
@@ -23,6 +24,7 @@ monospaced output, so a table's columns stay aligned in both editions.
 from __future__ import annotations
 
 import functools
+import json
 import os
 import re
 import unicodedata
@@ -56,7 +58,24 @@ def _in_zh_edition() -> bool:
     if cwd.name == "zh" and cwd.parent.name == "notebooks":
         return True
     session = os.environ.get("JPY_SESSION_NAME", "").replace("\\", "/")
-    return "notebooks/zh/" in session or session.startswith("zh/")
+    if "notebooks/zh/" in session or session.startswith("zh/"):
+        return True
+    return bool(session) and _declares_chinese(session, str(cwd))
+
+
+@functools.lru_cache(maxsize=8)
+def _declares_chinese(session: str, cwd: str) -> bool:
+    """True when the notebook that $JPY_SESSION_NAME names has "language": "zh-CN" in its metadata: a copy of the
+    Chinese classroom edition, which nbgrader releases into a folder of any name (read once per kernel)."""
+    path = Path(session)
+    if not path.is_absolute():  # older servers give the path from their root; the kernel runs in its folder
+        path = Path(cwd) / path.name
+    try:
+        with open(path, encoding="utf-8") as f:
+            lang = json.load(f).get("metadata", {}).get("language")
+    except (OSError, ValueError, AttributeError):
+        return False
+    return isinstance(lang, str) and _ALIASES.get(lang.strip().lower()) == "zh"
 
 
 def language() -> str:

@@ -32,6 +32,10 @@ import build_notebooks as bn  # noqa: E402
 SOURCES = sorted((ROOT / "notebooks" / "src").glob("[0-9][0-9]_*.nb.txt"))
 WITH_EXERCISES = [s for s in SOURCES if bn.exercise_cells(s)]
 CLASSROOM = ROOT / "classroom"
+# the Chinese classroom edition (classroom/zh/, a course directory of its own): every notebook with a translation
+ZH_WITH_EXERCISES = [s for s in WITH_EXERCISES if bn.zh_source(s).exists()]
+CJK = re.compile(r"[\u3400-\u9fff]")
+NOT_ANSWERED = {"en": "not answered yet", "zh": "尚未作答"}  # the checker's words in each language (i18n_zh.py)
 
 # Notebooks whose checks are old style (not in the exercise registry yet): one mistake a learner plausibly
 # makes, per notebook, as (exercise key, code for its answer cell). Registered exercises bring their own.
@@ -284,7 +288,7 @@ def test_nbgrader_release_and_autograde(course, src):
     _release_and_grade(course, src, _wrong_answer(src))
 
 
-def _release_and_grade(course: Path, src: Path, wrong_answer: tuple[str, str]):
+def _release_and_grade(course: Path, src: Path, wrong_answer: tuple[str, str], lang: str = "en"):
     name = _name(src)
     _nbgrader(course, "generate_assignment", name, "--force")
     source_nb = nbformat.read(course / "source" / name / f"{name}.ipynb", as_version=4)
@@ -294,6 +298,9 @@ def _release_and_grade(course: Path, src: Path, wrong_answer: tuple[str, str]):
     # 1. no solution text in the students' copy
     text = _sources_text(release)
     secrets_ = _solution_lines(source_nb) + _folded_solution_lines(src, source_nb)
+    if lang == "zh":
+        secrets_ += _zh_folded_solution_lines(src, source_nb)
+        assert "答案（先自己试试" not in text
     assert len(_solution_lines(source_nb)) >= len(bn.exercise_cells(src)), "every exercise has a distinctive line"
     leaked = [ln for ln in secrets_ if ln in text]
     assert not leaked, f"solution text in the released copy: {leaked}"
@@ -332,7 +339,7 @@ def _release_and_grade(course: Path, src: Path, wrong_answer: tuple[str, str]):
     assert not broken, f"the released copy fails outside its checks: {broken}"
     for c in checks:
         said = "".join(o.get("text", "") for o in c.get("outputs", []))
-        assert "not answered yet" in said, f"check cell said {said!r}"
+        assert NOT_ANSWERED[lang] in said, f"check cell said {said!r}"
 
 
 def _wrong_answer(src: Path) -> tuple[str, str]:
@@ -350,3 +357,177 @@ def _wrong_answer(src: Path) -> tuple[str, str]:
         return WRONG[src.name[:2]]
     pytest.fail(f"{src.name}: register its exercises (with plausible mistakes) in distill_helpers.exercises, "
                 f"or add one to WRONG in {Path(__file__).name}")
+
+
+# ---------------------------------------------------------------- the Chinese classroom edition (classroom/zh/)
+# Built from the same English source and its translation: the code cells (solutions, stubs, checks) and every
+# nbgrader id are the English classroom edition's, the markdown cells those of the Chinese notebook.
+
+def _zh_folded_solution_lines(src: Path, source_nb) -> list[str]:
+    """The Chinese folded solutions' lines (from the translation) that the exercises themselves do not give."""
+    entries = bn.parse_zh(bn.zh_source(src).read_text(encoding="utf-8"))
+    folded_ids = [cid for k, t, _, cid in bn.parse_cells_ids(src.read_text()) if k == "md" and bn.FOLDED_SOLUTIONS.match(t)]
+    rest = _split_solution_blocks(source_nb)[1]
+    return [ln.strip() for cid in folded_ids for ln in entries[cid][1].split("</details>")[0].split("\n")
+            if len(ln.strip()) >= 12 and ln.strip() not in rest]
+
+
+def _zh_course(parent: Path) -> Path:
+    """classroom/'s layout under `parent`: its nbgrader_config.py, and zh/ with the Chinese config (which loads it)."""
+    shutil.copy(CLASSROOM / "nbgrader_config.py", parent / "nbgrader_config.py")
+    (parent / "zh").mkdir()
+    shutil.copy(CLASSROOM / "zh" / "nbgrader_config.py", parent / "zh" / "nbgrader_config.py")
+    return parent / "zh"
+
+
+def test_every_zh_classroom_folder_belongs_to_a_translated_notebook():
+    assert {p.name for p in (CLASSROOM / "zh" / "source").iterdir()} == {_name(s) for s in ZH_WITH_EXERCISES}
+    assert ZH_WITH_EXERCISES, "no Chinese classroom edition at all"
+
+
+@pytest.mark.parametrize("src", ZH_WITH_EXERCISES, ids=_name)
+def test_zh_classroom_edition_committed_and_in_sync(src):
+    name = _name(src)
+    built = bn.build_classroom(src, "zh")
+    path = CLASSROOM / "zh" / "source" / name / f"{name}.ipynb"
+    assert path.exists(), f"build it with: python tools/build_notebooks.py --metadata-only --lang zh {src.name[:2]}"
+    committed = nbformat.reads(committed_text(path), as_version=4)
+    assert [(c.source, c.metadata) for c in committed.cells] == [(c.source, c.metadata) for c in built.cells], \
+        f"refresh with: python tools/build_notebooks.py --metadata-only --lang zh {src.name[:2]}"
+    assert committed.metadata["language"] == "zh-CN"
+    # against the English classroom edition as committed: the same cells, ids, nbgrader and slide metadata, code
+    english = nbformat.reads(committed_text(CLASSROOM / "source" / name / f"{name}.ipynb"), as_version=4)
+    assert [(c.cell_type, c.id, c.metadata) for c in committed.cells] == \
+        [(c.cell_type, c.id, c.metadata) for c in english.cells]
+    assert [c.source for c in committed.cells if c.cell_type == "code"] == \
+        [c.source for c in english.cells if c.cell_type == "code"]
+    # against the committed Chinese notebook: its markdown cells, less the folded solutions
+    zh_nb = nbformat.reads(committed_text(ROOT / "notebooks" / "zh" / f"{name}.ipynb"), as_version=4)
+    expected = [re.sub(r"^\s*<details>.*?</details>\s*", "", c.source, flags=re.DOTALL) for c in zh_nb.cells
+                if c.cell_type == "markdown"]
+    assert [c.source for c in committed.cells if c.cell_type == "markdown"] == [t for t in expected if t.strip()]
+    md = [c.source for c in committed.cells if c.cell_type == "markdown"]
+    assert all(CJK.search(t) for t in md[:3]) and "<details>" not in "".join(md)
+
+
+def test_zh_classroom_edition_refuses_an_incomplete_translation(tmp_path):
+    src = tmp_path / "99_demo.nb.txt"
+    src.write_text(ZH_DEMO)
+    (tmp_path / "zh").mkdir()
+    zh = tmp_path / "zh" / "99_demo.zh.txt"
+    with pytest.raises(bn.SourceError, match="no translation file"):
+        bn.build_classroom(src, "zh")
+    zh.write_text(_zh_demo_translation(src).split("%% id=entries")[0], encoding="utf-8")  # two cells left out
+    with pytest.raises(bn.SourceError, match="no translation of cell"):
+        bn.build_classroom(src, "zh")
+    zh.write_text(_zh_demo_translation(src).replace("<details><summary>答案（先自己试试！）</summary>", "答案："),
+                  encoding="utf-8")  # the answers outside their folded block: they would reach the students
+    with pytest.raises(bn.SourceError, match="<details>"):
+        bn.build_classroom(src, "zh")
+    with pytest.raises(ValueError, match="lang"):
+        bn.build_classroom(src, "fr")
+
+
+def test_a_released_zh_copy_is_chinese_without_a_setting(monkeypatch, tmp_path):
+    """A student's copy lies in a folder of any name; its metadata ("language": "zh-CN") makes the kernel Chinese."""
+    from distill_helpers.i18n import language, set_language, tr
+    monkeypatch.delenv("DISTILL_LANG", raising=False)
+    set_language(None)
+    folder = tmp_path / "assignments" / "01_concepts"
+    folder.mkdir(parents=True)
+    monkeypatch.chdir(folder)
+    for lang, expected in ((None, "en"), ("en", "en"), ("zh-CN", "zh")):
+        nb = nbformat.v4.new_notebook()
+        if lang:
+            nb.metadata["language"] = lang
+        path = folder / f"copy_{lang}.ipynb"
+        nbformat.write(nb, path)
+        for session in (str(path), f"assignments/01_concepts/{path.name}"):  # absolute (jupyter_server 2), relative
+            monkeypatch.setenv("JPY_SESSION_NAME", session)
+            assert language() == expected, (lang, session)
+    assert tr("correct") == "正确"
+    monkeypatch.setenv("JPY_SESSION_NAME", str(folder / "missing.ipynb"))
+    assert language() == "en"
+    monkeypatch.setenv("DISTILL_LANG", "en")  # the explicit setting still wins
+    monkeypatch.setenv("JPY_SESSION_NAME", str(folder / "copy_zh-CN.ipynb"))
+    assert language() == "en"
+
+
+@pytest.fixture(scope="module")
+def zh_releases(tmp_path_factory):
+    """Every Chinese assignment and its English twin generated by nbgrader (no execution: no prepared room needed)."""
+    pytest.importorskip("nbgrader", reason="nbgrader is pinned in requirements.txt: pip install -r requirements.txt")
+    parent = tmp_path_factory.mktemp("classroom")
+    zh_course = _zh_course(parent)
+    shutil.copytree(CLASSROOM / "zh" / "source", zh_course / "source")
+    (parent / "source").mkdir()
+    for src in ZH_WITH_EXERCISES:
+        shutil.copytree(CLASSROOM / "source" / _name(src), parent / "source" / _name(src))
+        _nbgrader(zh_course, "generate_assignment", _name(src), "--force")
+        _nbgrader(parent, "generate_assignment", _name(src), "--force")
+    return parent
+
+
+@pytest.mark.parametrize("src", ZH_WITH_EXERCISES, ids=_name)
+def test_nbgrader_zh_release_has_the_english_stubs_and_no_answers(zh_releases, src):
+    name = _name(src)
+    zh = nbformat.read(zh_releases / "zh" / "release" / name / f"{name}.ipynb", as_version=4)
+    en = nbformat.read(zh_releases / "release" / name / f"{name}.ipynb", as_version=4)
+    assert zh.metadata.get("language") == "zh-CN", "nbgrader dropped the language the kernel reads"
+    assert [c.source for c in zh.cells if c.cell_type == "code"] == [c.source for c in en.cells if c.cell_type == "code"]
+    def grading(nb):  # a markdown cell's checksum is of its text, which is the translation's
+        return [{k: v for k, v in c.metadata["nbgrader"].items() if k != "checksum" or c.cell_type == "code"}
+                for c in nb.cells]
+    assert grading(zh) == grading(en)
+    source_nb = nbformat.read(zh_releases / "zh" / "source" / name / f"{name}.ipynb", as_version=4)
+    text = _sources_text(zh)
+    secrets_ = _solution_lines(source_nb) + _folded_solution_lines(src, source_nb) + _zh_folded_solution_lines(src, source_nb)
+    assert _zh_folded_solution_lines(src, source_nb), "the detector needs the Chinese answers to look for"
+    assert not [ln for ln in secrets_ if ln in text] and bn.BEGIN not in text and "答案（先自己试试" not in text
+    assert sum(bool(CJK.search(c.source)) for c in zh.cells if c.cell_type == "markdown") >= \
+        0.9 * sum(c.cell_type == "markdown" for c in zh.cells)
+
+
+ZH_DEMO = DEMO.replace("%% md\n# 99", "%% md id=title\n# 99").replace("%% md\n## Exercises", "%% md id=exercises\n## Exercises") \
+    .replace("%% md\n**2.**", "%% md id=entries\n**2.**") \
+    .replace("%% md\n<details>", "%% md id=solutions\n<details>")
+
+ZH_DEMO_TEXT = {
+    "title": "# 99 · 两道练习的示例",
+    "exercises": "## 练习\n**1.** `x` 的总和。",
+    "entries": "**2.** 判断对错：`x` 有四个元素。",
+    "solutions": "<details><summary>答案（先自己试试！）</summary>\n\n1. 全部加起来：`x.sum()` 给出总和四个数之和。\n"
+                 "2. `len(x) == 4` 成立，所以答案是真。\n</details>",
+}
+
+
+def _zh_demo_translation(src: Path) -> str:
+    hashes = {cid: bn.en_hash(t) for k, t, _, cid in bn.parse_cells_ids(src.read_text()) if k == "md"}
+    return "\n".join(f"%% id={cid} en={hashes[cid]}\n{text}\n" for cid, text in ZH_DEMO_TEXT.items())
+
+
+def test_nbgrader_zh_pipeline_on_a_small_notebook(tmp_path):
+    """The Chinese course directory end to end in seconds: release, autograde, and checks that speak Chinese
+    (the autograder's kernels get DISTILL_LANG=zh from classroom/zh/nbgrader_config.py)."""
+    pytest.importorskip("nbgrader", reason="nbgrader is pinned in requirements.txt: pip install -r requirements.txt")
+    src = tmp_path / "99_demo.nb.txt"
+    src.write_text(ZH_DEMO)
+    (tmp_path / "zh").mkdir()
+    bn.zh_source(src).write_text(_zh_demo_translation(src), encoding="utf-8")
+    (tmp_path / "classroom").mkdir()
+    course = _zh_course(tmp_path / "classroom")
+    (course / "source" / "99_demo").mkdir(parents=True)
+    nbformat.write(bn.build_classroom(src, "zh"), course / "source" / "99_demo" / "99_demo.ipynb")
+    _release_and_grade(course, src, ("99.1", "answer_1 = x.mean().item()  # the mean, not the sum"), lang="zh")
+
+
+# One real notebook end to end in the Chinese course, in the prepared room of `course` (the release of every
+# Chinese notebook is checked above without execution; its code is the English edition's, graded above).
+@pytest.mark.parametrize("src", ZH_WITH_EXERCISES[:1], ids=_name)
+def test_nbgrader_zh_release_and_autograde(course, src):
+    zh_course = course / "zh"
+    if not zh_course.exists():
+        zh_course.mkdir()
+        shutil.copy(CLASSROOM / "zh" / "nbgrader_config.py", zh_course / "nbgrader_config.py")
+        shutil.copytree(CLASSROOM / "zh" / "source", zh_course / "source")
+    _release_and_grade(zh_course, src, _wrong_answer(src), lang="zh")

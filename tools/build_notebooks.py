@@ -36,13 +36,17 @@ Two editions come out of one source:
   every other cell is read-only; the folded solutions are left out. `nbgrader generate_assignment`
   (run in classroom/, whose nbgrader_config.py sets the stub) turns it into the students' copy.
   Not executed (nbgrader clears outputs anyway).
+- classroom/zh/source/NN_name/NN_name.ipynb, for a notebook with a Chinese edition: the same nbgrader
+  edition with its markdown cells from the translation; every code cell (solution, stub, check) and every
+  nbgrader id is the English classroom edition's. classroom/zh/ is a course directory of its own (its
+  nbgrader_config.py loads classroom/'s and makes the autograder's kernels Chinese).
 
 Usage:
     python tools/build_notebooks.py              # build and execute all, write both editions
     python tools/build_notebooks.py 02 03        # only these
     python tools/build_notebooks.py --metadata-only [NN ...]
         # fast path: no execution; refresh the slide metadata of committed notebooks whose cell sources
-        # equal their .nb.txt, and rewrite the classroom edition. Refuses a notebook whose sources changed.
+        # equal their .nb.txt, and rewrite the classroom editions. Refuses a notebook whose sources changed.
     python tools/build_notebooks.py --lang zh [NN ...]   # only the Chinese edition (--lang en: only English);
         # without --lang both, the zh edition of each notebook that has a notebooks/src/zh/ file
     python tools/build_notebooks.py --zh-status [NN ...]
@@ -67,6 +71,7 @@ import nbformat
 ROOT = Path(__file__).resolve().parents[1]
 NB_DIR = ROOT / "notebooks"
 CLASSROOM_DIR = ROOT / "classroom" / "source"
+CLASSROOM_ZH_DIR = ROOT / "classroom" / "zh" / "source"  # the Chinese course directory's source/ (see docs/classroom.md)
 ZH_DIR = NB_DIR / "zh"
 ZH_SRC_DIR = NB_DIR / "src" / "zh"
 
@@ -346,21 +351,40 @@ def exercise_parts(text: str, key: str, folded: dict[int, str]) -> tuple[str, st
     return answer, "\n".join(lines[n:]).strip("\n"), solution
 
 
-def build_classroom(src_path: Path) -> nbformat.NotebookNode:
-    """The nbgrader source edition: solution cells, graded check cells (1 point each), all else read-only."""
+def build_classroom(src_path: Path, lang: str = "en") -> nbformat.NotebookNode:
+    """The nbgrader source edition: solution cells, graded check cells (1 point each), all else read-only.
+    lang='zh': the same cells, ids and code, with each markdown cell from the translation."""
+    if lang not in ("en", "zh"):
+        raise ValueError(f"lang must be 'en' or 'zh', got {lang!r}")
     name = src_path.name.replace(".nb.txt", "")
+    zh = None
+    if lang == "zh":
+        problems = zh_problems(src_path)
+        if problems:
+            raise SourceError(f"the Chinese classroom edition of {src_path.name} cannot be built:\n  "
+                              + "\n  ".join(problems))
+        zh = parse_zh(zh_source(src_path).read_text(encoding="utf-8"))
     nb = nbformat.v4.new_notebook()
     nb.metadata = _notebook_metadata()
-    cells = parse_cells(src_path.read_text())
-    folded = _folded_solutions(cells)
+    if zh is not None:
+        nb.metadata["language"] = "zh-CN"  # what distill_helpers.i18n reads in a released copy (docs/i18n.md)
+    cells = parse_cells_ids(src_path.read_text())
+    folded = _folded_solutions([(k, t, e) for k, t, e, _ in cells])  # the English: code comments stay English
     n_cells = 0
-    for kind, text, explicit in cells:
+    for kind, text, explicit, cid in cells:
         if kind == "md" and FOLDED_SOLUTIONS.match(text):
             # the answers stay with the instructor (as comments in the solution cells); what follows the
             # folded block in the same cell (further reading) stays
+            if zh is not None:
+                if not re.match(r"^\s*<details>.*?</details>", zh[cid][1], flags=re.DOTALL):
+                    raise SourceError(f"{zh_source(src_path).name}: cell {cid} translates folded solutions; its "
+                                      "translation must keep them in one <details>...</details> block")
+                text = zh[cid][1]
             text = re.sub(r"^\s*<details>.*?</details>\s*", "", text, flags=re.DOTALL)
             if not text.strip():
                 continue
+        elif zh is not None and kind == "md":
+            text = zh[cid][1]
         key = exercise_key(text) if kind == "code" else None
         slide = slide_type(kind, text, explicit)
         if key is None:
@@ -389,15 +413,16 @@ def exercise_cells(src_path: Path) -> list[tuple[str, str]]:
             if kind == "code" and exercise_key(text)]
 
 
-def write_classroom(src_path: Path) -> Path | None:
-    """Write classroom/source/<name>/<name>.ipynb; None (with the reason) if an exercise has no solution."""
+def write_classroom(src_path: Path, lang: str = "en") -> Path | None:
+    """Write classroom/source/<name>/<name>.ipynb (lang='zh': classroom/zh/source/...); None (with the reason)
+    if an exercise has no solution or the translation is incomplete."""
     name = src_path.name.replace(".nb.txt", "")
     try:
-        nb = build_classroom(src_path)
+        nb = build_classroom(src_path, lang)
     except SourceError as e:
-        print(f"{name}: classroom edition NOT written: {e}", file=sys.stderr)
+        print(f"{name}: {'Chinese ' if lang == 'zh' else ''}classroom edition NOT written: {e}", file=sys.stderr)
         return None
-    out = CLASSROOM_DIR / name / f"{name}.ipynb"
+    out = (CLASSROOM_ZH_DIR if lang == "zh" else CLASSROOM_DIR) / name / f"{name}.ipynb"
     out.parent.mkdir(parents=True, exist_ok=True)
     _write_atomic(nb, out)
     return out
@@ -533,6 +558,8 @@ def main(argv: list[str]) -> int:
                     failed.append(s.name)
                 continue
             if not _build_zh(s, metadata_only):
+                failed.append(s.name)
+            elif write_classroom(s, "zh") is None:
                 failed.append(s.name)
     return 1 if failed else 0
 

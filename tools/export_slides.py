@@ -1,7 +1,9 @@
 """Static slides of the series that open offline: reveal.js, require.js, jQuery and MathJax from a local folder.
 
     python tools/export_slides.py --fetch          # once: the five JavaScript packages from npm (about 29 MB)
-    python tools/export_slides.py [NN ...]         # slides/NN_name.slides.html for the executed notebooks
+    python tools/export_slides.py [NN ...]         # slides/NN_name.slides.html for the executed notebooks,
+                                                   # and slides/zh/NN_name.slides.html for their Chinese edition
+    python tools/export_slides.py --lang zh [NN ...]   # only the Chinese (or --lang en: only the English)
 
 `jupyter nbconvert --to slides` loads reveal.js and its helpers from CDNs, so its output shows nothing
 without a network. Here every script and style sheet is a relative path into `slides/vendor/`: copy the
@@ -10,10 +12,21 @@ outputs (figures, tables, printed numbers); widgets need a kernel and are live o
 slideshow (jupyterlab-deck, see README).
 
 Nothing is downloaded unless `--fetch` is given; without the assets the export stops and says so.
+
+Chinese slides (notebooks/zh/, the same slide metadata as the English): a lecture-hall PC may have no CJK
+font at all (a bare Linux, a kiosk browser), and reveal.js's theme font has no Chinese glyphs. A page with
+Chinese text therefore carries its own font: the repository's Noto Sans SC (distill_helpers/assets/, SIL OFL
+1.1), cut down to the characters the page uses (fontTools, 115-145 kB for 01-04 and 09) and embedded as a data: URL in
+a style sheet inside the page, placed in every font stack after the Latin fonts (English text keeps its
+look). Embedded because browsers refuse a font file that a file:// page loads from another folder (Firefox
+allows only the page's own folder and below, Chrome treats each file as its own origin).
 """
 from __future__ import annotations
 
 import argparse
+import base64
+import io
+import json
 import re
 import shutil
 import subprocess
@@ -39,6 +52,10 @@ ASSETS = {
 }
 PACKAGES = ", ".join(f"{pkg}@{v}" for pkg, v, _ in ASSETS.values())
 THEME = "white"
+ZH_OUT = "zh"  # the Chinese slides go to <out>/zh/, beside the English ones, sharing <out>/vendor/
+CJK_FONT = ROOT / "distill_helpers" / "assets" / "NotoSansSC-Regular.otf"  # = distill_helpers.fonts.CJK_FONT
+CJK_FAMILY = "Distill Noto Sans SC"  # the embedded subset's own name: never confused with an installed font
+CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")  # CJK, kana, full-width forms
 
 
 class AssetsMissing(RuntimeError):
@@ -94,7 +111,10 @@ def export(notebook: Path, out: Path = OUT, vendor: Path | None = None) -> Path:
                               mathjax_url=f"{rel}/mathjax/MathJax.js?config=TeX-AMS_CHTML-full,Safe",
                               widget_renderer_url=f"{rel}/html-manager/dist/embed-amd.js")
     nb = nbformat.read(notebook, as_version=4)
+    # <html lang>: the Chinese edition's metadata says zh-CN (the browser then picks Chinese, not Japanese, glyph forms)
+    exporter.language_code = nb.metadata.get("language", "en")
     html, _ = exporter.from_notebook_node(nb)
+    html = with_cjk_font(html, nb)
     # nbconvert imports mermaid.js from a CDN on every page; the series draws no mermaid diagram
     if not any("text/vnd.mermaid" in o.get("data", {}) for c in nb.cells for o in c.get("outputs", [])):
         html = _MERMAID.sub("", html)
@@ -108,6 +128,52 @@ def export(notebook: Path, out: Path = OUT, vendor: Path | None = None) -> Path:
     tmp.write_text(html, encoding="utf-8")
     tmp.replace(target)
     return target
+
+
+def cjk_characters(html: str, nb=None) -> str:
+    """The CJK characters of the page and of the notebook (whose widget state the page holds JSON-escaped)."""
+    text = html + (json.dumps(nb, ensure_ascii=False) if nb is not None else "")
+    return "".join(sorted(set(CJK.findall(text))))
+
+
+def cjk_font_css(chars: str, font: Path = CJK_FONT) -> str:
+    """A style sheet: `font` cut down to `chars`, embedded as a WOFF data: URL, and in every font stack of
+    the slides (reveal.js's, JupyterLab's text, code and widgets), after the Latin fonts."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    if not font.is_file():
+        raise AssetsMissing(f"the Chinese font {font.name} is missing (expected at {font}); it ships with the repository")
+    options = subset.Options()
+    options.flavor, options.layout_features, options.notdef_outline = "woff", ["*"], True
+    face = TTFont(font)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(text=chars)
+    subsetter.subset(face)
+    buf = io.BytesIO()
+    face.flavor = "woff"
+    face.save(buf)
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    cjk = f'"{CJK_FAMILY}", "PingFang SC", "Microsoft YaHei", "Noto Sans CJK SC"'
+    sans = f"system-ui, -apple-system, blinkmacsystemfont, 'Segoe UI', helvetica, arial, {cjk}, sans-serif"
+    return "\n".join([
+        "/* Noto Sans SC (SIL Open Font License 1.1, distill_helpers/assets/OFL.txt), subset to this page's characters */",
+        f'@font-face {{ font-family: "{CJK_FAMILY}"; font-style: normal; font-weight: normal; '
+        f'src: url(data:font/woff;base64,{data}) format("woff"); }}',
+        f":root {{ --jp-ui-font-family: {sans}; --jp-content-font-family: {sans}; "
+        f"--jp-widgets-font-family: {sans}; --jp-code-font-family: var(--jp-code-font-family-default), {cjk}; }}",
+        ".reveal, .reveal h1, .reveal h2, .reveal h3, .reveal h4, .reveal h5, .reveal h6 "
+        f'{{ font-family: "Source Sans Pro", Helvetica, {cjk}, sans-serif; }}'])
+
+
+def with_cjk_font(html: str, nb=None) -> str:
+    """`html` with the CJK font style sheet before </head> when the page has Chinese text; else unchanged."""
+    chars = cjk_characters(html, nb)
+    if not chars:
+        return html
+    if "</head>" not in html:
+        raise RuntimeError("the slides have no </head> to put the Chinese font in")
+    head, tail = html.split("</head>", 1)
+    return f'{head}<style id="cjk-font">\n{cjk_font_css(chars)}\n</style>\n</head>{tail}'
 
 
 _RESOURCE = re.compile(r"""<(?:script|link|img|iframe)\b[^>]*?\b(?:src|href)\s*=\s*["']([^"']+)["']""", re.IGNORECASE)
@@ -138,20 +204,27 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("notebooks", nargs="*", help="two-digit numbers (default: every notebook)")
     ap.add_argument("--fetch", action="store_true", help="download the JavaScript packages with npm first")
-    ap.add_argument("--out", type=Path, default=OUT, help="output folder (default: slides/)")
+    ap.add_argument("--out", type=Path, default=OUT, help="output folder (default: slides/; the Chinese in its zh/)")
+    ap.add_argument("--lang", choices=("en", "zh"), help="only this edition (default: both; zh where translated)")
     args = ap.parse_args(argv)
     vendor = args.out / "vendor"
     try:
         if args.fetch:
             fetch_assets(vendor)
             print(f"fetched {PACKAGES} into {vendor}")
-        nbs = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
-        if args.notebooks:
-            nbs = [nb for nb in nbs if nb.name[:2] in args.notebooks]
-            if len(nbs) != len(set(args.notebooks)):
-                raise AssetsMissing(f"no notebook for some of {args.notebooks}")
-        for nb in nbs:
-            print(f"wrote {export(nb, args.out, vendor)}")
+        jobs = []  # (notebook, output folder)
+        for lang in ([args.lang] if args.lang else ["en", "zh"]):
+            folder = ROOT / "notebooks" / (ZH_OUT if lang == "zh" else "")
+            nbs = sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+            if args.notebooks:
+                nbs = [nb for nb in nbs if nb.name[:2] in args.notebooks]
+                if lang == "en" and len(nbs) != len(set(args.notebooks)):
+                    raise AssetsMissing(f"no notebook for some of {args.notebooks}")
+                if args.lang == "zh" and len(nbs) != len(set(args.notebooks)):
+                    raise AssetsMissing(f"no Chinese edition for some of {args.notebooks} (notebooks/zh/)")
+            jobs += [(nb, args.out / ZH_OUT if lang == "zh" else args.out) for nb in nbs]
+        for nb, out in jobs:
+            print(f"wrote {export(nb, out, vendor)}")
     except AssetsMissing as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

@@ -1,10 +1,11 @@
-"""Write the measured tables of docs/teaching.md, docs/performance.md, docs/cli.md and README.md from a benchmarks/run.py results file.
+"""Write the measured tables of docs/teaching.md (and its Chinese edition docs/teaching.zh-CN.md), docs/performance.md, docs/cli.md and README.md from a benchmarks/run.py results file.
 
     python tools/teaching_timings.py                      # newest benchmarks/results/*.json
     python tools/teaching_timings.py path/to/results.json
     python tools/teaching_timings.py --check              # exit 1 if either file is out of date
 
-The timing table sits between the markers TIMINGS_BEGIN and TIMINGS_END in docs/teaching.md, the
+The timing table sits between the markers TIMINGS_BEGIN and TIMINGS_END in docs/teaching.md (the same
+figures, in Chinese, between the same markers in docs/teaching.zh-CN.md), the
 performance table between PERF_BEGIN and PERF_END in docs/performance.md, and the example output of
 `replicate` between REPLICATE_BEGIN and REPLICATE_END in docs/cli.md (and both recipes' tables between the
 same markers in README.md): no number in them is typed in.
@@ -17,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 GUIDE = ROOT / "docs" / "teaching.md"
+GUIDE_ZH = ROOT / "docs" / "teaching.zh-CN.md"
 PERF_DOC = ROOT / "docs" / "performance.md"
 CLI_DOC = ROOT / "docs" / "cli.md"
 RESULTS = ROOT / "benchmarks" / "results"
@@ -34,25 +36,34 @@ def newest_results() -> Path:
     return files[-1]
 
 
-def _fmt(s: float | None) -> str:
-    return "not measured" if s is None else f"{s:.0f} s"
+def _fmt(s: float | None, lang: str = "en") -> str:
+    return ("not measured" if lang == "en" else "未测量") if s is None else f"{s:.0f} s"
 
 
-def table(results: dict, source: str) -> str:
+def table(results: dict, source: str, lang: str = "en") -> str:
+    """The guide's timing table; lang='zh': the same figures, for docs/teaching.zh-CN.md."""
     cold = results.get("series_cold_per_notebook_s") or {}
     warm = results.get("series_warm_per_notebook_s") or {}
     if not cold and not warm:
         raise SystemExit(f"error: {source} has no per-notebook timings; run benchmarks/run.py without --quick")
     names = sorted(set(cold) | set(warm) | {p.stem for p in (ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")})
     m = results.get("machine", {})
-    lines = [f"Measured by `benchmarks/run.py` ({source}): {m.get('cpu_count', '?')} CPU cores, "
-             f"{m.get('torch_threads', '?')} torch threads, Python {m.get('python', '?')}, torch {m.get('torch', '?')}. "
-             "*Cold*: executed in series order from an empty model cache (a notebook trains the models that no "
-             "earlier notebook cached); *warm*: executed again with the cache filled (what a prepared room sees).",
-             "", "| notebook | cold | warm |", "|---|---|---|"]
+    if lang == "zh":
+        lines = [f"由 `benchmarks/run.py` 测得（{source}）：{m.get('cpu_count', '?')} 个 CPU 核心，"
+                 f"{m.get('torch_threads', '?')} 个 torch 线程，Python {m.get('python', '?')}，torch {m.get('torch', '?')}。"
+                 "*冷启动*：模型缓存为空，按系列顺序执行（每篇笔记本训练此前的笔记本还没有缓存的模型）；"
+                 "*热启动*：缓存填满后再执行一遍（准备好的教室里就是这样）。计时的是英文版；中文版执行同样的代码单元格，"
+                 "读取同样的缓存。", "", "| 笔记本 | 冷启动 | 热启动 |", "|---|---|---|"]
+    else:
+        lines = [f"Measured by `benchmarks/run.py` ({source}): {m.get('cpu_count', '?')} CPU cores, "
+                 f"{m.get('torch_threads', '?')} torch threads, Python {m.get('python', '?')}, torch {m.get('torch', '?')}. "
+                 "*Cold*: executed in series order from an empty model cache (a notebook trains the models that no "
+                 "earlier notebook cached); *warm*: executed again with the cache filled (what a prepared room sees).",
+                 "", "| notebook | cold | warm |", "|---|---|---|"]
     for n in names:
-        lines.append(f"| `{n}` | {_fmt(cold.get(n))} | {_fmt(warm.get(n))} |")
-    lines.append(f"| whole series | {_fmt(results.get('series_cold_s'))} | {_fmt(results.get('series_warm_s'))} |")
+        lines.append(f"| `{n}` | {_fmt(cold.get(n), lang)} | {_fmt(warm.get(n), lang)} |")
+    lines.append(f"| {'whole series' if lang == 'en' else '整个系列'} | {_fmt(results.get('series_cold_s'), lang)} | "
+                 f"{_fmt(results.get('series_warm_s'), lang)} |")
     return "\n".join(lines)
 
 
@@ -72,6 +83,12 @@ def _source(results_path: Path) -> str:
 def render(guide_text: str, results_path: Path) -> str:
     body = table(json.loads(results_path.read_text()), _source(results_path))
     return _between(guide_text, BEGIN, END, body, GUIDE)
+
+
+def render_zh(guide_text: str, results_path: Path) -> str:
+    """docs/teaching.zh-CN.md with the timing table of the same results, in Chinese."""
+    body = table(json.loads(results_path.read_text()), _source(results_path), lang="zh")
+    return _between(guide_text, BEGIN, END, body, GUIDE_ZH)
 
 
 def perf_table(r: dict, source: str) -> str:
@@ -166,8 +183,9 @@ def main(argv: list[str]) -> int:
     args = [a for a in argv if a != "--check"]
     path = Path(args[0]) if args else newest_results()
     stale = []
-    for target, fn in ((GUIDE, render), (PERF_DOC, render_performance), (CLI_DOC, render_cli), (README, render_readme)):
-        text = target.read_text()
+    for target, fn in ((GUIDE, render), (GUIDE_ZH, render_zh), (PERF_DOC, render_performance), (CLI_DOC, render_cli),
+                       (README, render_readme)):
+        text = target.read_text(encoding="utf-8")
         new = fn(text, path)
         if new == text:
             continue
@@ -175,7 +193,7 @@ def main(argv: list[str]) -> int:
             stale.append(target.name)
             continue
         tmp = target.with_name(f".{target.name}.tmp")
-        tmp.write_text(new)
+        tmp.write_text(new, encoding="utf-8")
         tmp.replace(target)
         print(f"{target.relative_to(ROOT)}: figures from {path}")
     if stale:
