@@ -612,29 +612,19 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     teacher_logits: the teacher's logits for every row of tokens (teacher_lm_logits), computed once and
     reused by 'word' and 'topk' (a causal model's logits do not depend on the padding after them).
     """
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
-    _check_train_settings(student, method, tokens, val_tokens, steps=steps, batch_size=batch_size, lr=lr, T=T, k=k,
-                          refresh=refresh)
+    _check_train_lm(student, method, tokens, teacher, val_tokens, teacher_logits, steps=steps, batch_size=batch_size,
+                    lr=lr, T=T, k=k, refresh=refresh, warm_start=warm_start)
     refuse_training(f"train_lm ({method}, {steps} steps)")  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
-    if method != "labels" and method != "seq" and teacher is None and (method in _ON_POLICY or teacher_logits is None):
-        raise ValueError(f"method {method!r} needs a teacher (or, except for on-policy methods, its teacher_logits)")
-    if method in _WARM_STARTED and tokens is None and warm_start > 0:
-        raise ValueError("on-policy training with warm_start > 0 needs the training tokens for its word-level start")
-    if teacher_logits is not None and teacher_logits.shape[:2] != (len(tokens), tokens.shape[1] - 1):
-        raise ValueError(f"teacher_logits has shape {tuple(teacher_logits.shape)}, expected ({len(tokens)}, "
-                         f"{tokens.shape[1] - 1}, vocab): pass teacher_lm_logits(teacher, tokens) for the same tokens")
     device = resolve_device(device)
     student.to(device).train()
     if teacher is not None:
         teacher.to(device).eval()
     torch.manual_seed(seed)
-    gen = torch.Generator().manual_seed(seed)
+    batches = _LMBatches(student, teacher, tokens, teacher_logits, batch_size=batch_size, refresh=refresh, seed=seed,
+                         device=device)
     opt = torch.optim.Adam(student.parameters(), lr=lr)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda s: 0.5 * (1 + math.cos(math.pi * min(s, steps) / max(steps, 1))))
     history = {"step": [], "loss": []}
-    if not 0 <= warm_start < 1:
-        raise ValueError(f"warm_start is the fraction of steps before on-policy sampling starts, in [0, 1); got {warm_start}")
     first_onpolicy = int(warm_start * steps) if method in _WARM_STARTED else steps
     for step in range(steps):
         check_live_deadline()  # a live demonstration past its limit stops here (room.py); a clock read
@@ -642,33 +632,8 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
         if step == int(warm_start * steps) and method in TWO_BY_TWO and val_tokens is not None:  # where the 2 x 2 parts
             history["val_switch"] = evaluate_lm(student, val_tokens, teacher)
             student.train()
-        if phase in _ON_POLICY:
-            if (step - first_onpolicy) % refresh == 0:  # the student writes `refresh` batches; the teacher scores them once
-                pool = _trim(generate(student, refresh * batch_size, seed=seed * 100_003 + step,
-                                      batch_size=refresh * batch_size)).to(device)
-                student.train()
-                with torch.no_grad():
-                    pool_logits = teacher(pool[:, :-1])
-            j = (step - first_onpolicy) % refresh
-            rows = slice(j * batch_size, (j + 1) * batch_size)
-            batch, t_logits = pool[rows], pool_logits[rows]
-        else:
-            idx = torch.randint(0, len(tokens), (batch_size,), generator=gen)
-            batch, t_logits = tokens[idx], None
-            if phase in ("word", "word_reverse", "topk"):
-                t_logits = teacher_logits[idx] if teacher_logits is not None else None
-        batch = _trim(batch).to(device)
-        x, y, mask = batch[:, :-1], batch[:, 1:], target_mask(batch)
-        if t_logits is not None:
-            t_logits = t_logits[:, :x.shape[1]].to(device)  # causal: padding columns never changed these
-        elif phase in ("word", "word_reverse", "topk"):
-            with torch.no_grad():
-                t_logits = teacher(x)
-        loss = lm_loss(phase, student_logits=student(x), teacher_logits=t_logits, targets=y, mask=mask, T=T, k=k,
-                       tail=tail)
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        opt.step()
+        batch, t_logits = batches.next(step - first_onpolicy, phase, step)
+        loss = _lm_step(student, teacher, opt, batch, t_logits, phase, T=T, k=k, tail=tail, device=device)
         sched.step()
         if step % 25 == 0 or step == steps - 1:
             history["step"].append(step + 1)
@@ -677,6 +642,68 @@ def train_lm(student: CharTransformer, method: str, tokens: torch.Tensor, teache
     if val_tokens is not None:
         history["val"] = evaluate_lm(student, val_tokens, teacher)
     return history
+
+
+def _check_train_lm(student, method, tokens, teacher, val_tokens, teacher_logits, *, steps, batch_size, lr, T, k,
+                    refresh, warm_start) -> None:
+    """train_lm's arguments refused, with the fix, before any work."""
+    if method not in METHODS:
+        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    _check_train_settings(student, method, tokens, val_tokens, steps=steps, batch_size=batch_size, lr=lr, T=T, k=k,
+                          refresh=refresh)
+    if not 0 <= warm_start < 1:
+        raise ValueError(f"warm_start is the fraction of steps before on-policy sampling starts, in [0, 1); got {warm_start}")
+    if method != "labels" and method != "seq" and teacher is None and (method in _ON_POLICY or teacher_logits is None):
+        raise ValueError(f"method {method!r} needs a teacher (or, except for on-policy methods, its teacher_logits)")
+    if method in _WARM_STARTED and tokens is None and warm_start > 0:
+        raise ValueError("on-policy training with warm_start > 0 needs the training tokens for its word-level start")
+    if teacher_logits is not None and teacher_logits.shape[:2] != (len(tokens), tokens.shape[1] - 1):
+        raise ValueError(f"teacher_logits has shape {tuple(teacher_logits.shape)}, expected ({len(tokens)}, "
+                         f"{tokens.shape[1] - 1}, vocab): pass teacher_lm_logits(teacher, tokens) for the same tokens")
+
+
+class _LMBatches:
+    """Where each step's batch comes from: rows of the training text drawn at random (with the teacher's
+    precomputed logits for them, if given), or, on-policy, the student's own samples: every `refresh` steps
+    it writes refresh * batch_size sentences (no gradient through the sampling), scored once by the teacher."""
+
+    def __init__(self, student, teacher, tokens, teacher_logits, *, batch_size, refresh, seed, device):
+        self.student, self.teacher, self.tokens, self.teacher_logits = student, teacher, tokens, teacher_logits
+        self.batch_size, self.refresh, self.seed, self.device = batch_size, refresh, seed, device
+        self.gen = torch.Generator().manual_seed(seed)
+        self.pool = self.pool_logits = None
+
+    def next(self, onpolicy_step: int, phase: str, step: int):
+        """(token rows, the teacher's logits on them or None) for this step."""
+        B = self.batch_size
+        if phase in _ON_POLICY:
+            if onpolicy_step % self.refresh == 0:
+                n = self.refresh * B
+                self.pool = _trim(generate(self.student, n, seed=self.seed * 100_003 + step, batch_size=n)).to(self.device)
+                self.student.train()
+                with torch.no_grad():
+                    self.pool_logits = self.teacher(self.pool[:, :-1])
+            j = onpolicy_step % self.refresh
+            return self.pool[j * B:(j + 1) * B], self.pool_logits[j * B:(j + 1) * B]
+        idx = torch.randint(0, len(self.tokens), (B,), generator=self.gen)
+        fixed = self.teacher_logits is not None and phase in ("word", "word_reverse", "topk")
+        return self.tokens[idx], self.teacher_logits[idx] if fixed else None
+
+
+def _lm_step(student, teacher, opt, batch, t_logits, phase: str, *, T, k, tail, device) -> torch.Tensor:
+    """One Adam step of `phase`'s loss on `batch` (the teacher run on it when its logits are not given)."""
+    batch = _trim(batch).to(device)
+    x, y, mask = batch[:, :-1], batch[:, 1:], target_mask(batch)
+    if t_logits is not None:
+        t_logits = t_logits[:, :x.shape[1]].to(device)  # causal: padding columns never changed these
+    elif phase in ("word", "word_reverse", "topk"):
+        with torch.no_grad():
+            t_logits = teacher(x)
+    loss = lm_loss(phase, student_logits=student(x), teacher_logits=t_logits, targets=y, mask=mask, T=T, k=k, tail=tail)
+    opt.zero_grad(set_to_none=True)
+    loss.backward()
+    opt.step()
+    return loss
 
 
 @_single_thread

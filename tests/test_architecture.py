@@ -244,7 +244,7 @@ def test_the_map_checks_catch_what_they_look_for():
 MAX_CODE_LINES, MAX_PARAMETERS = 60, 8
 # Over a limit today, to be cut down (issue 19: recipes as values, loops the size of the text). The lists only
 # shrink: a new function over a limit fails, and so does a listed one that meets it (take it off the list).
-TOO_LONG = {("lm", "train_lm")}
+TOO_LONG: set = set()
 TOO_MANY_PARAMETERS = {("batched", "distill_students"), ("exercises", "register"), ("experiments", "train_grid"),
                        ("hints", "distill_with_hint"), ("lm", "train_lm"), ("lm", "get_lm_student"),
                        ("train", "train_epoch"), ("train", "fit"), ("train", "train_model"), ("train", "distill"),
