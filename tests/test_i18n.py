@@ -177,6 +177,19 @@ def test_each_entry_is_chinese_with_the_placeholders_of_its_key():
         assert CJK.search(zh_text) or only_identifiers, (key, zh_text)
 
 
+def test_the_catalogue_literal_has_no_key_twice():
+    # a dict literal keeps the last of two equal keys without a word: the first translation is silently lost
+    import ast
+    import collections
+    tree = ast.parse((ROOT / "distill_helpers" / "i18n_zh.py").read_text(encoding="utf-8"))
+    node = next(n.value for n in tree.body if isinstance(n, ast.AnnAssign) and n.target.id == "CATALOGUE")
+    lines = collections.defaultdict(list)
+    for k in node.keys:
+        lines[k.value].append(k.lineno)
+    twice = {key: at for key, at in lines.items() if len(at) > 1}
+    assert not twice, f"keys written more than once in i18n_zh.py (key: lines), keep one: {twice}"
+
+
 def test_the_key_extractor_reads_f_strings_as_templates():
     code = ("x = 3\nsay(f\"a {x:.2f} b {'model':<7}|\", 'plain')\nprint(tr('teacher'), tr(name))\n"
             "%matplotlib inline\nsay('yes' if x else f'no {x}')\n")
