@@ -53,17 +53,17 @@ CATALOGUE: dict[str, str] = {
     ", think again": "，再想想",
     "exercise {} ({})": "练习 {0}（{1}）",
     "not answered yet: replace the placeholder with your answer and rerun the cell":
-        "尚未作答：把占位的 None 换成你的答案，再运行这个单元格",
-    "expected a number, got a bool": "应为一个数，得到的是布尔值",
-    "expected a number or tensor, got {}": "应为一个数或张量，得到的是 {0}",
+        "尚未作答。请把占位的 None 换成你的答案，再重新运行这个单元格",
+    "expected a number, got a bool": "需要一个数，但得到的是布尔值",
+    "expected a number or tensor, got {}": "需要一个数或张量，但得到的是 {0}",
     "wrong shape {}, expected {}": "形状 {0} 不对，应为 {1}",
     "your answer contains NaN or infinity": "你的答案含有 NaN 或无穷大",
-    "close, but not within the tolerance": "很接近，但不在容差之内",
-    "expected True or False, got {}": "应为 True 或 False，得到的是 {0}",
-    "expected a string, got {}": "应为字符串，得到的是 {0}",
-    "expected a tuple of {} values": "应为含 {0} 个值的元组",
-    "expected a whole number, got {}": "应为整数，得到的是 {0}",
-    "expected a function, got {}": "应为一个函数，得到的是 {0}",
+    "close, but not within the tolerance": "很接近了，但超出了容差",
+    "expected True or False, got {}": "需要 True 或 False，但得到的是 {0}",
+    "expected a string, got {}": "需要一个字符串，但得到的是 {0}",
+    "expected a tuple of {} values": "需要一个含 {0} 个值的元组",
+    "expected a whole number, got {}": "需要一个整数，但得到的是 {0}",
+    "expected a function, got {}": "需要一个函数，但得到的是 {0}",
     "your function raised {}: {}": "你的函数抛出了 {0}：{1}",
     "wrong result on test input {} of {}": "在第 {0} 个测试输入（共 {1} 个）上结果不对",
     # ---- notebook 01
@@ -79,15 +79,15 @@ CATALOGUE: dict[str, str] = {
     "(untrained)": "（未训练）",
     "model": "模型",
     "params": "参数量",
-    "ms, 1 image": "1 张/ms",
-    "ms, 256 images": "256 张/ms",
+    "ms, 1 image": "单张耗时 ms",
+    "ms, 256 images": "256 张耗时 ms",
     "test acc %": "测试准确率%",
     "our student vs our teacher:      {}x the parameters, {}x fewer MACs, {}x faster on 1 image and {}x on 256":
-        "我们的学生模型 vs 教师模型：参数量是 {0} 倍，MAC 少到 1/{1}，单张图快 {2} 倍，256 张一批快 {3} 倍",
+        "我们的学生模型 vs 教师模型：参数量是其 {0} 倍，MAC 只有其 1/{1}，单张图的速度是其 {2} 倍，256 张一批时是 {3} 倍",
     "paper's teacher vs that student: {}x the parameters, {}x the MACs":
-        "论文的教师模型 vs 该学生模型：参数量是 {0} 倍，MAC 是 {1} 倍",
+        "论文的教师模型 vs 该学生模型：参数量是其 {0} 倍，MAC 是其 {1} 倍",
     "tiny student vs student:         {}x fewer MACs, but {}x faster on 1 image and {}x on 256":
-        "微型学生模型 vs 学生模型：MAC 少到 1/{0}，但单张图只快 {1} 倍，256 张一批快 {2} 倍",
+        "微型学生模型 vs 学生模型：MAC 只有其 1/{0}，但单张图的速度只是其 {1} 倍，256 张一批时是 {2} 倍",
     "accuracy: teacher {} %, student {} %, scratch {} %, tiny student {} %":
         "准确率：教师模型 {0} %，学生模型 {1} %，从头训练 {2} %，微型学生模型 {3} %",
     "teacher: its two convolutions hold {} parameters ({}) but do {} of its MACs; its largest dense layer alone holds {} ({})":
