@@ -270,7 +270,7 @@ CATALOGUE: dict[str, str] = {
     "{}: mean rank correlation {}, 95 % interval [{}, {}] over {} seeds (lowest seed {}, highest {})":
         "{0}：平均秩相关 {1}，{4} 个种子上的 95% 区间 [{2}, {3}]（最低的种子 {5}，最高 {6}）",
     "distilled - scratch: {}, 95 % interval over the seeds [{}, {}] ({} seeds; distilled higher for {} of them), over the digits [{}, {}] ({} digits)":
-        "蒸馏 - 从头训练：{0}，种子上的 95% 区间 [{1}, {2}]（{3} 个种子，其中 {4} 个蒸馏更高），数字上的区间 [{5}, {6}]（{7} 个数字）",
+        "蒸馏 - 从头训练：{0}，种子上的 95% 区间 [{1}, {2}]（{3} 个种子，蒸馏在其中 {4} 个上更高），数字上的区间 [{5}, {6}]（{7} 个数字）",
     # ---- notebook 04
     "largest weight difference between the two loops: {}": "两个循环得到的权重之间的最大差异：{0}",
     "teacher weights and predictions unchanged by distillation": "蒸馏没有改变教师模型的权重和预测",
@@ -694,7 +694,7 @@ CATALOGUE: dict[str, str] = {
     "parameters of 784-800-800-10": "784-800-800-10 网络的参数个数",
     "fraction of digits with > 1 % on a wrong class": "在某个错误类别上概率超过 1% 的数字所占比例",
     "MACs of the teacher's second convolution": "教师模型第二个卷积层的乘加次数",
-    "log of the tempered softmax, stable": "带温度 softmax 的对数（数值稳定）",
+    "log of the tempered softmax, stable": "带温度 softmax 的对数，数值稳定",
     "entropy of a batch of distributions, 0 log 0 = 0": "一批分布的熵，0 log 0 = 0",
     "first T with top probability < 0.5": "首选类别概率首次低于 0.5 的 T",
     "optimiser steps per epoch": "每轮的优化器步数",
