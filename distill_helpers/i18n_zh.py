@@ -357,17 +357,17 @@ CATALOGUE: dict[str, str] = {
     "KL = {}, cross-entropy = {}, difference = {}, teacher entropy = {}":
         "KL = {0}，交叉熵 = {1}，两者之差 = {2}，教师模型的熵 = {3}",
     "largest gradient difference: {}": "梯度的最大差异：{0}",
-    "the teacher's weights received a gradient:": "教师模型的权重得到了梯度：",
-    "the teacher's weights changed:": "教师模型的权重变了：",
-    "| the student's weights changed:": "| 学生模型的权重变了：",
-    "gradient reaches the student logits:": "梯度传到了学生模型的 logits：",
-    "gradient computed for the teacher logits:": "为教师模型的 logits 计算了梯度：",
+    "the teacher's weights received a gradient:": "教师模型的权重是否得到了梯度：",
+    "the teacher's weights changed:": "教师模型的权重是否改变：",
+    "| the student's weights changed:": "| 学生模型的权重是否改变：",
+    "gradient reaches the student logits:": "梯度是否传到了学生模型的 logits：",
+    "gradient computed for the teacher logits:": "是否为教师模型的 logits 计算了梯度：",
     "KL without T²": "不乘 T² 的 KL",
     "∝ 1/T² (through the last point)": "∝ 1/T²（过最后一个点）",
     "gradient norm": "梯度范数",
     "soft-term gradient size": "软损失梯度的大小",
     "soft term alone, loss x T² = x{}: logits change by {} with Adam, by {} with SGD (relative)":
-        "只有软损失，损失乘以 T² = {0} 倍：logits 的相对变化，Adam 为 {1}，SGD 为 {2}",
+        "只有软损失，把损失乘以 T² = {0}：logits 的相对变化，Adam 下为 {1}，SGD 下为 {2}",
     "alpha = 0.5 with Adam: the student agrees with the teacher on {} of inputs with T², {} without it (labels: {})":
         "alpha = 0.5、用 Adam：乘 T² 时学生模型在 {0} 的输入上与教师模型一致，不乘时为 {1}（标签与教师模型一致的比例：{2}）",
     "relative gap between the T²·KL gradient and logit matching, centred | raw:":
