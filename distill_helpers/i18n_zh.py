@@ -286,9 +286,9 @@ CATALOGUE: dict[str, str] = {
     "test": "测试集",
     "{}: errors per 1,000, mean over 8 seeds [95 % interval over the seeds]": "{0}：每 1,000 个的错误数，8 个种子的均值 [种子上的 95% 区间]",
     "{} minus distilled, {}: {} errors per 1,000; over the seeds [{}, {}], over the digits [{}, {}]:":
-        "{0} 减去蒸馏，{1}：每 1,000 个的错误数之差 {2}；种子上的区间 [{3}, {4}]，数字上的区间 [{5}, {6}]：",
+        "{0}减去蒸馏，{1}：每 1,000 个的错误数之差 {2}；种子上的区间 [{3}, {4}]，数字上的区间 [{5}, {6}]：",
     "both intervals above zero": "两个区间都在零以上",
-    "not resolved by both intervals": "两个区间不能同时给出结论",
+    "not resolved by both intervals": "无定论（并非两个区间都排除了零）",
     "the one-seed validation gap, {} per 1,000, against the 8-seed test gap, {} (interval over the seeds up to {})":
         "一个种子的验证集差距为每 1,000 个 {0}，而 8 个种子的测试集差距为 {1}（种子上的区间最高到 {2}）",
     "the same validation digits over 8 seeds: {} [{}, {}]:": "同样的验证集数字、8 个种子：{0} [{1}, {2}]：",
