@@ -587,7 +587,7 @@ CATALOGUE: dict[str, str] = {
     'ours: kd_loss(T={}, alpha={}) = {}\n':
         '我们的：kd_loss(T={0}, alpha={1}) = {2}\n',
     'library             its loss   our kwargs                 scale  offset  difference':
-        '库                    损失值   换算成我们的参数            缩放    偏移        差值',
+        '库                    损失值   换算成我们的参数             缩放    偏移        差值',
     '{} {}   no translation: {}...':
         '{0} {1}   无法换算：{2}...',
     'ratio alpha = 1e-9 over alpha = 0: {}   (T² = {})':
@@ -657,7 +657,7 @@ CATALOGUE: dict[str, str] = {
     'no':
         '无',
     'not a divergence: non-zero for equal logits, can go negative':
-        '不是散度：logits 相同时不为零，还可能为负',
+        '不是散度，logits 相同时不为零，还可能为负',
     'only when alpha > 0 and targets given':
         '仅当 alpha > 0 且给了标签时',
     'soft cross-entropy (KL + teacher entropy)':
@@ -677,11 +677,11 @@ CATALOGUE: dict[str, str] = {
     'the KD term trains nothing':
         'KD 项什么也没训练',
     'the loss is always 0: distillation silently off':
-        '损失恒为 0：蒸馏悄悄失效',
+        '损失恒为 0，蒸馏悄悄失效了',
     'the teacher is trained towards the student':
         '教师模型被训练得向学生模型靠拢',
     'unbounded: a geometric mean, not a mixture':
-        '没有上界：是几何平均而不是混合',
+        '没有上界，算的是几何平均而不是混合',
     'weights need not sum to 1':
         '权重之和不必为 1',
     'yes (missing in the first version, keras-io#869)':
