@@ -53,17 +53,17 @@ CATALOGUE: dict[str, str] = {
     ", think again": "，再想想",
     "exercise {} ({})": "练习 {0}（{1}）",
     "not answered yet: replace the placeholder with your answer and rerun the cell":
-        "尚未作答：把占位的 None 换成你的答案，再运行这个单元格",
-    "expected a number, got a bool": "应为一个数，得到的是布尔值",
-    "expected a number or tensor, got {}": "应为一个数或张量，得到的是 {0}",
+        "尚未作答。请把占位的 None 换成你的答案，再重新运行这个单元格",
+    "expected a number, got a bool": "需要一个数，但得到的是布尔值",
+    "expected a number or tensor, got {}": "需要一个数或张量，但得到的是 {0}",
     "wrong shape {}, expected {}": "形状 {0} 不对，应为 {1}",
     "your answer contains NaN or infinity": "你的答案含有 NaN 或无穷大",
-    "close, but not within the tolerance": "很接近，但不在容差之内",
-    "expected True or False, got {}": "应为 True 或 False，得到的是 {0}",
-    "expected a string, got {}": "应为字符串，得到的是 {0}",
-    "expected a tuple of {} values": "应为含 {0} 个值的元组",
-    "expected a whole number, got {}": "应为整数，得到的是 {0}",
-    "expected a function, got {}": "应为一个函数，得到的是 {0}",
+    "close, but not within the tolerance": "很接近了，但超出了容差",
+    "expected True or False, got {}": "需要 True 或 False，但得到的是 {0}",
+    "expected a string, got {}": "需要一个字符串，但得到的是 {0}",
+    "expected a tuple of {} values": "需要一个含 {0} 个值的元组",
+    "expected a whole number, got {}": "需要一个整数，但得到的是 {0}",
+    "expected a function, got {}": "需要一个函数，但得到的是 {0}",
     "your function raised {}: {}": "你的函数抛出了 {0}：{1}",
     "wrong result on test input {} of {}": "在第 {0} 个测试输入（共 {1} 个）上结果不对",
     # ---- notebook 01
@@ -79,15 +79,15 @@ CATALOGUE: dict[str, str] = {
     "(untrained)": "（未训练）",
     "model": "模型",
     "params": "参数量",
-    "ms, 1 image": "1 张/ms",
-    "ms, 256 images": "256 张/ms",
+    "ms, 1 image": "单张耗时 ms",
+    "ms, 256 images": "256 张耗时 ms",
     "test acc %": "测试准确率%",
     "our student vs our teacher:      {}x the parameters, {}x fewer MACs, {}x faster on 1 image and {}x on 256":
-        "我们的学生模型 vs 教师模型：参数量是 {0} 倍，MAC 少到 1/{1}，单张图快 {2} 倍，256 张一批快 {3} 倍",
+        "我们的学生模型 vs 教师模型：参数量是其 {0} 倍，MAC 只有其 1/{1}，单张图的速度是其 {2} 倍，256 张一批时是 {3} 倍",
     "paper's teacher vs that student: {}x the parameters, {}x the MACs":
-        "论文的教师模型 vs 该学生模型：参数量是 {0} 倍，MAC 是 {1} 倍",
+        "论文的教师模型 vs 该学生模型：参数量是其 {0} 倍，MAC 是其 {1} 倍",
     "tiny student vs student:         {}x fewer MACs, but {}x faster on 1 image and {}x on 256":
-        "微型学生模型 vs 学生模型：MAC 少到 1/{0}，但单张图只快 {1} 倍，256 张一批快 {2} 倍",
+        "微型学生模型 vs 学生模型：MAC 只有其 1/{0}，但单张图的速度只是其 {1} 倍，256 张一批时是 {2} 倍",
     "accuracy: teacher {} %, student {} %, scratch {} %, tiny student {} %":
         "准确率：教师模型 {0} %，学生模型 {1} %，从头训练 {2} %，微型学生模型 {3} %",
     "teacher: its two convolutions hold {} parameters ({}) but do {} of its MACs; its largest dense layer alone holds {} ({})":
@@ -264,7 +264,7 @@ CATALOGUE: dict[str, str] = {
     "{}: mean rank correlation {}, 95 % interval [{}, {}] over {} seeds (lowest seed {}, highest {})":
         "{0}：平均秩相关 {1}，{4} 个种子上的 95% 区间 [{2}, {3}]（最低的种子 {5}，最高 {6}）",
     "distilled - scratch: {}, 95 % interval over the seeds [{}, {}] ({} seeds; distilled higher for {} of them), over the digits [{}, {}] ({} digits)":
-        "蒸馏 - 从头训练：{0}，种子上的 95% 区间 [{1}, {2}]（{3} 个种子，其中 {4} 个蒸馏更高），数字上的区间 [{5}, {6}]（{7} 个数字）",
+        "蒸馏 - 从头训练：{0}，种子上的 95% 区间 [{1}, {2}]（{3} 个种子，蒸馏在其中 {4} 个上更高），数字上的区间 [{5}, {6}]（{7} 个数字）",
     # ---- notebook 06
     "train {}, validation {}, test {} digits; teacher: {} test errors":
         "训练集 {0} 个数字，验证集 {1} 个，测试集 {2} 个；教师模型在测试集上有 {3} 个错误",
@@ -384,9 +384,9 @@ CATALOGUE: dict[str, str] = {
     "test": "测试集",
     "{}: errors per 1,000, mean over 8 seeds [95 % interval over the seeds]": "{0}：每 1,000 个的错误数，8 个种子的均值 [种子上的 95% 区间]",
     "{} minus distilled, {}: {} errors per 1,000; over the seeds [{}, {}], over the digits [{}, {}]:":
-        "{0} 减去蒸馏，{1}：每 1,000 个的错误数之差 {2}；种子上的区间 [{3}, {4}]，数字上的区间 [{5}, {6}]：",
+        "{0}减去蒸馏，{1}：每 1,000 个的错误数之差 {2}；种子上的区间 [{3}, {4}]，数字上的区间 [{5}, {6}]：",
     "both intervals above zero": "两个区间都在零以上",
-    "not resolved by both intervals": "两个区间不能同时给出结论",
+    "not resolved by both intervals": "无定论（并非两个区间都排除了零）",
     "the one-seed validation gap, {} per 1,000, against the 8-seed test gap, {} (interval over the seeds up to {})":
         "一个种子的验证集差距为每 1,000 个 {0}，而 8 个种子的测试集差距为 {1}（种子上的区间最高到 {2}）",
     "the same validation digits over 8 seeds: {} [{}, {}]:": "同样的验证集数字、8 个种子：{0} [{1}, {2}]：",
@@ -455,17 +455,17 @@ CATALOGUE: dict[str, str] = {
     "KL = {}, cross-entropy = {}, difference = {}, teacher entropy = {}":
         "KL = {0}，交叉熵 = {1}，两者之差 = {2}，教师模型的熵 = {3}",
     "largest gradient difference: {}": "梯度的最大差异：{0}",
-    "the teacher's weights received a gradient:": "教师模型的权重得到了梯度：",
-    "the teacher's weights changed:": "教师模型的权重变了：",
-    "| the student's weights changed:": "| 学生模型的权重变了：",
-    "gradient reaches the student logits:": "梯度传到了学生模型的 logits：",
-    "gradient computed for the teacher logits:": "为教师模型的 logits 计算了梯度：",
+    "the teacher's weights received a gradient:": "教师模型的权重是否得到了梯度：",
+    "the teacher's weights changed:": "教师模型的权重是否改变：",
+    "| the student's weights changed:": "| 学生模型的权重是否改变：",
+    "gradient reaches the student logits:": "梯度是否传到了学生模型的 logits：",
+    "gradient computed for the teacher logits:": "是否为教师模型的 logits 计算了梯度：",
     "KL without T²": "不乘 T² 的 KL",
     "∝ 1/T² (through the last point)": "∝ 1/T²（过最后一个点）",
     "gradient norm": "梯度范数",
     "soft-term gradient size": "软损失梯度的大小",
     "soft term alone, loss x T² = x{}: logits change by {} with Adam, by {} with SGD (relative)":
-        "只有软损失，损失乘以 T² = {0} 倍：logits 的相对变化，Adam 为 {1}，SGD 为 {2}",
+        "只有软损失，把损失乘以 T² = {0}：logits 的相对变化，Adam 下为 {1}，SGD 下为 {2}",
     "alpha = 0.5 with Adam: the student agrees with the teacher on {} of inputs with T², {} without it (labels: {})":
         "alpha = 0.5、用 Adam：乘 T² 时学生模型在 {0} 的输入上与教师模型一致，不乘时为 {1}（标签与教师模型一致的比例：{2}）",
     "relative gap between the T²·KL gradient and logit matching, centred | raw:":
@@ -685,7 +685,7 @@ CATALOGUE: dict[str, str] = {
     'ours: kd_loss(T={}, alpha={}) = {}\n':
         '我们的：kd_loss(T={0}, alpha={1}) = {2}\n',
     'library             its loss   our kwargs                 scale  offset  difference':
-        '库                    损失值   换算成我们的参数            缩放    偏移        差值',
+        '库                    损失值   换算成我们的参数             缩放    偏移        差值',
     '{} {}   no translation: {}...':
         '{0} {1}   无法换算：{2}...',
     'ratio alpha = 1e-9 over alpha = 0: {}   (T² = {})':
@@ -755,7 +755,7 @@ CATALOGUE: dict[str, str] = {
     'no':
         '无',
     'not a divergence: non-zero for equal logits, can go negative':
-        '不是散度：logits 相同时不为零，还可能为负',
+        '不是散度，logits 相同时不为零，还可能为负',
     'only when alpha > 0 and targets given':
         '仅当 alpha > 0 且给了标签时',
     'soft cross-entropy (KL + teacher entropy)':
@@ -775,11 +775,11 @@ CATALOGUE: dict[str, str] = {
     'the KD term trains nothing':
         'KD 项什么也没训练',
     'the loss is always 0: distillation silently off':
-        '损失恒为 0：蒸馏悄悄失效',
+        '损失恒为 0，蒸馏悄悄失效了',
     'the teacher is trained towards the student':
         '教师模型被训练得向学生模型靠拢',
     'unbounded: a geometric mean, not a mixture':
-        '没有上界：是几何平均而不是混合',
+        '没有上界，算的是几何平均而不是混合',
     'weights need not sum to 1':
         '权重之和不必为 1',
     'yes (missing in the first version, keras-io#869)':
@@ -792,7 +792,7 @@ CATALOGUE: dict[str, str] = {
     "parameters of 784-800-800-10": "784-800-800-10 网络的参数个数",
     "fraction of digits with > 1 % on a wrong class": "在某个错误类别上概率超过 1% 的数字所占比例",
     "MACs of the teacher's second convolution": "教师模型第二个卷积层的乘加次数",
-    "log of the tempered softmax, stable": "带温度 softmax 的对数（数值稳定）",
+    "log of the tempered softmax, stable": "带温度 softmax 的对数，数值稳定",
     "entropy of a batch of distributions, 0 log 0 = 0": "一批分布的熵，0 log 0 = 0",
     "first T with top probability < 0.5": "首选类别概率首次低于 0.5 的 T",
     "optimiser steps per epoch": "每轮的优化器步数",
