@@ -357,14 +357,23 @@ CATALOGUE: dict[str, str] = {
     "  {} on validation ({} seeds), against the paper's\n"
     "  {}; seed intervals leave out the sampling of the digits (notebook 05).\n"
     "  What closes more of the gap, and what a control says about why: notebook 10.\n"
-    "- Judge a hint against a linear probe, not against an untrained regressor, and over seeds.\n":
+    "- Judge a hint against a linear probe, not against an untrained regressor, and over seeds. Here, on test, {} ({} seeds).\n":
         "- 只有 200 个有标签的数字时，软目标在每个种子上都胜过硬标签，但只挽回了损失的准确率中的 {0}，"
         "远低于论文的 {1}。再把训练集另外 3,300 个输入交给教师模型去标注，软目标挽回 {2}，教师模型的硬标签挽回 {3}："
         "这是在更多输入上做伪标签，还不能证明软目标能单独弥补数据少造成的差距。\n"
         "- 从头训练的学生模型与教师模型之间的差距，普通蒸馏在测试集上缩小了 {4}，在验证集上缩小了 {5}"
         "（{6} 个种子），论文是 {7}；种子上的区间没有计入数字抽样带来的不确定性（05 篇）。"
         "什么能把差距缩得更小，对照组又说明了原因何在：见 10 篇。\n"
-        "- 评判 hint 要对照线性探针，而不是未训练的回归器，并且要看多个种子。\n",
+        "- 评判 hint 要对照线性探针，而不是未训练的回归器，并且要看多个种子。这里在测试集上，{8}（{9} 个种子）。\n",
+    "-> on test the hint student makes more errors than the logits-only one (the interval lies below zero)":
+        "-> 在测试集上，加 hint 的学生模型比只用 logits 的错得更多（区间整体在零以下）",
+    "-> on test the hint student makes fewer errors than the logits-only one (the interval lies above zero)":
+        "-> 在测试集上，加 hint 的学生模型比只用 logits 的错得更少（区间整体在零以上）",
+    "-> on test the interval contains zero: no difference between the two students is resolved":
+        "-> 在测试集上，区间包含零：两个学生模型之间的差别没有定论",
+    "the hint made the student worse": "hint 反而让学生模型变差了",
+    "the hint made the student better": "hint 让学生模型变好了",
+    "the hint's effect was not resolved": "hint 的效果没有定论",
     # exercise titles of notebook 06 (exercises/nb06.py)
     "test 3s right after the bias correction": "偏置校正后测试集中认对的 3 的个数",
     "share of the scratch-to-teacher gap closed": "从头训练与教师模型之间的差距被缩小的比例",
