@@ -192,8 +192,9 @@ def test_the_catalogue_literal_has_no_key_twice():
 
 def test_the_key_extractor_reads_f_strings_as_templates():
     code = ("x = 3\nsay(f\"a {x:.2f} b {'model':<7}|\", 'plain')\nprint(tr('teacher'), tr(name))\n"
-            "%matplotlib inline\nsay('yes' if x else f'no {x}')\n")
-    assert sorted(i18n_keys.keys_in_code(code)) == ["a {} b model  |", "no {}", "plain", "teacher", "yes"]
+            "%matplotlib inline\nsay('yes' if x else f'no {x}')\ntr('one' if x else 'two' if x > 1 else 'three')\n")
+    assert sorted(i18n_keys.keys_in_code(code)) == ["a {} b model  |", "no {}", "one", "plain", "teacher", "three",
+                                                    "two", "yes"]
 
 
 # ---------------------------------------------------------------- Chinese in figures

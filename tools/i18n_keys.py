@@ -44,9 +44,13 @@ def keys_in_code(code: str) -> list[str]:
         if isinstance(node, ast.Call):
             name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", None)
             if name in CALLS:
-                args = []
-                for a in node.args:  # `x if cond else y` as an argument: both branches are keys
-                    args += [a.body, a.orelse] if isinstance(a, ast.IfExp) else [a]
+                args, todo = [], list(node.args)
+                while todo:  # `x if cond else y` as an argument (chained too): every branch is a key
+                    a = todo.pop(0)
+                    if isinstance(a, ast.IfExp):
+                        todo[:0] = [a.body, a.orelse]
+                    else:
+                        args.append(a)
                 keys += [k for k in (template(a) for a in args) if k is not None]
     return keys
 
