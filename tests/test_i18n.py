@@ -11,6 +11,7 @@ import pytest
 from distill_helpers import i18n
 from distill_helpers.i18n import display_width, language, say, set_language, template_regex, tr
 from distill_helpers.i18n_zh import CATALOGUE
+from distill_helpers.whatworks import ARMS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -41,6 +42,10 @@ NB08_SHOWN = ["labels", "word-level KD", "word-level, reverse KL", "sequence-lev
 # notebook 05: verdict words held in variables (`where`, `raw`) and the ablation table's row names (its dict keys)
 INDIRECT |= {"below", "inside", "better", "worse", "20 epochs, CNN teacher (the sweep)", "40 epochs, CNN teacher",
              "20 epochs, weak MLP teacher", "20 epochs, uniform (label smoothing)"}
+# notebook 10: the two arms its patience figure and live slice name through tr(arm), and the arms' descriptions
+# (whatworks.ARMS), which it prints through tr(what)
+NB10_SHOWN = ["control", "consistent", *ARMS.values()]
+INDIRECT |= set(NB10_SHOWN)
 
 
 @pytest.fixture
@@ -264,3 +269,14 @@ def test_notebook_08_shows_the_names_listed_for_it():
     src = (ROOT / "notebooks" / "src" / "08_language_models.nb.txt").read_text(encoding="utf-8")
     absent = [n for n in NB08_SHOWN if '"' + n.replace("{}", "{MARGIN}") + '"' not in src]
     assert absent == [], f"notebook 08 no longer shows {absent}: update NB08_SHOWN and the catalogue"
+
+
+def test_notebook_10_shows_the_names_listed_for_it():
+    """NB10_SHOWN stays honest (notebook 10 still passes these to tr()), and has its catalogue entries once 10 is
+    translated."""
+    src = (ROOT / "notebooks" / "src" / "10_what_makes_kd_work.nb.txt").read_text(encoding="utf-8")
+    assert '(("control", "tab:gray"), ("consistent", "tab:blue"))' in src and "label=tr(arm)" in src
+    assert 'for a in ("control", "consistent")' in src and "{tr(arm):<11}" in src
+    assert "for name, what in ARMS.items():" in src and "{tr(what)}" in src
+    if any(s.name.startswith("10") for s in TRANSLATED):
+        assert [n for n in NB10_SHOWN if n not in CATALOGUE] == []
