@@ -417,7 +417,7 @@ CATALOGUE: dict[str, str] = {
         "'t' 之后共有 {0} 个位置；教师模型自己在这些位置上的熵平均为 {1} 比特",
     "{} KL minimiser: {}   (entropy {} bits)": "{0}KL 的最小化解：{1}   （熵 {2} 比特）",
     "teacher: {} layers, width {}, {} parameters": "教师模型：{0} 层，宽度 {1}，{2} 个参数",
-    "student: {} layer, width {}, {} parameters ({}x fewer)": "学生模型：{0} 层，宽度 {1}，{2} 个参数（少到 1/{3}）",
+    "student: {} layer, width {}, {} parameters ({}x fewer)": "学生模型：{0} 层，宽度 {1}，{2} 个参数（只有教师模型的 1/{3}）",
     "teacher on validation: {} bits/char, KL(truth||teacher) = {} bits/char":
         "教师模型在验证集上：{0} bits/char，KL(真实分布||教师模型) = {1} bits/char",
     "teacher's top {} of {} characters hold on average {} of the probability (at the worst position {})":
@@ -437,7 +437,7 @@ CATALOGUE: dict[str, str] = {
     "seed standard deviation of bpc:": "bpc 在种子间的标准差：",
     "grammatical": "合乎语法",
     "entropy": "熵",
-    "KL(s||t) own": "KL(s||t) 自身",
+    "KL(s||t) own": "KL(s||t) 自写",
     "truth (entropy)": "真实分布（熵）",
     "bpc - entropy - KL(truth||s), per method:": "bpc - 熵 - KL(真实分布||s)，逐个方法：",
     "data: samples - text": "数据：样本 - 文本",
@@ -557,7 +557,7 @@ CATALOGUE: dict[str, str] = {
     "top-1 has higher bits/char than the full distribution": "top-1 的 bits/char 高于完整分布",
     "top-5 is as good as the full distribution (within ±{})": "top-5 与完整分布一样好（差距在 ±{0} 之内）",
     # "reproduced" and "not reproduced" are in the notebook-05 section: one value each, read in both notebooks
-    "reproduced (equivalent)": "复现（等价）",
+    "reproduced (equivalent)": "得到复现（等价）",
     "opposite, resolved": "方向相反，有定论",
     # exercise titles (exercises/nb08.py)
     "sigma of the forward-KL fit, modes of width 0.5 at -2 and +2": "正向 KL 拟合的 sigma：宽度 0.5 的两个峰位于 -2 和 +2",
