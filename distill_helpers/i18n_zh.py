@@ -121,6 +121,7 @@ CATALOGUE: dict[str, str] = {
         "最后 5 轮的平均验证集错误数：从头训练 {0} 到 {1}；蒸馏 {2} 到 {3}",
     "over those epochs the learning rate is at most {} of its starting value": "在这几轮里，学习率至多是初始值的 {0}",
     "validation errors during training (mean of seeds)": "训练过程中的验证集错误数（各种子的均值）",
+    "seed": "种子",
     "scratch - distilled": "从头训练 - 蒸馏",
     "by hand: mean {}, s = {}, t(0.975, {}) = {}, half-width {} x {} / sqrt({}) = {}":
         "手算：均值 {0}，s = {1}，t(0.975, {2}) = {3}，半宽 {4} x {5} / sqrt({6}) = {7}",
@@ -130,16 +131,16 @@ CATALOGUE: dict[str, str] = {
     "pairing narrows the interval by {} here": "在这里，配对让区间窄了 {0}",
     "pairing does not narrow it here": "在这里，配对没有让区间变窄",
     "\nit closes {} % of the scratch-to-teacher gap on test (95 % interval over seeds {} to {} %); the paper: {} %":
-        "\n在测试集上，它填补了从头训练到教师模型之间差距的 {0} %（种子上的 95% 区间为 {1} 到 {2} %）；论文：{3} %",
+        "\n在测试集上，蒸馏填补了从头训练与教师模型之间差距的 {0}%（种子上的 95% 区间为 {1} 到 {2}%）；论文：{3}%",
     "share of the gap closed, test: {} %; interval over seeds {} to {} %, over test digits (bootstrap) {} to {} %":
-        "填补的差距比例，测试集：{0} %；种子上的区间 {1} 到 {2} %，测试集数字上的区间（自助法）{3} 到 {4} %",
+        "填补的差距比例，测试集：{0}%；种子上的区间 {1} 到 {2}%，测试集数字上的区间（自助法）{3} 到 {4}%",
     "share of the gap closed, validation (teacher {} errors / {}): {} % (interval over seeds {} to {} %)":
-        "填补的差距比例，验证集（教师模型 {0} 个错误 / {1}）：{2} %（种子上的区间 {3} 到 {4} %）",
+        "填补的差距比例，验证集（教师模型 {0} 个错误 / {1}）：{2}%（种子上的区间 {3} 到 {4}%）",
     "seed 0 on the test digits: only the scratch student right on {}, only the distilled one on {}; McNemar's exact p = {}":
         "种子 0 在测试集数字上：只有从头训练的学生模型答对的有 {0} 个，只有蒸馏的学生模型答对的有 {1} 个；McNemar 精确检验 p = {2}",
     "the interval over test digits is {} times as wide as the one over seeds": "测试集数字上的区间宽度是种子上区间的 {0} 倍",
     "the paper's {} % lies {} our interval over seeds, and {} our interval over test digits":
-        "论文的 {0} % {1}我们在种子上的区间，{2}我们在测试集数字上的区间",
+        "论文的 {0}% {1}我们在种子上的区间，{2}我们在测试集数字上的区间",
     "above": "高于",
     "not above": "不高于",
     "below": "低于",
@@ -165,8 +166,8 @@ CATALOGUE: dict[str, str] = {
     "difference": "差值",
     "verdict at 95 %: raw / Holm": "95% 水平的结论：未校正 / Holm",
     "\ncells where distillation helps at 95 %: {} of {} one by one, {} after Holm's correction; expected by chance alone if distillation did nothing anywhere: {} intervals excluding zero in either direction ({} on the 'helps' side)":
-        "\n在 95% 水平上蒸馏有帮助的组合：逐个检验时 {1} 个中有 {0} 个，Holm 校正后有 {2} 个；即使蒸馏在哪里都不起作用，"
-        "纯属偶然也预期有 {3} 个区间不包含零（两个方向合计；“有帮助”一侧 {4} 个）",
+        "\n在 95% 水平上蒸馏有帮助的组合：逐个检验时 {1} 个中有 {0} 个，Holm 校正后有 {2} 个；即使蒸馏在任何组合上都不起作用，"
+        "单凭偶然也预计有 {3} 个区间不包含零（两个方向合计；其中“有帮助”一侧 {4} 个）",
     "mean of the {} distilled cells minus labels only, per seed: {} errors / {} (interval {} to {}; p = {})":
         "{0} 个蒸馏组合的均值减去仅用标签，逐种子计算：{1} 个错误 / {2}（区间 {3} 到 {4}；p = {5}）",
     "paper's best T for 30 units": "论文中 30 单元时最好的 T",
@@ -178,6 +179,7 @@ CATALOGUE: dict[str, str] = {
     "better": "更好",
     "worse": "更差",
     "T={} over T={}": "T={0} 优于 T={1}",
+    "reproduced": "得到复现",
     "not reproduced here": "在这里未能复现",
     "; better one by one, before the correction: {}": "；校正前逐个比较时更好的有：{0}",
     "\nthe paper's 30-unit finding (T of 3-4 better than both T=1 and T=20, after Holm): {}":
@@ -208,27 +210,28 @@ CATALOGUE: dict[str, str] = {
         "测试集错误数 / 1,000：仅用标签 {0}，选中的组合 {1}；配对差值 {2}（种子上的区间 {3} 到 {4}）-> 在测试集上{5}",
     "over test digits (bootstrap, seeds fixed): {} to {}; McNemar per seed: p < 0.05 for {} of {} seeds ({} tests at 5 %: about {} expected by chance; no correction applied)":
         "测试集数字上的区间（自助法，种子固定）：{0} 到 {1}；逐种子的 McNemar 检验：{3} 个种子中有 {2} 个 p < 0.05"
-        "（{4} 次 5% 水平的检验，纯属偶然约预期 {5} 个；未做校正）",
+        "（{4} 次 5% 水平的检验，单凭偶然约预计 {5} 个；未做校正）",
     "one 800-800 student costs {}x the multiply-adds of a 30-30 student, per example and epoch":
         "每个样本、每一轮，一个 800-800 学生模型的乘加次数是一个 30-30 学生模型的 {0} 倍",
     "; over the test digits the interval of the share includes zero, so a new test sample might not show it":
         "；但在测试集数字上，差距比例的区间包含零，换一批测试数字未必还能看到它",
     "Its size is not reproduced, by both intervals.": "但差距比例的大小没有复现，两种区间都表明了这一点。",
     "Over seeds its size is not reproduced; over the test digits the paper's {} % lies inside our interval, so 1,000 digits cannot show the shortfall.":
-        "不过差距比例的大小在种子上没有复现；在测试集数字上，论文的 {0} % 落在我们的区间之内，所以仅凭 1,000 个数字无法表明我们的比例低于论文。",
+        "不过差距比例的大小在种子上没有复现；在测试集数字上，论文的 {0}% 落在我们的区间之内，所以仅凭 1,000 个数字无法表明我们的比例低于论文。",
+    "not reproduced": "未能复现",
     "\n- Every choice here was made on a {}-digit validation split; the test set was scored once per model.\n  Training length was **not** checked for the 800-800 students (a flat tail under a cosine schedule proves\n  nothing); 04's one-run-per-budget method is the way to check it.\n- The distilled 800-800 student makes {} fewer test errors than the same network trained on labels\n  (paired 95 % interval over {} seeds) and stays below its teacher. It closes\n  {} % of the scratch-to-teacher gap on test ({} to {} %\n  over seeds, {} to {} % over test digits) and\n  {} % on validation; the paper closes {} %. Over seeds the pattern of the\n  paper's table is reproduced{}.\n  {}\n- Every interval covers one source of uncertainty: the seeds, or the sampling of the digits. Report both.\n- The distilled students are closer to their teacher in KL. Calibration is read with its bin counts;\n  latency is the minimum of many runs, and says more about the machine than parameters do.\n- The 30-unit sweep: {} of {} cells beat labels only one by one at 95 %, {} after Holm's\n  correction; by chance alone one expects {} intervals excluding zero in either direction; the paper's finding that T of 3 to 4\n  beats T = 1 and T = 20 is {} here. Trained for 40 epochs,\n  T = 4 minus labels only is {} validation errors / 500 ({});\n  it was not scored on test.\n- The cell chosen on validation ({} errors / 500 there) gives {} errors / 1,000 on test: {}.\n- Which T suits a large student is the paper's finding (T above 8 for 300+ units), not measured here.\n":
         """
 - 这里的每个选择都是在 {0} 个数字的验证集上做出的；测试集对每个模型只评分一次。
   800-800 学生模型的训练时长**没有**检查过（余弦调度下曲线尾部变平，什么也证明不了）；要检查它，应该用 04 篇“每个训练量单独训练一次”的方法。
 - 蒸馏的 800-800 学生模型比用标签训练的同一个网络少犯 {1} 个测试集错误（{2} 个种子上的配对 95% 区间），
-  而且仍不如它的教师模型。在测试集上，它填补了从头训练到教师模型之间差距的 {3} %（种子上为 {4} 到 {5} %，
-  测试集数字上为 {6} 到 {7} %），在验证集上填补了 {8} %；论文填补了 {9} %。在种子上，论文表格呈现的规律得到了复现{10}。
+  而且仍不如它的教师模型。在测试集上，它填补了从头训练到教师模型之间差距的 {3}%（种子上为 {4} 到 {5}%，
+  测试集数字上为 {6} 到 {7}%），在验证集上填补了 {8}%；论文填补了 {9}%。在种子上，论文表格呈现的规律得到了复现{10}。
   {11}
 - 每个区间只覆盖一种不确定性来源：种子，或者数字的抽样。两种都要报告。
 - 蒸馏的学生模型在 KL 上更接近它们的教师模型。读校准要同时看各分箱的样本数；
   延迟取多次运行的最小值，它反映的更多是机器，而不是参数量。
 - 30 单元的扫描：{13} 个组合中有 {12} 个在逐个检验时以 95% 的水平胜过仅用标签，经 Holm 校正后为 {14} 个；
-  纯属偶然时，预期有 {15} 个区间不包含零（两个方向合计）；论文中 T 取 3 到 4 胜过 T = 1 和 T = 20 的发现，在这里{16}。
+  单凭偶然，预计就有 {15} 个区间不包含零（两个方向合计）；论文中 T 取 3 到 4 胜过 T = 1 和 T = 20 的发现，在这里{16}。
   训练 40 轮时，T = 4 与仅用标签之差为 {17} 个验证集错误 / 500（{18}）；它没有在测试集上评分。
 - 在验证集上选中的组合（在验证集上为 {19} 个错误 / 500）在测试集上给出 {20} 个错误 / 1,000：{21}。
 - 大的学生模型适合用哪个 T，是论文的发现（每层 300 个以上单元时 T 高于 8），这里没有测量。
@@ -524,7 +527,7 @@ CATALOGUE: dict[str, str] = {
         "'t' 之后共有 {0} 个位置；教师模型自己在这些位置上的熵平均为 {1} 比特",
     "{} KL minimiser: {}   (entropy {} bits)": "{0}KL 的最小化解：{1}   （熵 {2} 比特）",
     "teacher: {} layers, width {}, {} parameters": "教师模型：{0} 层，宽度 {1}，{2} 个参数",
-    "student: {} layer, width {}, {} parameters ({}x fewer)": "学生模型：{0} 层，宽度 {1}，{2} 个参数（少到 1/{3}）",
+    "student: {} layer, width {}, {} parameters ({}x fewer)": "学生模型：{0} 层，宽度 {1}，{2} 个参数（只有教师模型的 1/{3}）",
     "teacher on validation: {} bits/char, KL(truth||teacher) = {} bits/char":
         "教师模型在验证集上：{0} bits/char，KL(真实分布||教师模型) = {1} bits/char",
     "teacher's top {} of {} characters hold on average {} of the probability (at the worst position {})":
@@ -544,7 +547,7 @@ CATALOGUE: dict[str, str] = {
     "seed standard deviation of bpc:": "bpc 在种子间的标准差：",
     "grammatical": "合乎语法",
     "entropy": "熵",
-    "KL(s||t) own": "KL(s||t) 自身",
+    "KL(s||t) own": "KL(s||t) 自写",
     "truth (entropy)": "真实分布（熵）",
     "bpc - entropy - KL(truth||s), per method:": "bpc - 熵 - KL(真实分布||s)，逐个方法：",
     "data: samples - text": "数据：样本 - 文本",
@@ -558,7 +561,7 @@ CATALOGUE: dict[str, str] = {
     "step": "步数",
     "training loss (seed 0)": "训练损失（种子 0）",
     "each cell's own loss: not comparable across cells after the switch": "每个格各自的损失：切换之后不能跨格比较",
-    "seed": "种子",
+    # "seed" is in the notebook-05 section (a dict literal keeps only the last of two equal keys)
     "{}{} (95 % interval {} to {}): **{}**": "{0}{1}（95% 区间 {2} 到 {3}）：**{4}**",
     "lower": "更低",
     "higher": "更高",
@@ -663,9 +666,8 @@ CATALOGUE: dict[str, str] = {
     "the reverse KL lowers the entropy of the student's text": "反向 KL 降低学生模型文本的熵",
     "top-1 has higher bits/char than the full distribution": "top-1 的 bits/char 高于完整分布",
     "top-5 is as good as the full distribution (within ±{})": "top-5 与完整分布一样好（差距在 ±{0} 之内）",
-    "reproduced": "复现",
-    "reproduced (equivalent)": "复现（等价）",
-    "not reproduced": "未复现",
+    # "reproduced" and "not reproduced" are in the notebook-05 section: one value each, read in both notebooks
+    "reproduced (equivalent)": "得到复现（等价）",
     "opposite, resolved": "方向相反，有定论",
     # exercise titles (exercises/nb08.py)
     "sigma of the forward-KL fit, modes of width 0.5 at -2 and +2": "正向 KL 拟合的 sigma：宽度 0.5 的两个峰位于 -2 和 +2",
