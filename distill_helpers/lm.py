@@ -8,6 +8,7 @@ Units: bits per character for every reported figure (nats / ln 2).
 from __future__ import annotations
 
 import functools
+import hashlib
 import json
 import math
 import os
@@ -760,6 +761,23 @@ def sample_stats(model: CharTransformer, language: ToyLanguage, n: int = 200, se
             "mean_len": sum(map(len, texts)) / n, "samples": texts}
 
 
+_TEACHER_LOG_P: dict = {}  # (teacher identity, tokens digest, batch size) -> the teacher's log-probs per batch
+
+
+def _teacher_log_probs(teacher: CharTransformer, tokens: torch.Tensor, batch_size: int) -> list[torch.Tensor]:
+    """The frozen teacher's next-character log-probabilities (float64) on `tokens`, batch by batch as
+    sentence_figures scores them; computed once per teacher and text (notebook 08 scores 24 students on the
+    same test text). The last four are kept."""
+    digest = hashlib.sha256(tokens.contiguous().numpy().tobytes()).hexdigest()
+    key = (json.dumps(teacher_identity(teacher), sort_keys=True), digest, tuple(tokens.shape), int(batch_size))
+    if key not in _TEACHER_LOG_P:
+        if len(_TEACHER_LOG_P) >= 4:
+            _TEACHER_LOG_P.pop(next(iter(_TEACHER_LOG_P)))
+        _TEACHER_LOG_P[key] = [F.log_softmax(teacher.eval()(_trim(tokens[i:i + batch_size])[:, :-1]).double(), -1)
+                               for i in range(0, len(tokens), batch_size)]
+    return _TEACHER_LOG_P[key]
+
+
 @_single_thread
 @torch.no_grad()
 def sentence_figures(model: CharTransformer, tokens: torch.Tensor, teacher: CharTransformer | None = None,
@@ -772,13 +790,14 @@ def sentence_figures(model: CharTransformer, tokens: torch.Tensor, teacher: Char
     sum(figure) / sum(n), exactly as evaluate_lm scores all of them."""
     model.eval()
     out = {"bpc": [], "kl_st": [], "kl_ts": [], "kl_truth": [], "n": []}
+    teacher_log_p = _teacher_log_probs(teacher, tokens, batch_size) if teacher is not None else None
     for i in range(0, len(tokens), batch_size):
         b = _trim(tokens[i:i + batch_size])
         x, y, mask = b[:, :-1], b[:, 1:], target_mask(b)
         log_q = F.log_softmax(model(x).double(), -1)
         out["bpc"].append(-(log_q.gather(2, y[..., None])[..., 0] * mask).sum(1))
         if teacher is not None:
-            log_p = F.log_softmax(teacher.eval()(x).double(), -1)
+            log_p = teacher_log_p[i // batch_size]
             out["kl_st"].append(((log_q.exp() * (log_q - log_p)).sum(-1) * mask).sum(1))
             out["kl_ts"].append(((log_p.exp() * (log_p - log_q)).sum(-1) * mask).sum(1))
         if truth is not None:

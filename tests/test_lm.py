@@ -596,3 +596,27 @@ def test_lm_data_is_generated_once_and_copied():
     assert not torch.equal(lm.lm_data(SMALL)[1]["train"], a["train"])
     ref = lang.encode(lang.sample(SMALL["n_val"], SMALL["seeds"][1]), SMALL["context"])  # generated directly
     assert torch.equal(b["val"], ref)
+
+
+def test_sentence_figures_run_the_teacher_once_per_text_and_again_after_it_changes():
+    teacher, student = tiny_model(1), tiny_model(0)
+    tokens = LANG.encode(LANG.sample(12, seed=5), 16)
+    calls = []
+    hook = teacher.register_forward_hook(lambda *a: calls.append(1))
+    first = lm.sentence_figures(student, tokens, teacher)
+    second = lm.sentence_figures(tiny_model(2), tokens, teacher)  # another student, the same teacher and text
+    assert len(calls) == 1, "the teacher's log-probs on one text are computed once"
+    again = lm.sentence_figures(student, tokens, teacher)
+    assert all(torch.equal(first[k], again[k]) for k in first)
+    with torch.no_grad():  # a teacher trained further in place is another teacher: scored again
+        next(teacher.parameters()).add_(0.5)
+    changed = lm.sentence_figures(student, tokens, teacher)
+    hook.remove()
+    assert len(calls) == 2 and not torch.equal(changed["kl_st"], first["kl_st"])
+    # and the figures are the textbook KL of the two distributions, computed here without the memo
+    x, mask = tokens[:, :-1], lm.target_mask(tokens)
+    log_q = torch.log_softmax(student(x).double(), -1)
+    log_p = torch.log_softmax(teacher(x).double(), -1)
+    kl_st = ((log_q.exp() * (log_q - log_p)).sum(-1) * mask).sum(1) / math.log(2)
+    assert torch.allclose(changed["kl_st"], kl_st, atol=1e-9)
+    assert second["n"].sum() == first["n"].sum()

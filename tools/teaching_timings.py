@@ -157,7 +157,7 @@ def readme_tables(r: dict, source: str) -> str:
         if not table:
             parts.append(f"({label} was not run by the benchmark in {source}.)")
             continue
-        rows = [ln for ln in table if not ln.startswith("Test set:")]
+        rows = [ln for ln in table if not ln.startswith("Test set:") and set(ln.strip()) != {"-"}]
         parts += [f"{label} in the benchmark run of {date}, {r[f'{name}_s']:.0f} s on 2 cores. {table[0]}", "",
                   "```", *rows, "```", ""]
     return "\n".join(parts).rstrip("\n")
