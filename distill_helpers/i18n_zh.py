@@ -286,7 +286,7 @@ CATALOGUE: dict[str, str] = {
     "the correction fixes {} ± {} wrong 3s and {} ± {} errors overall, per seed (paired)":
         "每个种子上（配对比较），校正多认对 {0} ± {1} 个 3，总错误数减少 {2} ± {3} 个",
     "share of test 3s wrong after the correction: {}, 95 % interval {} to {} over {} seeds: {} {}":
-        "校正后测试集中被认错的 3 所占比例：{0}，{3} 个种子上的 95% 区间为 {1} 到 {2}：{4} {5}",
+        "校正后测试集中认错的 3 所占比例：{0}，{3} 个种子上的 95% 区间为 {1} 到 {2}，{4} {5}",
     "above the paper's": "高于论文的",
     "not resolved against the paper's": "未能区别于论文的",
     "paper, speech: soft targets recover {} of the accuracy lost by using 3 % of the data":
@@ -309,7 +309,7 @@ CATALOGUE: dict[str, str] = {
     "all 3,500 labels": "全部 3,500 个标签",
     "share of the gap recovered": "挽回的差距比例",
     "steps: 60 epochs x 200 digits = {}, 4 epochs x 3,500 digits = {}":
-        "优化器步数：60 轮 x 200 个数字 = {0}，4 轮 x 3,500 个数字 = {1}",
+        "优化器步数：200 个数字 × 60 轮 = {0} 步，3,500 个数字 × 4 轮 = {1} 步",
     "3,500 inputs, no true labels, 4 epochs": "3,500 个输入，不用真实标签，4 轮",
     "test accuracy %": "测试准确率 %",
     "share of the gap": "挽回的差距比例",
@@ -318,7 +318,7 @@ CATALOGUE: dict[str, str] = {
     "paper (speech, soft targets on 3 %): {}": "论文（语音，3% 数据上的软目标）：{0}",
     "hard minus soft, test errors per seed: {}, 95 % CI [{}, {}] -> {}":
         "硬标签减软目标，每个种子的测试集错误数之差：{0}，95% 区间 [{1}, {2}] → {3}",
-    "the soft targets add something beyond the labels": "软目标在标签之外还提供了额外的东西",
+    "the soft targets add something beyond the labels": "软目标在标签之外还提供了额外的信息",
     "no difference between soft and hard teacher labels resolved here (the interval contains zero)":
         "这里分辨不出教师模型的软目标与硬标签有差别（区间包含零）",
     "hard labels do better": "硬标签更好",
@@ -350,7 +350,7 @@ CATALOGUE: dict[str, str] = {
         "\n- **迁移集**就是学生模型学习所用的输入；它不需要标签。\n"
         "- 蒸馏时一个 3 都没见过的学生模型，也能认出测试集中大多数的 3；只调一个偏置（在验证集上选定），"
         "每个种子又多认对 {0} ± {1} 个。校正前，我们的学生模型认错了测试集中 {2} 的 3，论文是 {3}；"
-        "校正后是 {4}，论文是 {5}（{6}值，{7} 个种子），而且论文的调整量是在它的测试集上调出来的。\n",
+        "校正后是 {4}，论文是 {5}（{7} 个种子下，{6}值），何况论文的调整量是在它的测试集上调出来的。\n",
     "- From 200 labelled digits, soft targets beat hard labels for every seed but recover\n"
     "  {} of the lost accuracy, far less than the paper's {}. Given the other\n"
     "  3,300 inputs to label, soft targets recover {} and the teacher's hard labels\n"
@@ -366,7 +366,7 @@ CATALOGUE: dict[str, str] = {
         "这是在更多输入上做伪标签，还不能证明软目标能单独弥补数据少造成的差距。\n"
         "- 从头训练的学生模型与教师模型之间的差距，普通蒸馏在测试集上缩小了 {4}，在验证集上缩小了 {5}"
         "（{6} 个种子），论文是 {7}；种子上的区间没有计入数字抽样带来的不确定性（05 篇）。"
-        "什么能把差距缩得更小，对照组又说明了原因何在：见 10 篇。\n"
+        "哪些做法能把差距缩得更小，对照实验又说明了背后的原因：见 10 篇。\n"
         "- 评判 hint 要对照线性探针，而不是未训练的回归器，并且要看多个种子。这里在测试集上，{8}（{9} 个种子）。\n",
     "-> on test the hint student makes more errors than the logits-only one (the interval lies below zero)":
         "-> 在测试集上，加 hint 的学生模型比只用 logits 的错得更多（区间整体在零以下）",
@@ -379,7 +379,7 @@ CATALOGUE: dict[str, str] = {
     "the hint's effect was not resolved": "hint 的效果没有定论",
     # exercise titles of notebook 06 (exercises/nb06.py)
     "test 3s right after the bias correction": "偏置校正后测试集中认对的 3 的个数",
-    "share of the scratch-to-teacher gap closed": "从头训练与教师模型之间的差距被缩小的比例",
+    "share of the scratch-to-teacher gap closed": "蒸馏缩小的从头训练与教师模型之间的差距比例",
     "linear probe error on validation": "线性探针在验证集上的误差",
     # ---- notebook 04
     "largest weight difference between the two loops: {}": "两个循环得到的权重之间的最大差异：{0}",
