@@ -286,7 +286,7 @@ CATALOGUE: dict[str, str] = {
     "the correction fixes {} ± {} wrong 3s and {} ± {} errors overall, per seed (paired)":
         "每个种子上（配对比较），校正多认对 {0} ± {1} 个 3，总错误数减少 {2} ± {3} 个",
     "share of test 3s wrong after the correction: {}, 95 % interval {} to {} over {} seeds: {} {}":
-        "校正后测试集中被认错的 3 所占比例：{0}，{3} 个种子上的 95% 区间为 {1} 到 {2}：{4} {5}",
+        "校正后测试集中认错的 3 所占比例：{0}，{3} 个种子上的 95% 区间为 {1} 到 {2}，{4} {5}",
     "above the paper's": "高于论文的",
     "not resolved against the paper's": "未能区别于论文的",
     "paper, speech: soft targets recover {} of the accuracy lost by using 3 % of the data":
@@ -309,7 +309,7 @@ CATALOGUE: dict[str, str] = {
     "all 3,500 labels": "全部 3,500 个标签",
     "share of the gap recovered": "挽回的差距比例",
     "steps: 60 epochs x 200 digits = {}, 4 epochs x 3,500 digits = {}":
-        "优化器步数：60 轮 x 200 个数字 = {0}，4 轮 x 3,500 个数字 = {1}",
+        "优化器步数：200 个数字 × 60 轮 = {0} 步，3,500 个数字 × 4 轮 = {1} 步",
     "3,500 inputs, no true labels, 4 epochs": "3,500 个输入，不用真实标签，4 轮",
     "test accuracy %": "测试准确率 %",
     "share of the gap": "挽回的差距比例",
@@ -318,7 +318,7 @@ CATALOGUE: dict[str, str] = {
     "paper (speech, soft targets on 3 %): {}": "论文（语音，3% 数据上的软目标）：{0}",
     "hard minus soft, test errors per seed: {}, 95 % CI [{}, {}] -> {}":
         "硬标签减软目标，每个种子的测试集错误数之差：{0}，95% 区间 [{1}, {2}] → {3}",
-    "the soft targets add something beyond the labels": "软目标在标签之外还提供了额外的东西",
+    "the soft targets add something beyond the labels": "软目标在标签之外还提供了额外的信息",
     "no difference between soft and hard teacher labels resolved here (the interval contains zero)":
         "这里分辨不出教师模型的软目标与硬标签有差别（区间包含零）",
     "hard labels do better": "硬标签更好",
@@ -350,7 +350,7 @@ CATALOGUE: dict[str, str] = {
         "\n- **迁移集**就是学生模型学习所用的输入；它不需要标签。\n"
         "- 蒸馏时一个 3 都没见过的学生模型，也能认出测试集中大多数的 3；只调一个偏置（在验证集上选定），"
         "每个种子又多认对 {0} ± {1} 个。校正前，我们的学生模型认错了测试集中 {2} 的 3，论文是 {3}；"
-        "校正后是 {4}，论文是 {5}（{6}值，{7} 个种子），而且论文的调整量是在它的测试集上调出来的。\n",
+        "校正后是 {4}，论文是 {5}（{7} 个种子下，{6}值），何况论文的调整量是在它的测试集上调出来的。\n",
     "- From 200 labelled digits, soft targets beat hard labels for every seed but recover\n"
     "  {} of the lost accuracy, far less than the paper's {}. Given the other\n"
     "  3,300 inputs to label, soft targets recover {} and the teacher's hard labels\n"
@@ -366,7 +366,7 @@ CATALOGUE: dict[str, str] = {
         "这是在更多输入上做伪标签，还不能证明软目标能单独弥补数据少造成的差距。\n"
         "- 从头训练的学生模型与教师模型之间的差距，普通蒸馏在测试集上缩小了 {4}，在验证集上缩小了 {5}"
         "（{6} 个种子），论文是 {7}；种子上的区间没有计入数字抽样带来的不确定性（05 篇）。"
-        "什么能把差距缩得更小，对照组又说明了原因何在：见 10 篇。\n"
+        "哪些做法能把差距缩得更小，对照实验又说明了背后的原因：见 10 篇。\n"
         "- 评判 hint 要对照线性探针，而不是未训练的回归器，并且要看多个种子。这里在测试集上，{8}（{9} 个种子）。\n",
     "-> on test the hint student makes more errors than the logits-only one (the interval lies below zero)":
         "-> 在测试集上，加 hint 的学生模型比只用 logits 的错得更多（区间整体在零以下）",
@@ -379,7 +379,7 @@ CATALOGUE: dict[str, str] = {
     "the hint's effect was not resolved": "hint 的效果没有定论",
     # exercise titles of notebook 06 (exercises/nb06.py)
     "test 3s right after the bias correction": "偏置校正后测试集中认对的 3 的个数",
-    "share of the scratch-to-teacher gap closed": "从头训练与教师模型之间的差距被缩小的比例",
+    "share of the scratch-to-teacher gap closed": "蒸馏缩小的从头训练与教师模型之间的差距比例",
     "linear probe error on validation": "线性探针在验证集上的误差",
     # ---- notebook 04
     "largest weight difference between the two loops: {}": "两个循环得到的权重之间的最大差异：{0}",
@@ -808,7 +808,7 @@ CATALOGUE: dict[str, str] = {
         "  各实验组自己的训练时间合计 {0} min。每个时间都是在该组训练时测得的，受当时机器上其他任务的影响：它反映的是当时的负载，不是基准测试（教师模型、助教模型和视图表都不计在内）",
     "validation {} digits, test {}; teacher errors: validation {}, test {}":
         "验证集 {0} 个数字，测试集 {1} 个；教师模型的错误数：验证集 {2}，测试集 {3}",
-    " (with uncommitted changes: the commit does not pin the code)": "（当时有未提交的改动：这个提交号并不能确定代码）",
+    " (with uncommitted changes: the commit does not pin the code)": "（当时有未提交的改动：这个提交号不能唯一确定代码）",
     ", at {}": "，分别在 {0}",
     ", where and when not recorded": "，时间和地点没有记录",
     "random_shift(2) makes {} views of a digit; the consistent recipe: T = {}, alpha = {}, shift {} px, {} epochs, lr {}, batch {}":
@@ -820,11 +820,11 @@ CATALOGUE: dict[str, str] = {
     "val / {}": "验证集 / {0}",
     "test / {}": "测试集 / {0}",
     "errors, mean ± CI": "错误数，均值 ± CI",
-    "gap closed val": "填补差距 验证集",
-    "gap closed test": "填补差距 测试集",
-    "agree train": "一致 训练集",
-    "agree test": "一致 测试集",
-    "paper /10k": "论文 /10k",
+    "gap closed val": "填补比例/验证",
+    "gap closed test": "填补比例/测试",
+    "agree train": "一致率/训练",
+    "agree test": "一致率/测试",
+    "paper /10k": "论文/10k",
     "{}: gap {} errors (scratch mean - teacher); the teacher's own count {} has a binomial s.e. of {}; {} of {} augmented arms make fewer errors than the teacher; consistent@{} minus teacher {} errors, 95 % interval over the digits [{}, {}]":
         "{0}：差距 {1} 个错误（从头训练的均值 - 教师模型）；教师模型自己的错误数 {2} 的二项标准误为 {3}；{5} 个看到平移数字的实验组中有 {4} 个比教师模型错得少；consistent@{6} 减去教师模型为 {7} 个错误，数字上的 95% 区间 [{8}, {9}]",
     "excludes zero": "不包含零",
@@ -835,7 +835,7 @@ CATALOGUE: dict[str, str] = {
         """
 差距很小：验证集上是 {0} 个错误，测试集上是 {1} 个，所以几个错误就能让差距比例变动几十个百分点。在测试集上，
 {3} 个看到平移数字的实验组中有 {2} 个比教师模型（{4} 个错误）错得少，这就是比例超过 100 % 的含义；在验证集上，
-这样的实验组有 {5} 个。学生模型胜过了它的教师模型吗？没有得到证明：在测试集上，一致蒸馏的学生模型比教师模型{6} 个错误，
+这样的实验组有 {5} 个。学生模型胜过了它的教师模型吗？证据不足：在测试集上，一致蒸馏的学生模型比教师模型{6} 个错误，
 而测试集数字上的 95% 区间为 {7} 到 {8}，{9}；在验证集上，它{10} 个（区间 {11} 到 {12}，{13}）。
 教师模型只是一个模型，只在一批数字上评过分：它在测试集上的 {14} 个错误，二项标准误约为 {15} 个错误，
 相当于测试集差距的 {16}，测试集上的每个比例都继承了这份不确定性。
@@ -846,10 +846,10 @@ CATALOGUE: dict[str, str] = {
     "{} error, % (mean, 95 % CI over seeds)": "{0}错误率，%（均值，种子上的 95% CI）",
     "scratch (20 epochs, no shifts)": "从头训练（20 轮，不平移）",
     "budget": "训练量",
-    "control val": "对照 验证集",
-    "consistent val": "一致蒸馏 验证集",
-    "control test": "对照 测试集",
-    "consistent test": "一致蒸馏 测试集",
+    "control val": "对照/验证",
+    "consistent val": "一致蒸馏/验证",
+    "control test": "对照/测试",
+    "consistent test": "一致蒸馏/测试",
     "errors saved per model (95 % CI over seeds):": "每个模型少犯的错误数（种子上的 95% CI）：",
     "{}: consistent ({} epochs) closes {} of the gap (95 % CI over seeds {} to {}); the control {}; KD on fixed targets (20 epochs) {}":
         "{0}：一致蒸馏（{1} 轮）填补了差距的 {2}（种子上的 95% CI 为 {3} 到 {4}）；对照组 {5}；固定目标上的 KD（20 轮）{6}",
@@ -872,7 +872,7 @@ Beyer 等人发现，只用标签训练的学生模型停止进步之后，一�
 调度在验证集上选定）。它填补了 **{26}**（种子上的 95% CI 为 {27} 到 {28}；测试集数字上为 {29} 到 {30}），
 而 2015 年的配方在同样的数字上是 {31}，论文是 {32}。""",
     "The target is **reached**{}. Read it with the control, though: the labels-only student with the same shifts closes {} on test, {} the target, {} the consistent student: the target measures the augmentation and the schedule at least as much as the teacher. And read it with validation, where the gap is {} errors rather than {}: there the consistent student closes {} ({} to {} over seeds, {} to {} over the digits) and the control {}. The two splits disagree by more than the seed intervals allow, but not by more than the intervals over the digits do (they overlap): another sample of digits, not another seed, can move a share this much. Section 3 measures it for the difference that matters, the teacher's against the control.":
-        "目标**达到了**{0}。不过要结合对照组来读：用同样平移、只用标签训练的学生模型在测试集上填补了 {1}，{2}目标，{3}一致蒸馏的学生模型：这个目标衡量的，至少同样是数据增强和调度，而不只是教师模型。还要结合验证集来读，那里的差距是 {4} 个错误，而不是 {5} 个：在验证集上，一致蒸馏的学生模型填补了 {6}（种子上为 {7} 到 {8}，数字上为 {9} 到 {10}），对照组填补了 {11}。两个数据划分之间的分歧超出了种子上的区间所允许的范围，但没有超出数字上的区间（两者有重叠）：能让比例变动这么多的，是换一批数字，而不是换一个种子。第 3 节会针对真正要紧的那个差异，即教师模型与对照组之差，测量这一点。",
+        "目标**达到了**{0}。不过要结合对照组来读：用同样平移、只用标签训练的学生模型在测试集上填补了 {1}，{2}目标，{3}一致蒸馏的学生模型：这个目标反映的是数据增强和调度的作用，至少不亚于教师模型的作用。还要结合验证集来读，那里的差距是 {4} 个错误，而不是 {5} 个：在验证集上，一致蒸馏的学生模型填补了 {6}（种子上为 {7} 到 {8}，数字上为 {9} 到 {10}），对照组填补了 {11}。两个数据划分之间的分歧超出了种子上的区间所允许的范围，但没有超出数字上的区间（两者有重叠）：能让比例变动这么多的，是换一批数字，而不是换一个种子。第 3 节会针对真正要紧的那个差异，即教师模型与对照组之差，测量这一点。",
     "The target is **missed by {} of the gap**, that is by about {} test errors. Why, measured: the control, with the same shifts and no teacher, already closes {}, so most of what the recipe gains is the augmentation, which the teacher had in its own training and the scratch student had not.":
         "目标**差了差距的 {0}**，也就是大约 {1} 个测试集错误。测得的原因是：用同样平移、没有教师模型的对照组已经填补了 {2}，所以配方的收益大多来自数据增强：教师模型在自己的训练中用过它，从头训练的学生模型则没有。",
     "longest budget tried: a longer one might be better still, and the grid cannot say where the gains stop":
@@ -902,12 +902,12 @@ Beyer 等人发现，只用标签训练的学生模型停止进步之后，一�
 {9} 个种子中有 {8} 个 p < 0.05，Holm 校正后 {10} 个）。在测试集上，**顺序反了过来**：
 {11}领先 {12} 个错误（种子上为 {13} 到 {14}，{15}；数字上为 {16} 到 {17}，{18}；McNemar 检验：{20} 个种子中有 {19} 个，Holm 校正后 {21} 个）。
 两个种子上的区间都不包含零，却分别落在零的两侧，这正是本节的教训：种子上的区间说的是两种训练过程**在这一批数字上**的比较结果，
-而两批数字说法不同。在测试集上，数字上的区间宽度是种子上区间的 {22} 倍（在验证集上是 {23} 倍）：
+而两批数字给出的说法不同。在测试集上，数字上的区间宽度是种子上区间的 {22} 倍（在验证集上是 {23} 倍）：
 限制我们能下什么结论的，是数字的抽样，而不是训练的随机性。
 
 所以训练 {24} 轮时，在测试集上对照组和一致蒸馏的学生模型一样好；在验证集上，按种子上的区间，一致蒸馏的学生模型更好{25}。
 怎样才能下结论：在同样的均值差下，要让数字上的区间不包含零，大约需要 {26} 个验证集数字（这个划分的 {27} 倍：{28}），
-以及大约 {29} 个测试集数字（这个划分的 {30} 倍），那时这个差异有利于{31}。
+以及大约 {29} 个测试集数字（这个划分的 {30} 倍；测试集上的这个差异有利于{31}）。
 """,
     " and by the interval over the digits": "，按数字上的区间也是如此",
     ", while the interval over the digits reaches zero (its low end is {})": "，但数字上的区间碰到了零（它的下端是 {0}）",
@@ -933,13 +933,13 @@ Beyer 等人发现，只用标签训练的学生模型停止进步之后，一�
         """
 从用标签平滑训练的教师模型蒸馏，学生模型比一致蒸馏的学生模型在验证集上{0} 个错误，在测试集上{1} 个（种子上的 95% CI：
 验证集 {2} 到 {3}，测试集 {4} 到 {5}；经 Holm 校正，有定论地更好的：{6}；有定论地更差的：{7}）。
-{8}要按它本来的样子来读：每种教师模型只有**一个**，各训练一次。区间覆盖的是学生模型的种子，
+{8}但要如实看待这个结果：每种教师模型只有**一个**，各训练一次。区间覆盖的是学生模型的种子，
 而不是教师模型的训练；而且两个教师模型的差别不只在标签上：平滑的那个在测试集上犯 {9} 个错误，我们的犯 {10} 个（验证集上 {11} 对 {12}）。
-所以记录说明的是：这个平滑过的教师模型比这个教师模型教得好；标签平滑是否会让教师模型变差，需要每种教师模型各训练好几个才能回答。
+所以记录说明的只是：这一个平滑过的教师模型比我们这一个教师模型教得好；标签平滑是否会让教师模型变差，需要每种教师模型各训练好几个才能回答。
 
-对比两种没有暗知识的目标（同样的平移，20 轮）：只用平滑标签训练的学生模型，有定论地比一致蒸馏的学生模型更好的是：{13}，
-更差的是：{14}；用均匀目标训练的学生模型（有教师模型的置信度，但没有它对错误类别的排序），有定论的是：{15}。
-所以在 20 轮时，这个缩微实验没有发现，教师模型的暗知识比一个更软、经过增强的目标有可测量的价值。
+对比两种没有暗知识的目标（同样的平移，20 轮）：只用平滑标签训练的学生模型，有定论地好于一致蒸馏学生模型的数据划分：{13}；
+更差的数据划分：{14}；用均匀目标训练的学生模型（有教师模型的置信度，但没有它对错误类别的排序），有定论的数据划分：{15}。
+所以在 20 轮时，这个缩微实验没有测出教师模型的暗知识比一个更软、经过增强的目标更有价值。
 """,
     "That is the opposite of what Müller et al. report. ": "这与 Müller 等人报告的正好相反。",
     "   teacher errors val {}, test {}": "   教师模型错误数 验证集 {0}，测试集 {1}",
@@ -962,7 +962,7 @@ Beyer 等人发现，只用标签训练的学生模型停止进步之后，一�
     "\nFidelity on the training digits is high for every arm here, {} to\n{} %: on these easy digits even the students that never see the teacher\nagree with it almost everywhere, so the failure to match that Stanton et al. report on harder data is small\nhere. Fidelity and accuracy still come apart: the most faithful student on the training digits is\n**{}** ({}), and it makes {} test errors on average, the\nmost of the {} distilled arms; the control at {} epochs, taught no teacher at all, agrees on\n{} and makes {}. On test, agreement is capped by the\nteacher's own errors: a student that gets right a digit the teacher gets wrong disagrees with it there.\n":
         """
 这里每个实验组在训练集数字上的保真度都很高，在 {0} 到 {1} % 之间：在这些容易的数字上，连从没见过教师模型的学生模型也几乎处处和它一致，
-所以 Stanton 等人在更难的数据上报告的“匹配不上”，在这里很小。但保真度和准确率仍然会分开：
+所以 Stanton 等人在更难的数据上报告的“匹配不上”，在这里程度很轻。但保真度和准确率仍然会分开：
 在训练集数字上最忠实于教师模型的学生模型是 **{2}**（{3}），它平均犯 {4} 个测试集错误，是 {5} 个蒸馏实验组中最多的；
 训练 {6} 轮的对照组根本没有教师模型教，一致率为 {7}，错误数为 {8}。在测试集上，一致率的上限受教师模型自身错误的限制：
 学生模型答对了教师模型答错的数字，在那里就与它不一致。
@@ -981,12 +981,12 @@ Beyer 等人发现，只用标签训练的学生模型停止进步之后，一�
 - 用同样的平移和调度、只用标签训练的对照组，在测试集上填补了 {11}，在验证集上填补了 {12}。与它相比，
   一致蒸馏的学生模型在测试集上{14}，相差 {13} 个错误（按“对照减一致蒸馏”的错误数，种子上为 {15} 到 {16}，
   数字上为 {17} 到 {18}：无定论）；在验证集上{20}，相差 {19} 个（种子上为 {21} 到 {22}，数字上为 {23} 到 {24}）。
-  在测试集上，收益全部来自数据增强和调度；在验证集上，教师模型也许还多贡献了几个错误的改进。
+  在测试集上，收益全部来自数据增强和调度；在验证集上，教师模型也许还能再减少几个错误。
   要确定测试集上的这个差异，大约需要 {25} 个测试集数字。
 - 种子上的区间不是全部的不确定性：在测试集上，数字上的区间宽度是它的 {26} 倍；而且两个数据划分的种子区间都不包含零，却落在零的两侧。
 - 耐心对两个学生模型的帮助差不多（从 {27} 轮到 {28} 轮少犯的验证集错误，一致蒸馏减对照：{29}，{30}）。
   教师模型看到什么（不一致的、固定视图的教师模型）、平滑的标签、均匀的目标、平滑过的教师模型：
-  这些在验证集和测试集上都没有被判定为比一致教学更差；小的学生模型在没有教师模型时学得最好。
+  这些在验证集和测试集上都没有有定论地比一致教学更差；小的学生模型在没有教师模型时学得最好。
 - 保真度不等于准确率：在训练集数字上最忠实的学生模型（{31}，{32}）在各蒸馏实验组中测试集错误最多。
 - 记录汇总于 {33}（{34}，torch {35}）{36}；第 8 节现场重训的切片与记录在区间之内相符。
 """,
