@@ -11,6 +11,7 @@ Absolute times on shared machines are noisy; compare the ratios. Nothing here is
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import platform
@@ -284,10 +285,17 @@ def series(cold_root: Path) -> dict:
     (cold_root / "data").mkdir()
     # The kernels inherit this: without it dh.data_root() finds the repository's data/ (an editable install
     # points there whatever the folder) and the "cold" run is served from its warm cache.
-    before = os.environ.get("DISTILL_DATA")
-    os.environ["DISTILL_DATA"] = str(cold_root / "data")
-    try:
+    with _data_root(cold_root / "data"):
         return _series_phases(nb_dir, NotebookClient, nbformat)
+
+
+@contextlib.contextmanager
+def _data_root(path: Path):
+    """DISTILL_DATA set to `path` for the kernels started meanwhile (they inherit it), restored after."""
+    before = os.environ.get("DISTILL_DATA")
+    os.environ["DISTILL_DATA"] = str(path)
+    try:
+        yield
     finally:
         if before is None:
             os.environ.pop("DISTILL_DATA", None)
@@ -318,21 +326,14 @@ def zh_warm(tmp: Path) -> dict:
     from nbclient import NotebookClient
     nb_dir = tmp / "notebooks"
     shutil.copytree(ROOT / "notebooks", nb_dir, ignore=shutil.ignore_patterns("src", "*.pth"))
-    before = os.environ.get("DISTILL_DATA")
-    os.environ["DISTILL_DATA"] = str(ROOT / "data")
     per = {}
-    try:
+    with _data_root(ROOT / "data"):
         for path in sorted((nb_dir / "zh").glob("[0-9][0-9]_*.ipynb")):
             nb = nbformat.read(path, as_version=4)
             t0 = time.perf_counter()
             NotebookClient(nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}).execute()
             per[path.stem] = time.perf_counter() - t0
             print(f"  zh warm {path.stem:<24}{per[path.stem]:7.1f} s", flush=True)
-    finally:
-        if before is None:
-            os.environ.pop("DISTILL_DATA", None)
-        else:
-            os.environ["DISTILL_DATA"] = before
     return {"series_zh_warm_s": sum(per.values()), "series_zh_warm_per_notebook_s": per}
 
 
