@@ -24,14 +24,19 @@ def _is_bool(x) -> bool:
     return isinstance(x, bool) or str(getattr(x, "dtype", "")) in ("bool", "torch.bool")
 
 
+def _as_number(x, what: str, bool_fix: str = "") -> float:
+    """float(x), or a ValueError that says `what` x must be: booleans and non-numbers are refused."""
+    if _is_bool(x):
+        raise ValueError(f"{what}, got the boolean {x!r}{bool_fix}")
+    try:
+        return float(x)
+    except (TypeError, ValueError):
+        raise ValueError(f"{what}, got {x!r}") from None
+
+
 def check_temperature(T) -> float:
     """Return T as a float, or raise ValueError if it is not a finite number > 0."""
-    if _is_bool(T):
-        raise ValueError(f"temperature T must be a positive number, got the boolean {T!r}")
-    try:
-        t = float(T)
-    except (TypeError, ValueError):
-        raise ValueError(f"temperature T must be a positive number, got {T!r}") from None
+    t = _as_number(T, "temperature T must be a positive number")
     if not math.isfinite(t) or t <= 0:
         raise ValueError(f"temperature T must be finite and > 0 (T=1 is the ordinary softmax, "
                          f"T=2..20 is typical for distillation), got T={T!r}")
@@ -40,12 +45,7 @@ def check_temperature(T) -> float:
 
 def check_alpha(alpha) -> float:
     """Return alpha as a float, or raise ValueError if it is outside [0, 1]."""
-    if _is_bool(alpha):
-        raise ValueError(f"alpha must be a number in [0, 1], got the boolean {alpha!r}; write 1.0 or 0.0")
-    try:
-        a = float(alpha)
-    except (TypeError, ValueError):
-        raise ValueError(f"alpha must be a number in [0, 1], got {alpha!r}") from None
+    a = _as_number(alpha, "alpha must be a number in [0, 1]", "; write 1.0 or 0.0")
     if not 0.0 <= a <= 1.0:  # also rejects NaN
         raise ValueError(f"alpha is the weight of the soft (teacher) term and must lie in [0, 1] "
                          f"(1 = teacher only, 0 = labels only), got alpha={alpha!r}")
