@@ -473,9 +473,9 @@ def main() -> int:
             ("  32 distinct seeds: fraction of peak", "", "", res["batched_distinct_seeds_peak_fraction"]),
             (f"  notebook 05's sweep as run ({res['batched_05_sweep_students']} students): fraction of peak", "", "",
              res["batched_05_sweep_peak_fraction"]),
-            ("widget_update_ms (T slider)", "ms", "<= 100", res["widget_update_ms"]),
-            ("  new digit picked", "ms", "", res["widget_digit_change_ms"]),
-            ("  T/alpha loss widget", "ms", "<= 100", res["loss_widget_update_ms"]),
+            ("widget_update_ms (T slider)", "ms", "<= 50", res["widget_update_ms"]),
+            ("  new digit picked", "ms", "<= 50", res["widget_digit_change_ms"]),
+            ("  T/alpha loss widget", "ms", "<= 50", res["loss_widget_update_ms"]),
             ("ddp_2proc_over_single (epoch)", "x", "> 1 here", res["ddp_2proc_over_single"])]
     if not args.quick:
         rows += [("series_01_06_cold_s", "s", "<= 300", res["series_01_06_cold_s"]),

@@ -16,23 +16,26 @@ from .i18n import tr
 from .losses import entropy, softmax_with_temperature
 
 __all__ = ["log_floor", "plot_probabilities", "plot_digits_with_probs", "plot_history", "plot_reliability",
-           "plot_confusion", "plot_heatmap", "plot_entropy_vs_T", "plot_weight_histograms", "show_image"]
+           "plot_confusion", "plot_heatmap", "plot_entropy_vs_T", "plot_weight_histograms", "show_image", "image_pixels"]
 
 TEACHER_COLOR, STUDENT_COLOR = "#1f77b4", "#ff7f0e"
 _register_cjk_font()
 
 
-def show_image(ax, image: torch.Tensor, title: str | None = None) -> None:
-    """Draw one (C, H, W) image in [0, 1] on `ax` without ticks."""
+def image_pixels(image: torch.Tensor):
+    """A (C, H, W) image in [0, 1] as the array imshow draws: (H, W) for one channel, (H, W, C) for colour."""
     img = image.detach().cpu()
-    if img.shape[0] == 1:
-        ax.imshow(img[0].numpy(), cmap="gray_r", vmin=0, vmax=1)
-    else:
-        ax.imshow(img.permute(1, 2, 0).clamp(0, 1).numpy())
+    return img[0].numpy() if img.shape[0] == 1 else img.permute(1, 2, 0).clamp(0, 1).numpy()
+
+
+def show_image(ax, image: torch.Tensor, title: str | None = None):
+    """Draw one (C, H, W) image in [0, 1] on `ax` without ticks; returns the AxesImage (set_data redraws it)."""
+    shown = ax.imshow(image_pixels(image), cmap="gray_r", vmin=0, vmax=1)  # cmap: ignored for colour images
     ax.set_xticks([])
     ax.set_yticks([])
     if title:
         ax.set_title(title, fontsize=9)
+    return shown
 
 
 def log_floor(*probs) -> float:

@@ -28,7 +28,7 @@ from matplotlib.figure import Figure
 from .fonts import register as _register_cjk_font
 from .i18n import tr
 from .losses import check_alpha, check_temperature, entropy, kd_loss_terms, softmax_with_temperature
-from .plots import STUDENT_COLOR, TEACHER_COLOR, show_image
+from .plots import STUDENT_COLOR, TEACHER_COLOR, image_pixels, show_image
 from .recipes import RECIPES
 
 _register_cjk_font()  # the figures below are drawn with Chinese labels in the zh edition
@@ -187,21 +187,24 @@ class TemperatureFigure(BlittedFigure):
         self.ax.set_ylabel(tr("probability"))
         self.legend = self.ax.legend(fontsize=8, loc="upper right")
         self.title = self.ax.set_title("", fontsize=10)
+        self.digit = show_image(self.ax_img, images[0], " ")  # set_data/set_text below: no full redraw per digit
+        self.digit_title = self.ax_img.title
         self.index = None
-        # the axes, ticks and digit are the background; a new T redraws the bars, the legend over them, the title
-        self.start_blitting([*self.t_bars, *(self.s_bars or []), self.legend, self.title])
+        # the axes and ticks are the background; a new T redraws the bars, the legend over them and the title; a
+        # new example also the digit, its frame (drawn over it) and its caption: a new digit costs what a new T costs
+        self.start_blitting([self.digit, *self.ax_img.spines.values(), self.digit_title,
+                             *self.t_bars, *(self.s_bars or []), self.legend, self.title])
 
     def update(self, index: int, T: float) -> dict:
         """Redraw for example `index` at temperature T; returns the state that was drawn."""
         s = self.student_logits[index] if self.student_logits is not None else None
         state = temperature_state(student_logits=s, teacher_logits=self.teacher_logits[index], T=T)
         if index != self.index:
-            self.ax_img.clear()
             lab = None if self.labels is None else int(self.labels[index])
-            show_image(self.ax_img, self.images[index],
-                       tr(f"digit #{self.ids[index]} (label {lab})") if lab is not None else tr(f"digit #{self.ids[index]}"))
+            self.digit.set_data(image_pixels(self.images[index]))
+            self.digit_title.set_text(tr(f"digit #{self.ids[index]} (label {lab})") if lab is not None
+                                      else tr(f"digit #{self.ids[index]}"))
             self.index = index
-            self.invalidate()
         for bar, h in zip(self.t_bars, state["teacher_probs"].tolist()):
             bar.set_height(h)
         text = tr(f"T = {state['T']:.2f}   entropy: teacher {state['teacher_entropy']:.3f}")
