@@ -156,3 +156,64 @@ def test_zh_guide_follows_the_glossary():
             if not guide[first:].startswith(term["first"]) and not guide[first - 1:].startswith(term["first"]):
                 problems.append(f"first use of {term['zh']} is not written {term['first']}")
     assert problems == [], "\n".join(problems)
+
+
+# ------------------------------------------------------ the classroom page in Chinese (docs/classroom.zh-CN.md)
+
+#: where docs/classroom.md says "student" of a person in the room, not of a student model (学生, not 学生模型)
+_PEOPLE = ("the students' copy", "a student's released copy")
+
+
+def _classroom_sections(text: str) -> list[str]:
+    """docs/classroom.md's sections: each top-level bullet ("- **Label**: ...") and each "## " section."""
+    return re.findall(r"^(?:- \*\*|## ).*?(?=^- \*\*|^## |\Z)", text, re.MULTILINE | re.DOTALL)
+
+
+def _spans(text: str) -> list[str]:
+    return [" ".join(s.split()) for s in re.findall(r"`([^`]+)`", text)]
+
+
+def test_zh_classroom_page_has_the_english_sections_commands_and_paths():
+    """The same sections in the same order, each with every command, path and identifier its English
+    section names, unchanged (a section left out, or a command dropped or reworded, fails here)."""
+    english = _classroom_sections((ROOT / "docs" / "classroom.md").read_text())
+    zh = _classroom_sections((ROOT / "docs" / "classroom.zh-CN.md").read_text(encoding="utf-8"))
+    assert len(english) >= 8 and english[-1].startswith("## Maintaining"), "docs/classroom.md no longer parses"
+    assert len(zh) == len(english), f"docs/classroom.zh-CN.md has {len(zh)} sections, the English {len(english)}"
+    for en, cn in zip(english, zh):
+        assert en.startswith("## ") == cn.startswith("## "), (en[:40], cn[:40])
+        missing = [s for s in _spans(en) if s not in _spans(cn)]
+        assert missing == [], f"the section of docs/classroom.zh-CN.md for '{en[:40]}...' lacks {missing}"
+    # the Chinese instructor's course directory is named where the English names classroom/
+    assert "`classroom/zh/`" in zh[4] and "`classroom/zh/`" in zh[5]
+
+
+def test_zh_classroom_page_follows_the_glossary():
+    from test_zh_parity import _glossary, _uses
+    english = _classroom_sections((ROOT / "docs" / "classroom.md").read_text())
+    page = (ROOT / "docs" / "classroom.zh-CN.md").read_text(encoding="utf-8")
+    zh = _classroom_sections(page)
+    problems = []
+    for term in _glossary():
+        for en, cn in zip(english, zh):
+            for people in _PEOPLE:
+                en = en.replace(people, "")
+            if _uses(en, term) and term["zh"] not in cn:
+                problems.append(f"'{en[:30]}...': '{term['en'][0]}' is not rendered as {term['zh']}")
+        problems += [f"'{term['en'][0]}' written as the avoided {a}" for a in term["avoid"] if a in page]
+        if term["first"] and term["zh"] in page and term["first"] not in page:
+            problems.append(f"{term['zh']} is never written {term['first']}")
+    assert problems == [], "\n".join(problems)
+
+
+def test_the_zh_docs_link_the_zh_classroom_page_and_every_link_resolves():
+    pages = [ROOT / "README.zh-CN.md", ROOT / "docs" / "teaching.zh-CN.md", ROOT / "docs" / "classroom.zh-CN.md"]
+    for page in pages:
+        text = re.sub(r"```.*?```|`[^`\n]*`", "", page.read_text(encoding="utf-8"), flags=re.DOTALL)
+        for target in re.findall(r"(?<!!)\[[^\]\n]*\]\(([^)\s]+)\)", text):
+            if not re.match(r"^(?:[a-z][a-z0-9+.-]*:|#)", target):
+                assert (page.parent / target.split("#")[0]).exists(), f"{page.name} links {target}, which does not exist"
+    assert "](docs/classroom.zh-CN.md)" in pages[0].read_text(encoding="utf-8")
+    assert "](classroom.zh-CN.md)" in pages[1].read_text(encoding="utf-8")
+    assert "[English](classroom.md)" in pages[2].read_text(encoding="utf-8")
+    assert "[中文](classroom.zh-CN.md)" in (ROOT / "docs" / "classroom.md").read_text()

@@ -16,7 +16,7 @@ Nothing is downloaded unless `--fetch` is given; without the assets the export s
 Chinese slides (notebooks/zh/, the same slide metadata as the English): a lecture-hall PC may have no CJK
 font at all (a bare Linux, a kiosk browser), and reveal.js's theme font has no Chinese glyphs. A page with
 Chinese text therefore carries its own font: the repository's Noto Sans SC (distill_helpers/assets/, SIL OFL
-1.1), cut down to the characters the page uses (fontTools, 115-145 kB for 01-04 and 09) and embedded as a data: URL in
+1.1), cut down to the characters the page uses (fontTools, 120-160 kB a notebook) and embedded as a data: URL in
 a style sheet inside the page, placed in every font stack after the Latin fonts (English text keeps its
 look). Embedded because browsers refuse a font file that a file:// page loads from another folder (Firefox
 allows only the page's own folder and below, Chrome treats each file as its own origin).
