@@ -287,6 +287,38 @@ def test_links_to_pages_become_links_between_pages_and_other_files_point_to_the_
     assert readme == "[guide](docs/teaching.md)"
 
 
+def test_a_guides_link_to_its_other_language_opens_the_other_edition(source):
+    """`[English](classroom.md)` in docs/classroom.zh-CN.md is the same docname: on the site it must open the
+    English edition's page, not the Chinese page itself (Sphinx would make it href="#")."""
+    eds = bs.plan(source)
+    pages = bs.link_map(eds)
+    suffix = {p.docname: ".md" for p in eds["zh"].pages}
+    zh_guide, en_guide = source / "docs" / "classroom.zh-CN.md", source / "docs" / "classroom.md"
+    out = bs.rewrite_links("[English](classroom.md) [教学指南](teaching.zh-CN.md)", zh_guide, "docs/classroom",
+                           pages, suffix, source, {}, "zh")
+    assert out == ('<a class="edition-link" href="../../en/docs/classroom.html" hreflang="en">English</a> '
+                   "[教学指南](teaching.md)")
+    back = bs.rewrite_links("[中文](classroom.zh-CN.md)", en_guide, "docs/classroom", pages, suffix, source, {}, "en")
+    assert back == '<a class="edition-link" href="../../zh/docs/classroom.html" hreflang="zh-CN">中文</a>'
+    readme = bs.rewrite_links("[English](README.md)", source / "README.zh-CN.md", "index", pages, suffix, source, {}, "zh")
+    assert 'href="../en/index.html"' in readme
+    glossary = source / "docs" / "glossary.md"  # one bilingual file in both editions: a link to itself stays
+    assert bs.rewrite_links("[top](glossary.md)", glossary, "docs/glossary", pages, suffix, source, {}, "zh") \
+        == "[top](glossary.md)"
+
+
+def test_every_guide_page_has_its_chinese_edition():
+    """No page beside the notebooks is a placeholder in the Chinese edition (the list of untranslated pages
+    only shrinks: docs/i18n.md), and the English guides and the Chinese ones link each other."""
+    eds = bs.plan(ROOT)
+    assert [p.docname for p in eds["zh"].pages if not p.notebook and p.source is None] == []
+    for en, zh in [(en, zh) for en, zh in bs.PAGES.values() if zh != [en]]:
+        zsrc = next(ROOT / z for z in zh if (ROOT / z).is_file())
+        assert f"]({Path(en).name})" in zsrc.read_text(encoding="utf-8"), f"{zsrc.name} does not link {en}"
+        if en != "README.md":
+            assert f"]({zsrc.name})" in (ROOT / en).read_text(encoding="utf-8"), f"{en} does not link {zsrc.name}"
+
+
 def test_a_failed_build_says_why_and_leaves_the_previous_site(tmp_path):
     """A Sphinx warning fails the build (-W) with Sphinx's words, and the site built before stays whole."""
     root = tmp_path / "repo"

@@ -220,10 +220,12 @@ _CODE = re.compile(r"(```.*?```|~~~.*?~~~|`[^`\n]*`)", re.DOTALL)
 
 
 def rewrite_links(text: str, src: Path, docname: str, pages: dict[Path, str], suffix: dict[str, str], root: Path,
-                  cfg: dict) -> str:
+                  cfg: dict, lang: str | None = None) -> str:
     """Relative markdown links of a page, made right on the site: to a file that is a page of the site, the
-    link to that page (README.md -> the front page); to another file of the repository, the file on GitHub
-    (or, without a repository_url, its path as code); anything else (a URL, an anchor) as it was."""
+    link to that page (README.md -> the front page); to the same page's source in the other language (the
+    `[English](teaching.md)` of a Chinese guide), that page in the other edition (`lang` is this page's);
+    to another file of the repository, the file on GitHub (or, without a repository_url, its path as code);
+    anything else (a URL, an anchor) as it was."""
     def fix(m: re.Match) -> str:
         label, target = m.group(1), m.group(2)
         if re.match(r"^(?:[a-z][a-z0-9+.-]*:|#|/)", target, re.IGNORECASE):
@@ -232,6 +234,11 @@ def rewrite_links(text: str, src: Path, docname: str, pages: dict[Path, str], su
         resolved = (src.parent / unquote(path)).resolve()
         if resolved in pages:
             doc = pages[resolved]
+            if lang and doc == docname and resolved != src.resolve():  # its twin: a link to itself otherwise
+                other = next(code for code in EDITIONS if code != lang)
+                up = "../" * (docname.count("/") + 1)
+                return (f'<a class="edition-link" href="{up}{other}/{docname}.html" '
+                        f'hreflang="{EDITIONS[other]["hreflang"]}">{label}</a>')
             rel = Path(os.path.relpath(doc + suffix[doc], os.path.dirname(docname) or ".")).as_posix()
             return f"[{label}]({rel}{hash_}{frag})"
         try:
@@ -280,7 +287,7 @@ def stage(edition: Edition, dest: Path, root: Path, pages: dict[Path, str] | Non
             continue
         if page.source:
             text = rewrite_links(page.source.read_text(encoding="utf-8"), page.source, page.docname, pages, suffix,
-                                 root, cfg)
+                                 root, cfg, edition.lang)
         else:
             text = _placeholder(page, edition.lang)
         if page.docname == "index":
