@@ -637,3 +637,29 @@ def test_sentence_figures_run_the_teacher_once_per_text_and_again_after_it_chang
     kl_st = ((log_q.exp() * (log_q - log_p)).sum(-1) * mask).sum(1) / math.log(2)
     assert torch.allclose(changed["kl_st"], kl_st, atol=1e-9)
     assert second["n"].sum() == first["n"].sum()
+
+
+def test_the_wing_registers_nothing_with_prepare_at_import():
+    # issue 19: importing the language-model wing loads no classroom code; prepare.py registers notebook 08's
+    # models itself, with the wing's public prepare_notebook_08
+    import subprocess
+    import sys
+    code = ("import sys, distill_helpers.lm as lm\n"
+            "assert 'distill_helpers.prepare' not in sys.modules, 'lm imported prepare'\n"
+            "from distill_helpers import prepare\n"
+            "[r] = [r for r in prepare.REGISTRY if '08' in r.notebooks]\n"
+            "assert r.load is lm.prepare_notebook_08, r\n")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+
+
+def test_every_module_of_the_wing_is_reexported_where_learners_look():
+    # `from distill_helpers.lm import X` and dh.lm.X work for every public name of every module of the wing
+    import importlib
+    import pkgutil
+    import distill_helpers as dh
+    for info in pkgutil.iter_modules(lm.__path__):
+        module = importlib.import_module(f"distill_helpers.lm.{info.name}")
+        for name in getattr(module, "__all__", []):
+            if name in lm.__all__:
+                assert getattr(dh.lm, name) is getattr(module, name), (info.name, name)
+    assert {"train_lm", "get_lm_student", "get_lm_students", "LMRecipe", "NB08_LR_GRID", "fit_gaussian"} <= set(lm.__all__)
