@@ -6,8 +6,6 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from dataclasses import replace
-
 from distill_helpers import lm
 from distill_helpers.checkpoints import load_model
 from distill_helpers.losses import kd_loss
@@ -373,7 +371,7 @@ def test_train_lm_rejects_a_missing_teacher_and_unknown_method():
 
 def test_teacher_and_students_are_cached(tmp_path, monkeypatch):
     data = {"language": "toy-v1", "context": 24, "n_train": 64, "n_val": 16, "n_test": 16, "seeds": [1, 2, 3]}
-    t_recipe, s_recipe = replace(lm.TEACHER_RECIPE, steps=5), replace(lm.STUDENT_RECIPE, steps=5)
+    t_recipe, s_recipe = lm.TEACHER_RECIPE.with_(steps=5), lm.STUDENT_RECIPE.with_(steps=5)
     teacher = lm.get_lm_teacher(tmp_path, recipe=t_recipe, arch=TINY, data=data)
     student = lm.get_lm_student("seq", teacher, tmp_path, recipe=s_recipe, arch=TINY, data=data)
     assert "val" in student.history
@@ -390,7 +388,7 @@ def test_teacher_and_students_are_cached(tmp_path, monkeypatch):
     loaded = load_model(tmp_path / "cache" / files[1])  # a plain checkpoint, rebuilt from its config
     assert torch.equal(loaded(x), teacher(x))
     with pytest.raises(AssertionError, match="retrained"):  # a changed config is not served from the cache
-        lm.get_lm_student("seq", teacher, tmp_path, recipe=replace(s_recipe, steps=6), arch=TINY, data=data)
+        lm.get_lm_student("seq", teacher, tmp_path, recipe=s_recipe.with_(steps=6), arch=TINY, data=data)
 
 
 def test_kl_fits_state_and_explorer():
@@ -435,7 +433,7 @@ def test_train_lm_refuses_bad_tokens_and_settings_before_any_step(monkeypatch):
              ({"val_tokens": empty}, "val_tokens")]
     for change, message in cases:
         kw = {"tokens": tok, **change}
-        recipe = replace(lm.LMRecipe(steps=3), **{k: kw.pop(k) for k in list(kw) if k not in ("tokens", "val_tokens")})
+        recipe = lm.LMRecipe(steps=3).with_(**{k: kw.pop(k) for k in list(kw) if k not in ("tokens", "val_tokens")})
         with pytest.raises(ValueError, match=message):
             lm.train_lm(tiny_model(), "labels", kw.pop("tokens"), recipe=recipe, **kw)
     with pytest.raises(ValueError, match="k .* integer in 1"):
@@ -445,6 +443,9 @@ def test_train_lm_refuses_bad_tokens_and_settings_before_any_step(monkeypatch):
             lm.train_lm(tiny_model(), "labels", tok, recipe=not_a_recipe)
     with pytest.raises(TypeError, match="steps"):  # the old keywords are gone: Python names the one it refuses
         lm.train_lm(tiny_model(), "labels", tok, steps=3)
+    with pytest.raises(TypeError, match="no field 'step'.*its fields are steps, batch_size"):
+        lm.LMRecipe().with_(step=3)
+    assert lm.STUDENT_RECIPE.with_(T=2.0) == lm.LMRecipe(lr=8e-2, T=2.0) and lm.STUDENT_RECIPE.T == 1.0
 
 
 def test_evaluate_lm_refuses_rows_without_a_target():
@@ -557,12 +558,12 @@ def test_students_trained_in_processes_equal_the_serial_ones(tmp_path, monkeypat
              dict(method="word", seed=1, T=2.0, steps=6, arch=TINY, data=SMALL),
              dict(method="onpolicy", seed=0, T=2.0, steps=6, arch=TINY, data=SMALL),
              dict(method="labels", seed=0, steps=6, arch=TINY, data=SMALL)]  # a repeat: trained once
-    t_recipe = replace(lm.TEACHER_RECIPE, steps=5)
+    t_recipe = lm.TEACHER_RECIPE.with_(steps=5)
     teacher_a = lm.get_lm_teacher(a, recipe=t_recipe, arch=TINY, data=SMALL)
     par = lm.get_lm_students(specs, teacher_a, a, workers=2)
     teacher_b = lm.get_lm_teacher(b, recipe=t_recipe, arch=TINY, data=SMALL)
     fields = lambda s: {k: v for k, v in s.items() if k not in ("method", "arch", "data")}  # noqa: E731
-    ser = [lm.get_lm_student(s["method"], teacher_b, b, recipe=replace(lm.STUDENT_RECIPE, **fields(s)), arch=TINY,
+    ser = [lm.get_lm_student(s["method"], teacher_b, b, recipe=lm.STUDENT_RECIPE.with_(**fields(s)), arch=TINY,
                              data=SMALL) for s in specs]
     for p, s in zip(par, ser):
         assert p.metadata["cache_config"] == s.metadata["cache_config"]
@@ -575,7 +576,7 @@ def test_students_trained_in_processes_equal_the_serial_ones(tmp_path, monkeypat
 
 
 def test_a_failing_worker_is_reported_and_bad_specs_are_refused_first(tmp_path):
-    teacher = lm.get_lm_teacher(tmp_path, recipe=replace(lm.TEACHER_RECIPE, steps=5), arch=TINY, data=SMALL)
+    teacher = lm.get_lm_teacher(tmp_path, recipe=lm.TEACHER_RECIPE.with_(steps=5), arch=TINY, data=SMALL)
     bad = [dict(method="labels", seed=s, steps=6, lr=-1.0, arch=TINY, data=SMALL) for s in (0, 1)]
     with pytest.raises(RuntimeError, match="worker process.*failed"):
         lm.get_lm_students(bad, teacher, tmp_path, workers=2)

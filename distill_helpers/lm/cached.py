@@ -1,13 +1,13 @@
 """The teacher and the students of notebook 08, trained once and cached by their full config (cache.py).
 
 `get_lm_teacher` trains the teacher on the labels; `get_lm_student` one student with one method, from the
-student recipe `STUDENT_RECIPE` with any changes (`dataclasses.replace(STUDENT_RECIPE, lr=4e-2)`). The key
+student recipe `STUDENT_RECIPE` with any changes (`STUDENT_RECIPE.with_(lr=4e-2)`). The key
 of an entry is everything its training depends on, so a changed recipe trains a new model.
 """
 from __future__ import annotations
 
 import json
-from dataclasses import fields, replace
+from dataclasses import fields
 
 import torch
 
@@ -144,7 +144,7 @@ def student_keywords(spec: dict) -> dict:
         raise ValueError(f"a spec holds a method, LMRecipe fields {RECIPE_FIELDS} and arch, data or retrain; "
                          f"got {sorted(unknown)}")
     kw = {k: spec[k] for k in ("method", "arch", "data", "retrain") if k in spec}
-    return {**kw, "recipe": replace(STUDENT_RECIPE, **{k: spec[k] for k in RECIPE_FIELDS if k in spec})}
+    return {**kw, "recipe": STUDENT_RECIPE.with_(**{k: spec[k] for k in RECIPE_FIELDS if k in spec})}
 
 
 def student_is_cached(spec: dict, teacher: CharTransformer, root) -> bool:

@@ -6,7 +6,7 @@ on-policy, from the student's own samples (`_LMBatches`), and `_lm_step` takes o
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 import torch
 
@@ -36,7 +36,7 @@ class LMRecipe:
     T: the temperature of the KD losses; k and tail: the teacher's top tokens kept and what is done with the
     rest ('topk', see topk_kd_loss); refresh: on-policy, the student writes refresh * batch_size sentences
     every `refresh` steps; warm_start: the fraction of the steps before a warm-started method (WARM_STARTED)
-    switches from word-level KD to its own second half. Variants: `dataclasses.replace(recipe, lr=1e-2)`.
+    switches from word-level KD to its own second half. A variant: `recipe.with_(lr=1e-2)`.
     """
     steps: int = 300
     batch_size: int = 32
@@ -48,12 +48,20 @@ class LMRecipe:
     warm_start: float = 0.5
     seed: int = 0
 
+    def with_(self, **changes) -> LMRecipe:
+        """A copy with some fields changed; a field the recipe does not have is refused, naming those it has."""
+        names = [f.name for f in fields(self)]
+        unknown = sorted(set(changes) - set(names))
+        if unknown:
+            raise TypeError(f"LMRecipe has no field {', '.join(map(repr, unknown))}: its fields are {', '.join(names)}")
+        return replace(self, **changes)
+
 
 def check_recipe(recipe) -> LMRecipe:
     """`recipe` itself if it is an LMRecipe, else a ValueError that names the fix."""
     if not isinstance(recipe, LMRecipe):
         raise ValueError(f"recipe must be an LMRecipe, e.g. LMRecipe(steps=300, lr=8e-2) or "
-                         f"dataclasses.replace(STUDENT_RECIPE, T=2.0); got {type(recipe).__name__} {recipe!r}")
+                         f"STUDENT_RECIPE.with_(T=2.0); got {type(recipe).__name__} {recipe!r}")
     return recipe
 
 
