@@ -20,6 +20,6 @@ __all__ = ["data_root", "CheckpointError", "load_model", "save_model", "dataset_
            "softmax_with_temperature", "MLP", "TeacherCNN", "build_model", "count_parameters",
            "student_config", "teacher_config", "eval_mode", "PAPER_MNIST_ERRORS", "RECIPES", "distill", "fit",
            "get_student", "get_teacher", "set_seed", "train_model", "live_training"]
-from . import lm  # noqa: E402  (the language-model notebook; registers its architecture for load_model)
+from . import lm  # noqa: E402  (the language-model wing, dh.lm; importing it registers CharTransformer for load_model)
 
 __version__ = "0.1.0"

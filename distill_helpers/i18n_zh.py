@@ -497,7 +497,7 @@ CATALOGUE: dict[str, str] = {
     "untrained": "未训练",
     "{} student, T = {}: soft term {} (grad {}), hard term {} (grad {}): soft/hard gradient {}":
         "{0}的学生模型，T = {1}：软损失 {2}（梯度 {3}），硬损失 {4}（梯度 {5}）：软/硬梯度之比 {6}",
-    # ---- notebook 08 (and the KL explorer of distill_helpers/lm.py)
+    # ---- notebook 08 (and the KL explorer of distill_helpers/lm/kl1d.py)
     "sits on one mode": "停在一个峰上",
     "stays in the middle": "停在中间",
     "d = {}: forward fit mu = {}, sigma = {}; reverse fit mu = {}, sigma = {}":

@@ -29,6 +29,7 @@ from typing import Callable
 from torch import nn
 
 from .cache import DATA_ENV, entries, resolve_root
+from .lm.notebook08 import prepare_notebook_08
 from .train import NO_TRAINING_ENV, get_student, get_teacher, refuse_training
 
 __all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training", "series_notebooks",
@@ -81,6 +82,9 @@ def _tiny(root, progress):
 def _scratch(root, progress):
     return get_student("scratch", root=root, progress=progress)
 
+
+# Notebook 08's language-model teacher and students (distill_helpers/lm/notebook08.py: the notebook's own calls).
+register("language-model teacher and its students (28, with the validation sweeps)", ("08",))(prepare_notebook_08)
 
 # Notebook 05's grids (also loaded by 02 and 06) and 06's experiments are not listed: they are experiments,
 # filled by executing the notebooks (prepare's second pass) with exactly the notebooks' calls.

@@ -284,7 +284,7 @@ def test_lm_students_of_two_teachers_of_one_architecture_are_two_entries(tmp_pat
     for seed in (1, 2):
         torch.manual_seed(seed)
         teachers.append(lm.CharTransformer(lang.vocab_size, data["context"], **lm.TEACHER_ARCH))
-    kw = dict(root=tmp_path, steps=2, batch_size=4, data=data)
+    kw = dict(root=tmp_path, recipe=lm.LMRecipe(steps=2, batch_size=4, lr=8e-2), data=data)
     students = [lm.get_lm_student("word", t, **kw) for t in teachers]
     assert len(cache.entries(tmp_path, "lm-student")) == 2
     assert not torch.equal(next(students[0].parameters()), next(students[1].parameters()))

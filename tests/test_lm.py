@@ -342,7 +342,7 @@ def test_every_method_trains_and_lowers_its_loss(method):
     teacher = tiny_model(1)
     tokens = LANG.encode(LANG.sample(64, seed=0), 16)
     student = tiny_model(0)
-    h = lm.train_lm(student, method, tokens, teacher, steps=40, batch_size=16, lr=1e-2, seed=0, k=3)
+    h = lm.train_lm(student, method, tokens, teacher, recipe=lm.LMRecipe(steps=40, batch_size=16, lr=1e-2, seed=0, k=3))
     assert h["loss"][-1] < h["loss"][0]
     assert not student.training
 
@@ -352,42 +352,43 @@ def test_precomputed_teacher_logits_train_exactly_like_the_live_teacher():
     teacher = tiny_model(1, context=24)
     tokens = LANG.encode(LANG.sample(40, seed=4), 24)
     a, b = tiny_model(0, context=24), tiny_model(0, context=24)
-    lm.train_lm(a, "word", tokens, teacher, steps=6, batch_size=8, seed=3, T=2.0)
-    lm.train_lm(b, "word", tokens, None, steps=6, batch_size=8, seed=3, T=2.0,
-                teacher_logits=lm.teacher_lm_logits(teacher, tokens))
+    recipe = lm.LMRecipe(steps=6, batch_size=8, seed=3, T=2.0)
+    lm.train_lm(a, "word", tokens, teacher, recipe=recipe)
+    lm.train_lm(b, "word", tokens, None, recipe=recipe, teacher_logits=lm.teacher_lm_logits(teacher, tokens))
     for pa, pb in zip(a.parameters(), b.parameters()):
         assert torch.allclose(pa, pb, atol=1e-6)
     with pytest.raises(ValueError, match="teacher_logits has shape"):
-        lm.train_lm(b, "word", tokens, None, steps=1, teacher_logits=torch.zeros(3, 23, LANG.vocab_size))
+        lm.train_lm(b, "word", tokens, None, recipe=lm.LMRecipe(steps=1), teacher_logits=torch.zeros(3, 23, LANG.vocab_size))
 
 
 def test_train_lm_rejects_a_missing_teacher_and_unknown_method():
     tokens = LANG.encode(["a cat sleeps."], 16)
     with pytest.raises(ValueError, match="needs a teacher"):
-        lm.train_lm(tiny_model(), "word", tokens, steps=1)
+        lm.train_lm(tiny_model(), "word", tokens, recipe=lm.LMRecipe(steps=1))
     with pytest.raises(ValueError, match="method must be"):
-        lm.train_lm(tiny_model(), "beam", tokens, steps=1)
+        lm.train_lm(tiny_model(), "beam", tokens, recipe=lm.LMRecipe(steps=1))
 
 
 def test_teacher_and_students_are_cached(tmp_path, monkeypatch):
     data = {"language": "toy-v1", "context": 24, "n_train": 64, "n_val": 16, "n_test": 16, "seeds": [1, 2, 3]}
-    teacher = lm.get_lm_teacher(tmp_path, steps=5, arch=TINY, data=data)
-    student = lm.get_lm_student("seq", teacher, tmp_path, steps=5, arch=TINY, data=data)
+    t_recipe, s_recipe = lm.TEACHER_RECIPE.with_(steps=5), lm.STUDENT_RECIPE.with_(steps=5)
+    teacher = lm.get_lm_teacher(tmp_path, recipe=t_recipe, arch=TINY, data=data)
+    student = lm.get_lm_student("seq", teacher, tmp_path, recipe=s_recipe, arch=TINY, data=data)
     assert "val" in student.history
     files = sorted(p.name for p in (tmp_path / "cache").iterdir())  # no lock file is left beside them
     assert len(files) == 2 and files[0].startswith("lm-student") and files[1].startswith("lm-teacher")
 
     def boom(*a, **k):
         raise AssertionError("retrained although cached")
-    monkeypatch.setattr(lm, "train_lm", boom)
-    again = lm.get_lm_student("seq", lm.get_lm_teacher(tmp_path, steps=5, arch=TINY, data=data), tmp_path,
-                              steps=5, arch=TINY, data=data)
+    monkeypatch.setattr(lm.cached, "train_lm", boom)  # where get_lm_teacher and get_lm_student find it
+    again = lm.get_lm_student("seq", lm.get_lm_teacher(tmp_path, recipe=t_recipe, arch=TINY, data=data), tmp_path,
+                              recipe=s_recipe, arch=TINY, data=data)
     x = torch.zeros(1, 5, dtype=torch.long)
     assert torch.equal(again(x), student(x))
     loaded = load_model(tmp_path / "cache" / files[1])  # a plain checkpoint, rebuilt from its config
     assert torch.equal(loaded(x), teacher(x))
     with pytest.raises(AssertionError, match="retrained"):  # a changed config is not served from the cache
-        lm.get_lm_student("seq", teacher, tmp_path, steps=6, arch=TINY, data=data)
+        lm.get_lm_student("seq", teacher, tmp_path, recipe=s_recipe.with_(steps=6), arch=TINY, data=data)
 
 
 def test_kl_fits_state_and_explorer():
@@ -418,7 +419,7 @@ def _lm_tokens(n=8, context=16, seed=0):
 
 
 def test_train_lm_refuses_bad_tokens_and_settings_before_any_step(monkeypatch):
-    import distill_helpers.lm as L
+    import distill_helpers.lm.train as L
     monkeypatch.setattr(L.torch.optim, "Adam", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
     tok = _lm_tokens()
     too_big, negative = tok.clone(), tok.clone()
@@ -431,11 +432,20 @@ def test_train_lm_refuses_bad_tokens_and_settings_before_any_step(monkeypatch):
              ({"batch_size": 0}, "batch_size"), ({"T": 0.0}, "temperature"), ({"T": True}, "boolean"),
              ({"val_tokens": empty}, "val_tokens")]
     for change, message in cases:
-        kw = {"tokens": tok, "steps": 3, **change}
+        kw = {"tokens": tok, **change}
+        recipe = lm.LMRecipe(steps=3).with_(**{k: kw.pop(k) for k in list(kw) if k not in ("tokens", "val_tokens")})
         with pytest.raises(ValueError, match=message):
-            lm.train_lm(tiny_model(), "labels", kw.pop("tokens"), **kw)
+            lm.train_lm(tiny_model(), "labels", kw.pop("tokens"), recipe=recipe, **kw)
     with pytest.raises(ValueError, match="k .* integer in 1"):
-        lm.train_lm(tiny_model(), "topk", tok, tiny_model(1), k=LANG.vocab_size + 1, steps=3)
+        lm.train_lm(tiny_model(), "topk", tok, tiny_model(1), recipe=lm.LMRecipe(k=LANG.vocab_size + 1, steps=3))
+    for not_a_recipe in ({"steps": 3}, 3, None):  # a dict of the fields is not the recipe: say how to make one
+        with pytest.raises(ValueError, match="recipe must be an LMRecipe"):
+            lm.train_lm(tiny_model(), "labels", tok, recipe=not_a_recipe)
+    with pytest.raises(TypeError, match="steps"):  # the old keywords are gone: Python names the one it refuses
+        lm.train_lm(tiny_model(), "labels", tok, steps=3)
+    with pytest.raises(TypeError, match="no field 'step'.*its fields are steps, batch_size"):
+        lm.LMRecipe().with_(step=3)
+    assert lm.STUDENT_RECIPE.with_(T=2.0) == lm.LMRecipe(lr=8e-2, T=2.0) and lm.STUDENT_RECIPE.T == 1.0
 
 
 def test_evaluate_lm_refuses_rows_without_a_target():
@@ -482,8 +492,8 @@ def test_the_warm_started_cells_share_their_first_half_exactly():
     val = LANG.encode(LANG.sample(8, seed=5), 16)
     switch = {}
     for method in ("word", "word_reverse", "onpolicy_forward", "onpolicy"):
-        h = lm.train_lm(tiny_model(0), method, tokens, teacher, steps=12, batch_size=8, lr=1e-2, seed=0,
-                        T=2.0, val_tokens=val)
+        h = lm.train_lm(tiny_model(0), method, tokens, teacher,
+                        recipe=lm.LMRecipe(steps=12, batch_size=8, lr=1e-2, seed=0, T=2.0), val_tokens=val)
         switch[method] = h["val_switch"]
         assert h["val"] != h["val_switch"]  # the second half changed the student
     first = switch["onpolicy"]
@@ -548,9 +558,13 @@ def test_students_trained_in_processes_equal_the_serial_ones(tmp_path, monkeypat
              dict(method="word", seed=1, T=2.0, steps=6, arch=TINY, data=SMALL),
              dict(method="onpolicy", seed=0, T=2.0, steps=6, arch=TINY, data=SMALL),
              dict(method="labels", seed=0, steps=6, arch=TINY, data=SMALL)]  # a repeat: trained once
-    teacher_a = lm.get_lm_teacher(a, steps=5, arch=TINY, data=SMALL)
+    t_recipe = lm.TEACHER_RECIPE.with_(steps=5)
+    teacher_a = lm.get_lm_teacher(a, recipe=t_recipe, arch=TINY, data=SMALL)
     par = lm.get_lm_students(specs, teacher_a, a, workers=2)
-    ser = [lm.get_lm_student(teacher=lm.get_lm_teacher(b, steps=5, arch=TINY, data=SMALL), root=b, **s) for s in specs]
+    teacher_b = lm.get_lm_teacher(b, recipe=t_recipe, arch=TINY, data=SMALL)
+    fields = lambda s: {k: v for k, v in s.items() if k not in ("method", "arch", "data")}  # noqa: E731
+    ser = [lm.get_lm_student(s["method"], teacher_b, b, recipe=lm.STUDENT_RECIPE.with_(**fields(s)), arch=TINY,
+                             data=SMALL) for s in specs]
     for p, s in zip(par, ser):
         assert p.metadata["cache_config"] == s.metadata["cache_config"]
         assert all(torch.equal(x, y) for x, y in zip(p.state_dict().values(), s.state_dict().values()))
@@ -562,7 +576,7 @@ def test_students_trained_in_processes_equal_the_serial_ones(tmp_path, monkeypat
 
 
 def test_a_failing_worker_is_reported_and_bad_specs_are_refused_first(tmp_path):
-    teacher = lm.get_lm_teacher(tmp_path, steps=5, arch=TINY, data=SMALL)
+    teacher = lm.get_lm_teacher(tmp_path, recipe=lm.TEACHER_RECIPE.with_(steps=5), arch=TINY, data=SMALL)
     bad = [dict(method="labels", seed=s, steps=6, lr=-1.0, arch=TINY, data=SMALL) for s in (0, 1)]
     with pytest.raises(RuntimeError, match="worker process.*failed"):
         lm.get_lm_students(bad, teacher, tmp_path, workers=2)
@@ -572,6 +586,10 @@ def test_a_failing_worker_is_reported_and_bad_specs_are_refused_first(tmp_path):
         lm.get_lm_students([dict(method="labels", root=tmp_path)], teacher, tmp_path)
     with pytest.raises(ValueError, match="list of dicts"):
         lm.get_lm_students(["labels"], teacher, tmp_path)
+    with pytest.raises(ValueError, match="LMRecipe fields"):  # a typo is refused, not silently ignored
+        lm.get_lm_students([dict(method="labels", step=6)], teacher, tmp_path)
+    with pytest.raises(ValueError, match="shared holds only"):
+        lm.get_lm_student("labels", teacher, tmp_path, shared={"logits": None})
 
 
 def test_adopt_trusts_a_copy_only_with_unchanged_weights():
@@ -620,3 +638,29 @@ def test_sentence_figures_run_the_teacher_once_per_text_and_again_after_it_chang
     kl_st = ((log_q.exp() * (log_q - log_p)).sum(-1) * mask).sum(1) / math.log(2)
     assert torch.allclose(changed["kl_st"], kl_st, atol=1e-9)
     assert second["n"].sum() == first["n"].sum()
+
+
+def test_the_wing_registers_nothing_with_prepare_at_import():
+    # issue 19: importing the language-model wing loads no classroom code; prepare.py registers notebook 08's
+    # models itself, with the wing's public prepare_notebook_08
+    import subprocess
+    import sys
+    code = ("import sys, distill_helpers.lm as lm\n"
+            "assert 'distill_helpers.prepare' not in sys.modules, 'lm imported prepare'\n"
+            "from distill_helpers import prepare\n"
+            "[r] = [r for r in prepare.REGISTRY if '08' in r.notebooks]\n"
+            "assert r.load is lm.prepare_notebook_08, r\n")
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+
+
+def test_every_module_of_the_wing_is_reexported_where_learners_look():
+    # `from distill_helpers.lm import X` and dh.lm.X work for every public name of every module of the wing
+    import importlib
+    import pkgutil
+    import distill_helpers as dh
+    for info in pkgutil.iter_modules(lm.__path__):
+        module = importlib.import_module(f"distill_helpers.lm.{info.name}")
+        for name in getattr(module, "__all__", []):
+            if name in lm.__all__:
+                assert getattr(dh.lm, name) is getattr(module, name), (info.name, name)
+    assert {"train_lm", "get_lm_student", "get_lm_students", "LMRecipe", "NB08_LR_GRID", "fit_gaussian"} <= set(lm.__all__)

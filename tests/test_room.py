@@ -56,7 +56,7 @@ def _entry_points(small_data):
                                                       progress=False), m["batched"]),
         ("train_grid", lambda: train_grid(teacher, small_data, small_data, settings=[{"T": 2.0, "alpha": 0.5}],
                                           seeds=[0], hidden=(8,), epochs=1, root=False, progress=False), teacher),
-        ("train_lm", lambda: lm.train_lm(toy, "labels", tokens, steps=2, batch_size=4), toy),
+        ("train_lm", lambda: lm.train_lm(toy, "labels", tokens, recipe=lm.LMRecipe(steps=2, batch_size=4)), toy),
     ]
 
 
@@ -83,7 +83,7 @@ def test_the_same_entry_points_train_outside_a_room(small_data, monkeypatch):
 def test_every_function_that_backpropagates_is_guarded():
     """Scan the package: a function that calls .backward() calls refuse_training too, or is a named exception."""
     not_models = {  # (module, function): why it is not training a model
-        ("lm", "fit_gaussian"): "two numbers (a Gaussian's mean and width) fitted by L-BFGS for a figure",
+        ("kl1d", "fit_gaussian"): "two numbers (a Gaussian's mean and width) fitted by L-BFGS for a figure",
         ("nb03", "_autograd_norm"): "one gradient of the KL, measured for an exercise; no step",
         ("bugzoo", "gradient_reaches_student"): "one backward pass to see whether a loss reaches the student; no step",
     }
@@ -107,7 +107,7 @@ def test_every_function_that_backpropagates_is_guarded():
                 step_of_guarded = fn.name.startswith("_") and users and users <= guarded
                 assert "refuse_training" in calls or step_of_guarded or (path.stem, fn.name) in not_models, \
                     f"{path.name}:{fn.name} backpropagates without calling refuse_training (distill_helpers/room.py)"
-    assert {("train", "train_epoch"), ("batched", "_train_epoch"), ("lm", "_lm_step")} <= set(found)  # the steps of the trainers
+    assert {("train", "train_epoch"), ("batched", "_train_epoch"), ("train", "_lm_step")} <= set(found)  # the steps of the trainers
     assert set(not_models) <= set(found), "an exception that no longer exists: remove it"
 
 
@@ -172,7 +172,7 @@ def test_a_live_block_past_its_limit_stops_its_training_at_once(small_data, room
         ticks.append(clock[0])
         real()
     monkeypatch.setattr(R, "check_live_deadline", tick)  # what refuse_training and distill_students call
-    monkeypatch.setattr(lm, "check_live_deadline", tick)  # train_lm's per-step check
+    monkeypatch.setattr(lm.train, "check_live_deadline", tick)  # train_lm's per-step check
     import distill_helpers.batched as B
     m = dh.MLP(hidden=(8,), num_classes=3)
     calls = {"fit": lambda: dh.train_model(m, small_data, epochs=50, progress=False),
@@ -181,7 +181,7 @@ def test_a_live_block_past_its_limit_stops_its_training_at_once(small_data, room
                                                             progress=False),
              "train_lm": lambda: lm.train_lm(lm.CharTransformer(10, context=8, d_model=8, n_layers=1, n_heads=2,
                                                                 d_ff=8), "labels", torch.randint(1, 10, (16, 8)),
-                                             steps=50, batch_size=4)}
+                                             recipe=lm.LMRecipe(steps=50, batch_size=4))}
     with pytest.raises(TrainingRefused, match="more than its 3 s limit"):
         with live_training("a demonstration that overruns", limit_s=3.0):
             calls[which]()

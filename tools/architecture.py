@@ -3,8 +3,8 @@
     python tools/architecture.py          # rewrite the table in ARCHITECTURE.md
     python tools/architecture.py --check  # exit 1 if the table is stale (tests/test_architecture.py does this too)
 
-One row per module of distill_helpers/ (a subpackage such as exercises/ is one row, its modules named in
-it), in layer order: a module's layer is 0 if it imports nothing from the package, else one more than
+One row per module of distill_helpers/, a subpackage's modules by their paths (`lm/train.py`, `lm/__init__.py`),
+in layer order: a module's layer is 0 if it imports nothing from the package, else one more than
 the highest layer it imports from, so every import points to a row above. The job is the first sentence of
 the module's docstring; the imports are every relative import, late (inside a function) ones included.
 The table sits between the markers MODULES_BEGIN and MODULES_END; the rest of the file is hand-written.
@@ -27,7 +27,7 @@ END = "<!-- MODULES_END -->"
 
 @dataclass
 class Unit:
-    """One row: a top-level module (`train.py`) or a subpackage (`exercises/`) with all its files."""
+    """One row: a module, by its path inside the package (`train.py`, `lm/train.py`, `lm/__init__.py`)."""
     name: str
     job: str
     files: list[Path]
@@ -36,11 +36,15 @@ class Unit:
 
 
 def unit_of(module: str, pkg: Path = PKG) -> str:
-    """The row a dotted module name (relative to the package) belongs to: "" -> __init__.py, "lm" -> lm.py."""
-    if not module:
-        return "__init__.py"
-    head = module.split(".")[0]
-    return f"{head}/" if (pkg / head).is_dir() else f"{head}.py"
+    """The row of a dotted module name (relative to the package): "" -> __init__.py, "train" -> train.py,
+    "lm" -> lm/__init__.py, "lm.model" -> lm/model.py."""
+    path = "/".join(p for p in module.split(".") if p)
+    return f"{path}/__init__.py".lstrip("/") if (pkg / path).is_dir() else f"{path}.py"
+
+
+def shown(unit: str) -> str:
+    """How the imports column names a row: train.py -> train, lm/model.py -> lm/model, lm/__init__.py -> lm."""
+    return unit.removesuffix(".py").removesuffix("/__init__")
 
 
 def _module_name(path: Path, pkg: Path) -> tuple[str, list[str]]:
@@ -79,8 +83,7 @@ def collect(pkg: Path = PKG) -> dict[str, Unit]:
         tree = ast.parse(path.read_text())
         unit = units.setdefault(name, Unit(name, "", []))
         unit.files.append(path)
-        if path.name == "__init__.py" or unit.name.endswith(".py"):
-            unit.job = first_sentence(ast.get_docstring(tree))
+        unit.job = first_sentence(ast.get_docstring(tree))
         unit.imports |= {unit_of(m, pkg) for m in imported_modules(tree, package, pkg)} - {name}
     _layer(units)
     return units
@@ -104,18 +107,14 @@ def ordered(units: dict[str, Unit]) -> list[Unit]:
 
 
 def _cell(unit: Unit, pkg: Path) -> str:
-    job = unit.job.replace("|", "\\|")
-    if unit.name.endswith("/"):
-        subs = sorted(f"`{p.stem}`" for p in unit.files if p.name != "__init__.py")
-        job += f" (modules: {', '.join(subs)})" if subs else ""
-    return job
+    return unit.job.replace("|", "\\|")
 
 
 def table(units: dict[str, Unit], pkg: Path = PKG) -> str:
     rows = ["| layer | module | job (its docstring's first sentence) | imports (inside the package) |",
             "|---|---|---|---|"]
     for u in ordered(units):
-        imports = ", ".join(f"`{m.removesuffix('.py')}`" for m in sorted(u.imports))
+        imports = ", ".join(f"`{shown(m)}`" for m in sorted(u.imports))
         rows.append(f"| {u.layer} | `{u.name}` | {_cell(u, pkg)} | {imports or 'nothing'} |")
     return "\n".join(rows)
 
