@@ -211,7 +211,8 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, recipe
       result equals a one-process run up to float rounding (see distributed.py).
     The model ends in eval mode, on `device`.
     """
-    recipe, run = check_recipe(recipe, TrainingRecipe, "recipe", "RECIPES.student"), check_recipe(run, Run, "run", "Run()")
+    recipe = check_recipe(recipe, TrainingRecipe, "recipe", "RECIPES.student")
+    run = check_recipe(run, Run, "run", "Run()")
     epochs, lr, batch_size, seed = check_training_settings(recipe.epochs, recipe.lr, recipe.batch_size, run.seed)
     shift = check_int(recipe.augment_shift, "augment_shift", 0)
     augment = random_shift(shift) if shift else None
@@ -352,7 +353,8 @@ def get_teacher(dataset: str = "mnist5k", root=None, *, recipe: TrainingRecipe =
     recipe: epochs, lr, batch_size, augment_shift (default RECIPES.teacher; a variant:
     RECIPES.teacher.with_(epochs=3)); run: seed, device, bf16, progress.
     root: the data root (None: `cache.data_root()`); the model is cached under root/cache (see cache.py)."""
-    recipe, run = check_recipe(recipe, TrainingRecipe, "recipe", "RECIPES.teacher"), check_recipe(run, Run, "run", "Run()")
+    recipe = check_recipe(recipe, TrainingRecipe, "recipe", "RECIPES.teacher")
+    run = check_recipe(run, Run, "run", "Run()")
     info = dataset_info(dataset)
     arch = arch or teacher_config(info["shape"], info["num_classes"])
     config = {"role": "teacher", "dataset": dataset, "split": "train-val-v1", "arch": arch, "epochs": recipe.epochs,
@@ -374,7 +376,8 @@ def get_student(kind: str = "distilled", dataset: str = "mnist5k", root=None, *,
     distilled from another teacher is never served."""
     if kind not in ("scratch", "distilled"):
         raise ValueError(f"kind must be 'scratch' or 'distilled', got {kind!r}")
-    recipe, run = check_recipe(recipe, StudentRecipe, "recipe", "RECIPES.student"), check_recipe(run, Run, "run", "Run()")
+    recipe = check_recipe(recipe, StudentRecipe, "recipe", "RECIPES.student")
+    run = check_recipe(run, Run, "run", "Run()")
     kd = check_recipe(kd, DistillRecipe, "kd", "RECIPES.distill")
     info = dataset_info(dataset)
     arch = student_config(tuple(recipe.hidden), info["shape"], info["num_classes"])

@@ -126,8 +126,8 @@ class _Run:
             X, y = X[:config["n_train"]], y[:config["n_train"]]
         self.train = (X, y)
         self.data = {"train": (X, y), "val": as_tensors(val), "test": as_tensors(test)}
-        self.teacher = get_teacher(config["dataset"], root, recipe=RECIPES.teacher.with_(epochs=config["teacher_epochs"]),
-                                   run=Run(progress=progress))
+        self.teacher = get_teacher(config["dataset"], root, run=Run(progress=progress),
+                                   recipe=RECIPES.teacher.with_(epochs=config["teacher_epochs"]))
         self.teacher_id = teacher_identity(self.teacher)
         self.shift = config["consistent"]["augment_shift"]
         self.views = self.view_table(self.teacher)

@@ -28,7 +28,8 @@ dh.set_seed(args.seed)
 student = dh.MLP(hidden=tuple(args.hidden))
 history = dh.distill(student, teacher, train, val,
                      recipe=dh.RECIPES.student.with_(epochs=args.epochs, lr=1e-3, batch_size=args.batch_size),
-                     kd=dh.DistillRecipe(T=4.0, alpha=0.9), run=dh.Run(seed=args.seed, device=args.device, progress=False))
+                     kd=dh.DistillRecipe(T=4.0, alpha=0.9),
+                     run=dh.Run(seed=args.seed, device=args.device, progress=False))
 ctx = distributed.current(args.device)
 if distributed.is_main():
     dh.save_model(student, args.out, {"history": history, "world_size": ctx.world}, overwrite=True)

@@ -34,7 +34,8 @@ register(
            "biases of the hidden layers only counted once": lambda: 784 * 800 + 800 * 800 + 800 + 800 * 10 + 10})
 
 register(
-    "01.2", "fraction of digits with > 1 % on a wrong class", example=_probs_and_labels, compare=Compare(rtol=0, atol=1e-6),
+    "01.2", "fraction of digits with > 1 % on a wrong class", example=_probs_and_labels,
+    compare=Compare(rtol=0, atol=1e-6),
     # reference: the largest wrong-class probability of each row, without any in-place masking
     reference=lambda t_probs, y_test: (torch.where(torch.nn.functional.one_hot(y_test, t_probs.shape[1]).bool(),
                                                    torch.zeros_like(t_probs), t_probs).amax(1) > 0.01

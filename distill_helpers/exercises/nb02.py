@@ -57,7 +57,8 @@ def _entropy_where(p):
 
 
 register(
-    "02.2", "entropy of a batch of distributions, 0 log 0 = 0", compare=Compare("function", rtol=1e-6, inputs=_distributions),
+    "02.2", "entropy of a batch of distributions, 0 log 0 = 0",
+    compare=Compare("function", rtol=1e-6, inputs=_distributions),
     reference=lambda p: entropy(p),  # the library's: -xlogy(p, p).sum(-1)
     solution=lambda: _entropy_where,
     wrong={"0 log 0 left as nan": lambda: lambda p: -(p * p.log()).sum(-1),

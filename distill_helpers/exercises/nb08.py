@@ -67,7 +67,8 @@ def _mean(xs) -> float:
 
 
 register(
-    "08.4", "KL(truth || labels students) from the bits per character and the entropy", compare=Compare("number", rtol=0.0, atol=0.01),
+    "08.4", "KL(truth || labels students) from the bits per character and the entropy",
+    compare=Compare("number", rtol=0.0, atol=0.01),
     example=_table_example,  # the identity holds up to the sampling of the test text
     reference=lambda table, entropy: _mean(table["labels"]["kl_truth"]),
     solution=lambda table, entropy: _mean(table["labels"]["bpc"]) - entropy,

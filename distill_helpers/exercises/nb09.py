@@ -72,7 +72,8 @@ def _failing_check(snippet) -> str:
 
 
 register(
-    "09.3", "which reviewer check catches the snippet", compare=Compare("exact"), example=lambda: {"snippet": _snippet_3},
+    "09.3", "which reviewer check catches the snippet",
+    compare=Compare("exact"), example=lambda: {"snippet": _snippet_3},
     reference=lambda snippet: _failing_check(snippet),
     solution=lambda snippet: "gradient_reaches_student",
     wrong={"values look fine, so it must be the zero test": lambda snippet: "zero_iff_equal",

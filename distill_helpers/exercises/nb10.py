@@ -13,7 +13,8 @@ def _gap_context() -> dict:
 
 
 register(
-    "10.1", "share of the gap the consistent student closes on test, seed 0", example=_gap_context, compare=Compare(rtol=0, atol=1e-4),
+    "10.1", "share of the gap the consistent student closes on test, seed 0", example=_gap_context,
+    compare=Compare(rtol=0, atol=1e-4),
     reference=lambda student, scratch, teacher: gap_closed(student, scratch, teacher),
     solution=lambda student, scratch, teacher: (scratch - student) / (scratch - teacher),
     wrong={"a percentage, not a fraction": lambda student, scratch, teacher: 100 * (scratch - student) / (scratch - teacher),
@@ -38,7 +39,8 @@ def _discordant(student, teacher) -> tuple[int, int]:
 
 
 register(
-    "10.2", "McNemar's discordant counts, the consistent student of seed 0 against the teacher", compare=Compare("exact"),
+    "10.2", "McNemar's discordant counts, the consistent student of seed 0 against the teacher",
+    compare=Compare("exact"),
     example=_pair_context, reference=_discordant,
     solution=lambda student, teacher: (int((student & ~teacher).sum()), int((~student & teacher).sum())),
     wrong={"the order swapped": lambda student, teacher: _discordant(student, teacher)[::-1],
