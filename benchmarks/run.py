@@ -32,6 +32,7 @@ sys.path.insert(0, str(ROOT))
 
 import distill_helpers as dh  # noqa: E402
 from distill_helpers.evaluate import count_macs, predict_logits  # noqa: E402
+ONE_EPOCH, QUIET = dh.RECIPES.student.with_(epochs=1), dh.Run(progress=False)  # one epoch, no bar
 
 
 def median_time(fn, repeats: int) -> float:
@@ -50,14 +51,14 @@ def epochs(train, teacher, repeats: int) -> dict:
     def plain():
         dh.set_seed(0)
         s = dh.MLP(hidden=(800, 800))
-        return dh.train_model(s, train, epochs=1, progress=False)["time_s"][0]
+        return dh.train_model(s, train, recipe=ONE_EPOCH, run=QUIET)["time_s"][0]
 
     t_logits = predict_logits(teacher, X)
 
     def ours():
         dh.set_seed(0)
         s = dh.MLP(hidden=(800, 800))
-        return dh.distill(s, teacher, train, epochs=1, progress=False, teacher_logits=t_logits)["time_s"][0]
+        return dh.distill(s, teacher, train, recipe=ONE_EPOCH, run=QUIET, teacher_logits=t_logits)["time_s"][0]
 
     def naive():  # the PyTorch tutorial's pattern: DataLoader, teacher forward on every batch
         dh.set_seed(0)
@@ -176,7 +177,7 @@ def shape_matched(train, teacher, repeats: int) -> dict:
 
     def plain_epoch() -> float:
         dh.set_seed(0)
-        return dh.train_model(dh.MLP(hidden=(800, 800)), train, epochs=1, progress=False)["time_s"][0]
+        return dh.train_model(dh.MLP(hidden=(800, 800)), train, recipe=ONE_EPOCH, run=QUIET)["time_s"][0]
     t_logits = predict_logits(teacher, train.tensors[0])
     seeds, T, alpha = SWEEP_32
 
@@ -232,8 +233,9 @@ def batched_students(train, teacher, repeats: int) -> dict:
         for seed in range(4):
             dh.set_seed(seed)
             s = dh.MLP(hidden=hidden)
-            dh.distill(s, teacher, train, T=4.0, alpha=0.9, lr=3e-3, epochs=1, batch_size=bs, seed=seed,
-                       progress=False, teacher_logits=t_logits)
+            dh.distill(s, teacher, train, recipe=dh.RECIPES.student.with_(lr=3e-3, epochs=1, batch_size=bs),
+                       kd=dh.DistillRecipe(T=4.0, alpha=0.9), run=dh.Run(seed=seed, progress=False),
+                       teacher_logits=t_logits)
         return (time.perf_counter() - t0) / 4
 
     reps = max(repeats, 7)  # each run takes a fraction of a second: more repeats steady the median on a noisy machine

@@ -10,7 +10,7 @@ from .losses import (entropy, kd_loss, kl_divergence, logit_matching_loss, soft_
                      softmax_with_temperature)
 from .models import MLP, TeacherCNN, build_model, count_parameters, eval_mode, student_config, teacher_config
 from .paper import PAPER_MNIST_ERRORS
-from .recipes import RECIPES
+from .recipes import RECIPES, DistillRecipe, Run, StudentRecipe, TeacherRecipe, TrainingRecipe
 from .room import live_training
 from .train import distill, fit, get_student, get_teacher, set_seed, train_model
 
@@ -18,7 +18,8 @@ __all__ = ["data_root", "CheckpointError", "load_model", "save_model", "dataset_
            "error_count", "evaluate_model", "expected_calibration_error", "predict_logits", "entropy", "kd_loss",
            "kl_divergence", "logit_matching_loss", "soft_cross_entropy", "soft_targets",
            "softmax_with_temperature", "MLP", "TeacherCNN", "build_model", "count_parameters",
-           "student_config", "teacher_config", "eval_mode", "PAPER_MNIST_ERRORS", "RECIPES", "distill", "fit",
+           "student_config", "teacher_config", "eval_mode", "PAPER_MNIST_ERRORS", "RECIPES", "DistillRecipe", "Run",
+           "StudentRecipe", "TeacherRecipe", "TrainingRecipe", "distill", "fit",
            "get_student", "get_teacher", "set_seed", "train_model", "live_training"]
 from . import lm  # noqa: E402  (the language-model wing, dh.lm; importing it registers CharTransformer for load_model)
 

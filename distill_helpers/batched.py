@@ -36,7 +36,8 @@ __all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_st
            "TEACHER_VIEWS", "shift_view_logits"]
 
 #: What the teacher sees when the students are augmented (distill_students' teacher_view):
-#: "same" the student's own view (consistent teaching, Beyer et al. 2022: `distill(..., augment=...)`),
+#: "same" the student's own view (consistent teaching, Beyer et al. 2022; for a shift of 2 the same as
+#: `distill(..., recipe=RECIPES.student.with_(augment_shift=2))`),
 #: "independent" another random view of the same digit (inconsistent teaching),
 #: "original" the un-augmented digit (the "fixed teacher": targets computed once on the original inputs).
 TEACHER_VIEWS = ("same", "independent", "original")
@@ -344,7 +345,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     """Train K students at once on kd_loss (alpha = 0 is labels only); the same result as K `distill` runs.
 
     students: K MLPs of one architecture (see `make_students`); they are trained in place.
-    seeds:    one per student, for its batch order (as `distill(..., seed=s)`).
+    seeds:    one per student, for its batch order (as `distill(..., run=Run(seed=s))`).
     T, alpha, lr: one value for all, or one per student. alpha is the weight of the SOFT term.
     teacher / teacher_logits: the frozen teacher, or its logits for every training row in order (reused
     across calls, and required for a transfer set the teacher is not run on here). Not needed when every
@@ -352,8 +353,8 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     augment:  augment(X, generator) applied to every batch, drawn from each seed's generator as `fit` draws
     it: students that share a seed share the augmented batch. With a teacher, `teacher_view` says what it
     sees (TEACHER_VIEWS): "same", the student's view (consistent teaching, the same result as
-    `distill(..., augment=augment)`), "independent", another random view of the same digit, or "original",
-    the un-augmented digit (its fixed logits). A `random_shift` is recognised: the teacher's logits on all
+    `distill(..., recipe=...with_(augment_shift=k))` for a `random_shift(k)`), "independent", another random
+    view of the same digit, or "original", the un-augmented digit (its fixed logits). A `random_shift` is recognised: the teacher's logits on all
     its views are computed once (`shift_view_logits`, or pass them as view_logits) and looked up per step;
     any other augmentation runs the teacher once per batch per distinct seed.
     Returns one history per student, shaped like `distill`'s (train_loss, train_acc, val_acc, val_loss per

@@ -28,7 +28,7 @@ from .evaluate import evaluate_model, predict_logits
 from .checks import check_int, check_training_settings
 from .losses import check_alpha, check_kd_temperature
 from .paper import PAPER_MNIST_ERRORS
-from .recipes import RECIPES
+from .recipes import RECIPES, DistillRecipe, Run
 from .safeio import atomic_write_text, current_umask, staging_dir
 from .distributed import Context, check_launch_env, is_main, launched_by_torchrun, shutdown
 from .distributed import ddp_timeout
@@ -334,8 +334,8 @@ def _run(args, train, test, ctx: Context, progress: bool, staged: Path | None) -
     # models also refresh the cache under --root.
     given = {k: v for k, v in (("lr", args.lr), ("batch_size", args.batch_size)) if v is not None}
     t0 = time.perf_counter()
-    teacher = get_teacher(args.dataset, args.root, epochs=args.teacher_epochs, device=device, progress=progress,
-                          retrain=True, bf16=bf16, **given)
+    teacher = get_teacher(args.dataset, args.root, recipe=RECIPES.teacher.with_(epochs=args.teacher_epochs, **given),
+                          run=Run(device=device, bf16=bf16, progress=progress), retrain=True)
     teacher_hist = teacher.history
     rows = {"teacher": [{**evaluate_model(teacher, test), "train_s": time.perf_counter() - t0, "seed": 0}]}
     t_logits = predict_logits(teacher, test.tensors[0])
@@ -347,10 +347,11 @@ def _run(args, train, test, ctx: Context, progress: bool, staged: Path | None) -
         trained, times = {}, {}
         for kind in ("scratch", "distilled") if args.recipe == "paper" else ("scratch",):
             t0 = time.perf_counter()
-            trained[kind] = get_student(kind, args.dataset, args.root, hidden=tuple(args.hidden), T=args.T,
-                                        alpha=args.alpha, epochs=args.epochs or RECIPES.student.epochs, seed=seed,
-                                        teacher=teacher, device=device, progress=progress, retrain=True, bf16=bf16,
-                                        **given)
+            recipe = RECIPES.student.with_(hidden=tuple(args.hidden), epochs=args.epochs or RECIPES.student.epochs,
+                                           **given)
+            trained[kind] = get_student(kind, args.dataset, args.root, recipe=recipe,
+                                        kd=DistillRecipe(T=args.T, alpha=args.alpha), teacher=teacher,
+                                        run=Run(seed=seed, device=device, bf16=bf16, progress=progress), retrain=True)
             times[kind] = time.perf_counter() - t0
         if args.recipe == "consistent":  # the two train together: each is given the pair's time
             t0 = time.perf_counter()

@@ -13,7 +13,7 @@ from .data import as_tensors
 from .evaluate import predict_logits
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import eval_mode, last_linear
-from .recipes import RECIPES
+from .recipes import RECIPES, DistillRecipe, Run, TrainingRecipe, check_recipe
 from .train import fit, offset_seed
 
 __all__ = ["HintStudent", "teacher_hints", "hint_mse", "distill_with_hint"]
@@ -45,18 +45,19 @@ def teacher_hints(teacher: nn.Module, X: torch.Tensor, batch_size: int = 256):
     return logits, torch.cat(feats)
 
 
-def distill_with_hint(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float = RECIPES.distill.T,
-                      alpha: float = RECIPES.distill.alpha, beta: float = 1.0, epochs: int = RECIPES.student.epochs,
-                      lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0,
-                      progress: bool = True) -> dict:
+def distill_with_hint(student: nn.Module, teacher: nn.Module, train, val=None, *,
+                      recipe: TrainingRecipe = RECIPES.student, kd: DistillRecipe = RECIPES.distill,
+                      beta: float = 1.0, run: Run = Run()) -> dict:
     """kd_loss plus beta * MSE(regressor(student's last hidden layer), teacher's penultimate features).
 
     The teacher's logits and features are computed once (eval mode) and shuffled with the inputs.
     Returns the history, plus the hint MSE before and after training; the trained student is `student`
     itself (the regressor is discarded). val: the validation split, logged as val_acc / val_loss per epoch
-    (`fit` refuses the test split there).
+    (`fit` refuses the test split there). recipe, kd, run: as `distill` takes them.
     """
-    T, alpha = check_temperature(T), check_alpha(alpha)
+    recipe = check_recipe(recipe, TrainingRecipe, "recipe", "RECIPES.student")
+    kd, run = check_recipe(kd, DistillRecipe, "kd", "RECIPES.distill"), check_recipe(run, Run, "run", "Run()")
+    T, alpha = check_temperature(kd.T), check_alpha(kd.alpha)
     if beta < 0:
         raise ValueError(f"beta (the weight of the hint term) must be >= 0, got {beta}")
     X, _ = as_tensors(train)
@@ -68,12 +69,11 @@ def distill_with_hint(student: nn.Module, teacher: nn.Module, train, val=None, *
         hint = F.mse_loss(wrapper.regressor(wrapper.hidden), t_feats[batch.index])
         return kd_loss(logits, t_logits[batch.index], batch.y, T, alpha) + beta * hint
 
-    torch.manual_seed(offset_seed(seed))  # the regressor's initialisation
+    torch.manual_seed(offset_seed(run.seed))  # the regressor's initialisation
     wrapper.regressor.reset_parameters()
     hist = {"hint_mse_start": hint_mse(wrapper, X, t_feats)}
-    hist.update(fit(wrapper, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-                    eval_data=None if val is None else {"val": val}, progress=progress,
-                    desc=f"distill+hint T={T:g}"))
+    hist.update(fit(wrapper, train, loss_fn=loss_fn, recipe=recipe, eval_data=None if val is None else {"val": val},
+                    run=run, desc=f"distill+hint T={T:g}"))
     hist["hint_mse_end"] = hint_mse(wrapper, X, t_feats)
     student.eval()
     return hist

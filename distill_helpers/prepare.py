@@ -30,6 +30,7 @@ from torch import nn
 
 from .cache import DATA_ENV, entries, resolve_root
 from .lm.notebook08 import prepare_notebook_08
+from .recipes import RECIPES, Run
 from .train import NO_TRAINING_ENV, get_student, get_teacher, refuse_training
 
 __all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training", "series_notebooks",
@@ -61,7 +62,7 @@ def register(name: str, notebooks: tuple[str, ...]):
 # Keep each entry's arguments identical to the notebook's call: the cache key is the full config.
 
 def _get_teacher(root, progress):
-    return get_teacher(root=root, progress=progress)
+    return get_teacher(root=root, run=Run(progress=progress))
 
 
 register("teacher CNN", ("01", "02", "03", "04", "05", "06", "07", "09"))(_get_teacher)
@@ -69,18 +70,18 @@ register("teacher CNN", ("01", "02", "03", "04", "05", "06", "07", "09"))(_get_t
 
 @register("distilled student 784-800-800-10, seed 0", ("01", "02", "03", "04"))
 def _distilled(root, progress):
-    return get_student("distilled", root=root, teacher=_get_teacher(root, progress), progress=progress)
+    return get_student("distilled", root=root, teacher=_get_teacher(root, progress), run=Run(progress=progress))
 
 
 @register("distilled student 784-64-10", ("01",))
 def _tiny(root, progress):
-    return get_student("distilled", root=root, teacher=_get_teacher(root, progress), hidden=(64,),
-                       progress=progress)
+    return get_student("distilled", root=root, teacher=_get_teacher(root, progress),
+                       recipe=RECIPES.student.with_(hidden=(64,)), run=Run(progress=progress))
 
 
 @register("scratch student 784-800-800-10, seed 0", ("04", "06"))
 def _scratch(root, progress):
-    return get_student("scratch", root=root, progress=progress)
+    return get_student("scratch", root=root, run=Run(progress=progress))
 
 
 # Notebook 08's language-model teacher and students (distill_helpers/lm/notebook08.py: the notebook's own calls).

@@ -2,21 +2,45 @@
 
 Function defaults (get_teacher, get_student, train_model, distill, kd_loss, the widgets), the command line
 and the notebooks all read these values, so "the same recipe as the notebooks" holds by construction.
+
+Recipes are values, passed whole: `distill(student, teacher, train, val, recipe=RECIPES.student,
+kd=RECIPES.distill)`. A variant is made with the one idiom `.with_(...)` (a checked `dataclasses.replace`):
+
+    short = RECIPES.student.with_(epochs=5)       # the student recipe, 5 epochs
+    hot = RECIPES.distill.with_(T=8.0)            # the distillation recipe at T = 8
+    run = Run(seed=3, progress=False)             # how one run executes: seed, device, bf16, bar
+
+`with_` refuses a field the recipe does not have, naming the ones it has; the trainers refuse a recipe of
+the wrong type, naming the one they take.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields, replace
 
 __all__ = ["TrainingRecipe", "TeacherRecipe", "StudentRecipe", "DistillRecipe", "ConsistentRecipe", "Recipes",
-           "RECIPES"]
+           "RECIPES", "Run", "check_recipe"]
+
+
+class _Value:
+    """The `.with_(**changes)` of every recipe: a copy with some fields changed, unknown fields refused."""
+
+    def with_(self, **changes):
+        names = [f.name for f in fields(self)]
+        unknown = sorted(set(changes) - set(names))
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(map(repr, unknown))}: its fields are "
+                            f"{', '.join(names)}")
+        return replace(self, **changes)
 
 
 @dataclass(frozen=True)
-class TrainingRecipe:
-    """Adam with cosine decay of the learning rate to zero over `epochs` epochs of `batch_size` examples."""
+class TrainingRecipe(_Value):
+    """Adam with cosine decay of the learning rate to zero over `epochs` epochs of `batch_size` examples;
+    every batch shifted by up to `augment_shift` pixels (0: no augmentation, see `transfer.random_shift`)."""
     epochs: int
     lr: float = 1e-3
     batch_size: int = 64
+    augment_shift: int = 0
 
 
 @dataclass(frozen=True)
@@ -32,14 +56,14 @@ class StudentRecipe(TrainingRecipe):
 
 
 @dataclass(frozen=True)
-class DistillRecipe:
+class DistillRecipe(_Value):
     """alpha is the weight of the SOFT (teacher) term; 1 - alpha weights the hard labels."""
     T: float = 4.0
     alpha: float = 0.9
 
 
 @dataclass(frozen=True)
-class ConsistentRecipe:
+class ConsistentRecipe(_Value):
     """Consistent teaching (Beyer et al. 2022): every batch shifted by up to `augment_shift` pixels, the
     teacher's logits on the very view the student sees; the student recipe's lr and batch size otherwise.
     `epochs` is chosen on validation from the recorded patience budgets by
@@ -60,3 +84,25 @@ class Recipes:
 
 RECIPES = Recipes(teacher=TeacherRecipe(epochs=12), student=StudentRecipe(epochs=20), distill=DistillRecipe(),
                   consistent=ConsistentRecipe())
+
+
+@dataclass(frozen=True)
+class Run(_Value):
+    """How one training run executes, beside its recipe (what it learns).
+
+    seed: seeds the initialisation's draws after it, dropout, the batch order and the augmentation.
+    device: "cpu", "cuda", "mps" or "auto". bf16: autocast forward and loss to bfloat16 (None: on for a
+    CUDA GPU with bf16, off elsewhere). progress: show a progress bar per run.
+    """
+    seed: int = 0
+    device: object = "cpu"
+    bf16: bool | None = None
+    progress: bool = True
+
+
+def check_recipe(value, kind: type, name: str, example: str):
+    """`value` when it is a `kind`, else a TypeError naming the parameter, the type it takes and an example."""
+    if not isinstance(value, kind):
+        raise TypeError(f"{name} must be a {kind.__name__} such as {example} (a variant: {example}.with_(...)), "
+                        f"got {type(value).__name__}: {value!r}")
+    return value

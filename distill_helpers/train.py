@@ -5,7 +5,7 @@ import math
 import os
 import random
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable, Iterator, Mapping
 
 import torch
@@ -13,7 +13,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from .cache import cached_model, teacher_identity
-from .checks import check_dataset, check_training_settings
+from .checks import check_dataset, check_int, check_training_settings
 from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits
 from .distributed import current as process_context
 from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_splits  # noqa: F401  (tests patch train.load_dataset)
@@ -22,12 +22,12 @@ from .evaluate import eval_metrics, predict_logits
 from .i18n import tr
 from .losses import check_alpha, check_temperature, kd_loss
 from .models import build_model, student_config, teacher_config
-from .recipes import RECIPES
+from .recipes import RECIPES, DistillRecipe, Run, StudentRecipe, TrainingRecipe, check_recipe
 from .room import NO_TRAINING_ENV, live_training, refuse_training  # noqa: F401  (re-exported)
-from .transfer import jittered_copies, random_shift
+from .transfer import random_shift
 
 __all__ = ["set_seed", "seed_offset", "offset_seed", "resolve_device", "batch_indices",
-           "random_shift", "Batch", "LossFn",
+           "random_shift", "Batch", "LossFn", "Loop", "Run",
            "cross_entropy_loss", "make_optimizer", "train_epoch", "fit", "train_model", "distill", "get_teacher",
            "get_student", "cached_model"]
 
@@ -126,18 +126,34 @@ def make_optimizer(model: nn.Module, *, lr: float, total_steps: int):
     return opt, sched
 
 
+@dataclass(frozen=True)
+class Loop:
+    """What every epoch of one fit() shares, resolved once at its start (fit builds it; see train_epoch).
+
+    batch_size: examples per optimizer step. generator: draws the batch order (and the augmentation).
+    device: where the batches go. augment: augment(X, generator) on every batch, or None. bf16: forward and
+    loss under bf16 autocast. ctx: this process's place in a torchrun group (distributed.py), or none.
+    """
+    batch_size: int
+    generator: torch.Generator
+    device: torch.device
+    augment: Callable | None = None
+    bf16: bool = False
+    ctx: Context = field(default_factory=lambda: SINGLE_PROCESS)
+
+
 def train_epoch(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, optimizer, scheduler,
-                batch_size: int, generator: torch.Generator, device: torch.device,
-                augment: Callable | None = None, bf16: bool = False,
-                ctx: Context = SINGLE_PROCESS) -> dict[str, float]:
+                loop: Loop) -> dict[str, float]:
     """One pass over (X, y) in shuffled mini-batches; returns {"train_loss", "train_acc", "time_s"}.
 
     Loss and accuracy are means over the examples seen, weighted by batch size, measured on the fly
-    (while the weights move) on the possibly augmented batches. `bf16` runs forward and loss under bf16
-    autocast. In a process group (`ctx`, see distributed.py) `model` is the DDP-wrapped model, each global
-    batch of `batch_size` is cut into one slice per rank, and the sums are all-reduced over the ranks.
+    (while the weights move) on the possibly augmented batches. `loop.bf16` runs forward and loss under bf16
+    autocast. In a process group (`loop.ctx`, see distributed.py) `model` is the DDP-wrapped model, each global
+    batch of `loop.batch_size` is cut into one slice per rank, and the sums are all-reduced over the ranks.
     """
     refuse_training(f"train_epoch ({len(X)} examples)")  # DISTILL_NO_TRAINING=1: see room.py
+    batch_size, generator, device, augment, bf16, ctx = (loop.batch_size, loop.generator, loop.device,
+                                                         loop.augment, loop.bf16, loop.ctx)
     model.train()
     t0 = time.perf_counter()
     loss_sum = torch.zeros((), device=device)  # summed on the device: no host sync inside the loop
@@ -167,20 +183,20 @@ def train_epoch(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, loss_fn: 
             "time_s": time.perf_counter() - t0}
 
 
-def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs: int, lr: float,
-        batch_size: int, seed: int = 0, eval_data: Mapping[str, object] | None = None,
-        augment: Callable | None = None, device="cpu", progress: bool = True, desc: str = "train",
-        bf16: bool | None = None) -> dict:
+def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, recipe: TrainingRecipe,
+        eval_data: Mapping[str, object] | None = None, run: Run = Run(), desc: str = "train") -> dict:
     """Train `model` on `train` with Adam and cosine decay; return the history of per-epoch records.
 
     The contract:
+    - `recipe` (a `TrainingRecipe`, e.g. RECIPES.student.with_(epochs=5)) gives epochs, lr, batch_size and
+      augment_shift; `run` (a `Run`) the seed, device, bf16 and the progress bar (labelled `desc`).
     - `train` is a TensorDataset or a tuple (X, y) of tensors on the CPU; each mini-batch is moved to
-      `device`. Batches are drawn by `batch_indices` from a generator seeded with `seed` (which also
-      seeds dropout and `augment`), so a run repeats exactly.
+      `run.device`. Batches are drawn by `batch_indices` from a generator seeded with `run.seed` (which also
+      seeds dropout and the augmentation), so a run repeats exactly.
     - `loss_fn(logits, batch)` returns the scalar loss, where logits = model(batch.X) and `batch` is a
       `Batch` (X, y, index). Anything computed once per training example before training (a teacher's
       logits, hint features) is indexed with `batch.index`; the loss closes over it.
-    - `augment(X, generator)` transforms each input batch, or None.
+    - `recipe.augment_shift` > 0 shifts each input batch by up to that many pixels (`random_shift`).
     - `eval_data` maps a name to a dataset scored after every epoch: {"val": val} adds the keys
       "val_acc" and "val_loss" (cross-entropy) to each record. The test split (a `HeldOutTest`) is
       refused: watching it during training is choosing on it. Score it once, after training.
@@ -188,14 +204,18 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
       "train_acc", "time_s" (training time of the epoch, without evaluation) and "<name>_acc",
       "<name>_loss" for each entry of `eval_data` (an empty list for "val_acc" and "val_loss" when
       nothing is evaluated). `history[key][i]` belongs to epoch `history["epoch"][i]`.
-    - `device`: "cpu", "cuda", "mps" or "auto"; the training tensors move there once. `bf16`: autocast
+    - `run.device`: "cpu", "cuda", "mps" or "auto"; the training tensors move there once. `run.bf16`: autocast
       forward and loss to bfloat16 (None: on for a CUDA GPU with bf16, off elsewhere).
-    - Under torchrun (several processes) the same call trains with DistributedDataParallel: `batch_size`
+    - Under torchrun (several processes) the same call trains with DistributedDataParallel: `recipe.batch_size`
       is the global batch, every rank trains on its slice of it, metrics are summed over ranks; the
       result equals a one-process run up to float rounding (see distributed.py).
     The model ends in eval mode, on `device`.
     """
-    epochs, lr, batch_size, seed = check_training_settings(epochs, lr, batch_size, seed)
+    recipe = check_recipe(recipe, TrainingRecipe, "recipe", "RECIPES.student")
+    run = check_recipe(run, Run, "run", "Run()")
+    epochs, lr, batch_size, seed = check_training_settings(recipe.epochs, recipe.lr, recipe.batch_size, run.seed)
+    shift = check_int(recipe.augment_shift, "augment_shift", 0)
+    augment = random_shift(shift) if shift else None
     refuse_training(f"{desc} ({epochs} epochs)")  # DISTILL_NO_TRAINING=1: a prepared room trains nothing (room.py)
     X, y = as_tensors(train)
     check_dataset(X, y, model)
@@ -207,9 +227,9 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     evals = {name: as_tensors(data) for name, data in (eval_data or {}).items()}
     for name, (X_eval, y_eval) in evals.items():
         check_dataset(X_eval, y_eval, model, f"{name} set")
-    ctx = process_context(resolve_device(device))  # a plain process, or this rank of a torchrun group
+    ctx = process_context(resolve_device(run.device))  # a plain process, or this rank of a torchrun group
     device = ctx.device
-    bf16 = bf16_default(device) if bf16 is None else bool(bf16)
+    bf16 = bf16_default(device) if run.bf16 is None else bool(run.bf16)
     model.to(device)
     if device.type != "cpu":  # the whole training set on the device once, batches are drawn there
         X, y = X.to(device), y.to(device)
@@ -219,11 +239,11 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     optimizer, scheduler = make_optimizer(model, lr=lr, total_steps=epochs * -(-len(X) // batch_size))
     history: dict[str, list] = {"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [],
                                 "time_s": []}
-    bar = _progress(epochs, desc, progress and ctx.rank == 0)
+    loop = Loop(batch_size=batch_size, generator=gen, device=device, augment=augment, bf16=bf16, ctx=ctx)
+    bar = _progress(epochs, desc, run.progress and ctx.rank == 0)
     for epoch in range(1, epochs + 1):
         record = {"epoch": epoch, **train_epoch(net, X, y, loss_fn=loss_fn, optimizer=optimizer,
-                                                 scheduler=scheduler, batch_size=batch_size, generator=gen,
-                                                 device=device, augment=augment, bf16=bf16, ctx=ctx)}
+                                                 scheduler=scheduler, loop=loop)}
         for name, (Xe, ye) in evals.items():
             metrics = eval_metrics(predict_logits(model, Xe, device=device), ye)
             record.update({f"{name}_{k}": v for k, v in metrics.items()})
@@ -239,52 +259,49 @@ def fit(model: nn.Module, train, *, loss_fn: LossFn = cross_entropy_loss, epochs
     return history
 
 
-def train_model(model: nn.Module, train, val=None, *, epochs: int = RECIPES.student.epochs,
-                lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0, device="cpu", progress: bool = True,
-                augment=None, bf16: bool | None = None) -> dict:
-    """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists)."""
-    return fit(model, train, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-               eval_data=None if val is None else {"val": val}, augment=augment, device=device,
-               progress=progress, desc=tr("train"), bf16=bf16)
+def train_model(model: nn.Module, train, val=None, *, recipe: TrainingRecipe = RECIPES.student,
+                run: Run = Run()) -> dict:
+    """Train on hard labels (Adam, cosine learning-rate decay, cross-entropy); return the per-epoch history (lists).
+
+    recipe: epochs, lr, batch_size, augment_shift (e.g. RECIPES.teacher, RECIPES.student.with_(epochs=5));
+    run: seed, device, bf16, progress (e.g. Run(seed=3, progress=False)). val: logged per epoch."""
+    return fit(model, train, recipe=recipe, eval_data=None if val is None else {"val": val}, run=run,
+               desc=tr("train"))
 
 
-def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float = RECIPES.distill.T,
-            alpha: float = RECIPES.distill.alpha, epochs: int = RECIPES.student.epochs,
-            lr: float = RECIPES.student.lr, batch_size: int = RECIPES.student.batch_size, seed: int = 0,
-            device="cpu", progress: bool = True, cache_teacher_logits: bool = True, augment=None,
-            teacher_logits: torch.Tensor | None = None, transfer_copies: int = 0, copy_shift: int = 2,
-            bf16: bool | None = None) -> dict:
-    """Train `student` on kd_loss against a frozen `teacher` (eval mode, no gradients).
+def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, recipe: TrainingRecipe = RECIPES.student,
+            kd: DistillRecipe = RECIPES.distill, teacher_logits: torch.Tensor | None = None,
+            run: Run = Run()) -> dict:
+    """Train `student` on kd_loss(T=kd.T, alpha=kd.alpha) against a frozen `teacher` (eval mode, no gradients).
 
+    recipe: the training recipe (epochs, lr, batch_size, augment_shift), e.g. RECIPES.student.with_(epochs=5);
+    kd: T and alpha, e.g. RECIPES.distill.with_(T=8.0); run: seed, device, bf16, progress.
     Without augmentation the teacher's logits are computed once and looked up by example index, so
     an epoch costs about what a plain epoch costs. Pass `teacher_logits` (the teacher's logits for
     every training row, in order) to reuse them across several students; a sample of rows is checked
-    against the teacher first. Under torchrun it trains with DDP (see fit); the teacher is not wrapped.
-    `transfer_copies=k` enlarges the transfer set with k jittered copies of every training row (shifted
-    by up to `copy_shift` pixels, made once from `seed`; see `transfer.jittered_copies`), and the
-    teacher's logits are computed once per copy: an epoch then has (k + 1) times as many steps.
+    against the teacher first. With `recipe.augment_shift` > 0 the teacher sees the very view the student
+    sees, on every batch (consistent teaching). Under torchrun it trains with DDP (see fit); the teacher is
+    not wrapped. A larger transfer set (jittered copies of every row, `transfer.jittered_copies`) is made
+    before the call and passed as `train`.
     """
-    T, alpha = check_temperature(T), check_alpha(alpha)
+    recipe = check_recipe(recipe, TrainingRecipe, "recipe", "RECIPES.student")
+    kd, run = check_recipe(kd, DistillRecipe, "kd", "RECIPES.distill"), check_recipe(run, Run, "run", "Run()")
+    T, alpha = check_temperature(kd.T), check_alpha(kd.alpha)
     if student is teacher:
         raise ValueError("student and teacher are the same model: distillation needs a separate student")
-    if teacher_logits is not None and (augment is not None or not cache_teacher_logits):
-        raise ValueError("teacher_logits can only be reused without augmentation and with "
-                         "cache_teacher_logits=True: augmented inputs need the teacher run on every batch")
+    augmented = bool(recipe.augment_shift)
+    if teacher_logits is not None and augmented:
+        raise ValueError("teacher_logits can only be reused without augmentation (recipe.augment_shift=0): "
+                         "augmented inputs need the teacher run on every batch")
     X, y = as_tensors(train)
     check_dataset(X, y, student)  # before the teacher sees the data
-    if transfer_copies:
-        if augment is not None or teacher_logits is not None or not cache_teacher_logits:
-            raise ValueError("transfer_copies makes a fixed, enlarged transfer set with the teacher's logits cached "
-                             "per copy: use it without augment, without teacher_logits and with cache_teacher_logits=True")
-        X, y = jittered_copies(X, y, transfer_copies, copy_shift, seed)
-        train = (X, y)
-    device = process_context(resolve_device(device)).device  # under torchrun: this rank's GPU
+    device = process_context(resolve_device(run.device)).device  # under torchrun: this rank's GPU
     teacher.to(device).eval()
     flags = [p.requires_grad for p in teacher.parameters()]
     for p in teacher.parameters():
         p.requires_grad_(False)
     try:
-        if cache_teacher_logits and augment is None:
+        if not augmented:
             if teacher_logits is not None and teacher_logits.shape[0] != len(X):
                 raise ValueError(f"teacher_logits has {teacher_logits.shape[0]} rows but the training set has "
                                  f"{len(X)}: pass predict_logits(teacher, X) for the same X, in the same order")
@@ -300,9 +317,8 @@ def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float
                 with torch.no_grad():
                     teacher_batch = teacher(batch.X)
                 return kd_loss(logits, teacher_batch, batch.y, T, alpha)
-        return fit(student, train, loss_fn=loss_fn, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-                   eval_data=None if val is None else {"val": val}, augment=augment, device=device,
-                   progress=progress, desc=tr(f"distill T={T:g}"), bf16=bf16)
+        return fit(student, train, loss_fn=loss_fn, recipe=recipe, eval_data=None if val is None else {"val": val},
+                   run=run.with_(device=device), desc=tr(f"distill T={T:g}"))
     finally:
         for p, f in zip(teacher.parameters(), flags):
             p.requires_grad_(f)
@@ -310,9 +326,9 @@ def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, T: float
 
 # ---------------------------------------------------------------- cached models (the cache itself: cache.py)
 
-def _bf16_key(device, bf16: bool | None) -> dict:
+def _bf16_key(run: Run) -> dict:
     """Cache-key entry for bf16 training: present only when on, so float32 entries keep their keys."""
-    on = bf16_default(resolve_device(device)) if bf16 is None else bool(bf16)
+    on = bf16_default(resolve_device(run.device)) if run.bf16 is None else bool(run.bf16)
     return {"bf16": True} if on else {}
 
 
@@ -330,50 +346,53 @@ def _fresh_model_trainer(dataset: str, root, arch: dict, seed: int, train_fn: Ca
     return build_and_train
 
 
-def get_teacher(dataset: str = "mnist5k", root=None, *, epochs: int = RECIPES.teacher.epochs,
-                lr: float = RECIPES.teacher.lr, batch_size: int = RECIPES.teacher.batch_size, seed: int = 0,
-                arch: dict | None = None, augment_shift: int = RECIPES.teacher.augment_shift,
-                device="cpu", progress: bool = True, retrain: bool = False, bf16: bool | None = None) -> nn.Module:
+def get_teacher(dataset: str = "mnist5k", root=None, *, recipe: TrainingRecipe = RECIPES.teacher,
+                arch: dict | None = None, run: Run = Run(), retrain: bool = False) -> nn.Module:
     """The trained teacher CNN for this config, from the cache in seconds or trained (with a progress bar).
 
+    recipe: epochs, lr, batch_size, augment_shift (default RECIPES.teacher; a variant:
+    RECIPES.teacher.with_(epochs=3)); run: seed, device, bf16, progress.
     root: the data root (None: `cache.data_root()`); the model is cached under root/cache (see cache.py)."""
+    recipe = check_recipe(recipe, TrainingRecipe, "recipe", "RECIPES.teacher")
+    run = check_recipe(run, Run, "run", "Run()")
     info = dataset_info(dataset)
     arch = arch or teacher_config(info["shape"], info["num_classes"])
-    config = {"role": "teacher", "dataset": dataset, "split": "train-val-v1", "arch": arch, "epochs": epochs,
-              "lr": lr, "batch_size": batch_size, "seed": seed, "augment_shift": augment_shift,
-              **_bf16_key(device, bf16)}
+    config = {"role": "teacher", "dataset": dataset, "split": "train-val-v1", "arch": arch, "epochs": recipe.epochs,
+              "lr": recipe.lr, "batch_size": recipe.batch_size, "seed": run.seed,
+              "augment_shift": recipe.augment_shift, **_bf16_key(run)}
 
     def train_fn(model, train, val):
-        return train_model(model, train, val, epochs=epochs, lr=lr, batch_size=batch_size, seed=seed,
-                           device=device, progress=progress, bf16=bf16,
-                           augment=random_shift(augment_shift) if augment_shift else None)
-    return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
+        return train_model(model, train, val, recipe=recipe, run=run)
+    return cached_model(config, _fresh_model_trainer(dataset, root, arch, run.seed, train_fn), root, retrain)
 
 
 def get_student(kind: str = "distilled", dataset: str = "mnist5k", root=None, *,
-                hidden=RECIPES.student.hidden, T: float = RECIPES.distill.T, alpha: float = RECIPES.distill.alpha,
-                epochs: int = RECIPES.student.epochs, lr: float = RECIPES.student.lr,
-                batch_size: int = RECIPES.student.batch_size, seed: int = 0, teacher: nn.Module | None = None, device="cpu",
-                progress: bool = True, retrain: bool = False, bf16: bool | None = None) -> nn.Module:
+                recipe: StudentRecipe = RECIPES.student, kd: DistillRecipe = RECIPES.distill,
+                teacher: nn.Module | None = None, run: Run = Run(), retrain: bool = False) -> nn.Module:
     """An MLP student trained from scratch (kind='scratch') or distilled from `teacher` (default: get_teacher()),
-    cached under root/cache (root None: `cache.data_root()`). The cache key names the teacher
-    (`cache.teacher_identity`), so a student distilled from another teacher is never served."""
+    cached under root/cache (root None: `cache.data_root()`). recipe: a StudentRecipe (hidden, epochs, lr,
+    batch_size, augment_shift), e.g. RECIPES.student.with_(hidden=(64,)); kd: T and alpha (distilled only);
+    run: seed, device, bf16, progress. The cache key names the teacher (`cache.teacher_identity`), so a student
+    distilled from another teacher is never served."""
     if kind not in ("scratch", "distilled"):
         raise ValueError(f"kind must be 'scratch' or 'distilled', got {kind!r}")
+    recipe = check_recipe(recipe, StudentRecipe, "recipe", "RECIPES.student")
+    run = check_recipe(run, Run, "run", "Run()")
+    kd = check_recipe(kd, DistillRecipe, "kd", "RECIPES.distill")
     info = dataset_info(dataset)
-    arch = student_config(tuple(hidden), info["shape"], info["num_classes"])
+    arch = student_config(tuple(recipe.hidden), info["shape"], info["num_classes"])
     config = {"role": f"student-{kind}", "dataset": dataset, "split": "train-val-v1", "arch": arch,
-              "epochs": epochs, "lr": lr, "batch_size": batch_size, "seed": seed, **_bf16_key(device, bf16)}
+              "epochs": recipe.epochs, "lr": recipe.lr, "batch_size": recipe.batch_size, "seed": run.seed,
+              **_bf16_key(run)}
+    if recipe.augment_shift:  # only when on, so the keys of unaugmented students stay as they were
+        config["augment_shift"] = recipe.augment_shift
     if kind == "distilled":
-        teacher = teacher if teacher is not None else get_teacher(dataset, root, device=device,
-                                                                  progress=progress)
-        config.update(T=check_temperature(T), alpha=check_alpha(alpha),
-                      teacher=teacher_identity(teacher))
+        teacher = teacher if teacher is not None else get_teacher(dataset, root, run=Run(device=run.device,
+                                                                                           progress=run.progress))
+        config.update(T=check_temperature(kd.T), alpha=check_alpha(kd.alpha), teacher=teacher_identity(teacher))
 
     def train_fn(model, train, val):
-        kw = dict(epochs=epochs, lr=lr, batch_size=batch_size, seed=seed, device=device, progress=progress,
-                  bf16=bf16)
         if kind == "scratch":
-            return train_model(model, train, val, **kw)
-        return distill(model, teacher, train, val, T=T, alpha=alpha, **kw)
-    return cached_model(config, _fresh_model_trainer(dataset, root, arch, seed, train_fn), root, retrain)
+            return train_model(model, train, val, recipe=recipe, run=run)
+        return distill(model, teacher, train, val, recipe=recipe, kd=kd, run=run)
+    return cached_model(config, _fresh_model_trainer(dataset, root, arch, run.seed, train_fn), root, retrain)

@@ -38,7 +38,7 @@ from .data import as_tensors, load_splits
 from .evaluate import predict_logits
 from .losses import as_target_logits, label_smoothing_targets, uniform_soft_targets
 from .models import build_model, student_config, teacher_config
-from .recipes import RECIPES
+from .recipes import RECIPES, Run
 from .results import cached_result
 from .safeio import atomic_write_text
 from .train import fit, get_teacher, set_seed
@@ -126,7 +126,8 @@ class _Run:
             X, y = X[:config["n_train"]], y[:config["n_train"]]
         self.train = (X, y)
         self.data = {"train": (X, y), "val": as_tensors(val), "test": as_tensors(test)}
-        self.teacher = get_teacher(config["dataset"], root, epochs=config["teacher_epochs"], progress=progress)
+        self.teacher = get_teacher(config["dataset"], root, run=Run(progress=progress),
+                                   recipe=RECIPES.teacher.with_(epochs=config["teacher_epochs"]))
         self.teacher_id = teacher_identity(self.teacher)
         self.shift = config["consistent"]["augment_shift"]
         self.views = self.view_table(self.teacher)
@@ -220,9 +221,8 @@ def label_smoothing_teacher(config: dict, root=None, *, progress: bool = False) 
         set_seed(config["teacher_seed"])
         model = build_model(arch)
         hist = fit(model, train, loss_fn=lambda z, b: F.cross_entropy(z, b.y, label_smoothing=eps),
-                   epochs=config["teacher_epochs"], lr=t.lr, batch_size=t.batch_size, seed=config["teacher_seed"],
-                   eval_data={"val": val}, augment=random_shift(t.augment_shift), progress=progress,
-                   desc="teacher (label smoothing)")
+                   recipe=t.with_(epochs=config["teacher_epochs"]), eval_data={"val": val},
+                   run=Run(seed=config["teacher_seed"], progress=progress), desc="teacher (label smoothing)")
         return model, hist
     return cached_model(key, build_and_train, root)
 

@@ -281,23 +281,22 @@ def explorer(controls: list, render, css_class: str, key: str) -> _WithStaticFal
     return _WithStaticFallback(box, first)
 
 
-def temperature_explorer(images, *, student_logits=None, teacher_logits, labels=None, classes=None,
-                         T: float = 1.0, index: int = 0, T_range=(0.5, 20.0), key: str = "temperature-explorer",
-                         ids=None):
-    """A T slider and an example picker redrawing teacher and student probability bars.
+def temperature_explorer(images, *, teacher_logits, student_logits=None, labels=None, ids=None, T: float = 1.0,
+                         T_range=(0.5, 20.0), key: str = "temperature-explorer"):
+    """A T slider (starting at `T`, over `T_range`) and an example picker redrawing teacher and student bars.
 
     `key` names the explorer's widgets (see the module docstring); give two explorers shown at once
     different keys. `ids` are the examples' indices in their dataset (shown in the picker and the title);
-    default 0, 1, ...
+    default 0, 1, ... The picker starts at the first example; the bars are labelled with the class numbers.
     """
     import ipywidgets as w
 
-    fig = TemperatureFigure(images, student_logits=student_logits, teacher_logits=teacher_logits, classes=classes,
-                            labels=labels, ids=ids)
+    fig = TemperatureFigure(images, student_logits=student_logits, teacher_logits=teacher_logits, labels=labels,
+                            ids=ids)
     slider = stable_widget(w.FloatSlider, f"{key}/T", value=T, min=T_range[0], max=T_range[1], step=0.1, description="T",
                            continuous_update=True, readout_format=".1f")
     picker = stable_widget(w.Dropdown, f"{key}/example", options=[(tr(f"#{fig.ids[i]} (label {int(labels[i])})") if labels is not None else f"#{fig.ids[i]}", i)
-                                 for i in range(len(images))], value=index, description=tr("example"))
+                                 for i in range(len(images))], value=0, description=tr("example"))
     return explorer([slider, picker], lambda: (fig.png(picker.value, slider.value), fig.title.get_text()),
                      "kd-temperature-explorer", key)
 

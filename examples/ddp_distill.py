@@ -23,11 +23,13 @@ ap.add_argument("--seed", type=int, default=0)
 args = ap.parse_args()
 
 train, val, test = dh.load_splits("mnist5k", args.root)
-teacher = dh.get_teacher(root=args.root, progress=False)  # from the cache when it was trained before
+teacher = dh.get_teacher(root=args.root, run=dh.Run(progress=False))  # from the cache when it was trained before
 dh.set_seed(args.seed)
 student = dh.MLP(hidden=tuple(args.hidden))
-history = dh.distill(student, teacher, train, val, T=4.0, alpha=0.9, epochs=args.epochs, lr=1e-3,
-                     batch_size=args.batch_size, seed=args.seed, device=args.device, progress=False)
+history = dh.distill(student, teacher, train, val,
+                     recipe=dh.RECIPES.student.with_(epochs=args.epochs, lr=1e-3, batch_size=args.batch_size),
+                     kd=dh.DistillRecipe(T=4.0, alpha=0.9),
+                     run=dh.Run(seed=args.seed, device=args.device, progress=False))
 ctx = distributed.current(args.device)
 if distributed.is_main():
     dh.save_model(student, args.out, {"history": history, "world_size": ctx.world}, overwrite=True)

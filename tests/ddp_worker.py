@@ -9,7 +9,7 @@ from pathlib import Path
 import torch
 
 import distill_helpers.train as tr
-from distill_helpers import build_model, distill
+from distill_helpers import RECIPES, DistillRecipe, Run, build_model, distill
 from distill_helpers import distributed as D
 from distill_helpers.losses import kd_loss
 
@@ -31,6 +31,8 @@ rank = int(os.environ["RANK"])
 teacher = build_model(setup["teacher_config"])
 teacher.load_state_dict(setup["teacher_state"])
 recipe = setup["recipe"]
+training = RECIPES.student.with_(epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"])
+quiet = Run(seed=recipe["seed"], progress=False)
 
 
 def fresh_student():
@@ -41,7 +43,8 @@ def fresh_student():
 
 if scenario == "distill":
     student = fresh_student()
-    hist = distill(student, teacher, setup["train"], setup["test"], progress=False, **recipe)
+    hist = distill(student, teacher, setup["train"], setup["test"], recipe=training,
+                   kd=DistillRecipe(T=recipe["T"], alpha=recipe["alpha"]), run=quiet)
     ctx = D.current()
     shards = list(seen)
     # The pitfall: logits read by position in this rank's list from epoch 1, not by sample index.
@@ -50,8 +53,7 @@ if scenario == "distill":
     t_logits = setup["teacher_logits"]
     naive = fresh_student()
     naive_hist = tr.fit(naive, setup["train"], loss_fn=D.PositionLookup(t_logits[order], recipe["T"], recipe["alpha"]),
-                        epochs=recipe["epochs"], lr=recipe["lr"], batch_size=recipe["batch_size"], seed=recipe["seed"],
-                        eval_data={"val": setup["test"]}, progress=False)
+                        recipe=training, eval_data={"val": setup["test"]}, run=quiet)
     torch.save({"rank": ctx.rank, "world": ctx.world, "shards": shards, "state": student.state_dict(),
                 "history": hist, "naive_state": naive.state_dict(), "naive_history": naive_hist},
                out_dir / f"rank{ctx.rank}.pt")
@@ -64,7 +66,8 @@ elif scenario == "fail":
         if rank == 1 and calls == 3:
             raise RuntimeError("rank 1 fails on purpose at its third batch")
         return kd_loss(logits, setup["teacher_logits"][batch.index], batch.y, 4.0, 0.9)
-    tr.fit(fresh_student(), setup["train"], loss_fn=loss_fn, epochs=50, lr=1e-3, batch_size=20, progress=False)
+    tr.fit(fresh_student(), setup["train"], loss_fn=loss_fn,
+           recipe=RECIPES.student.with_(epochs=50, lr=1e-3, batch_size=20), run=Run(progress=False))
     (out_dir / f"rank{rank}-finished").write_text("this rank should never get here")
 else:
     raise SystemExit(f"unknown scenario {scenario!r}")

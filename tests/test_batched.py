@@ -5,6 +5,7 @@ import torch
 from distill_helpers.batched import StackedMLP, distill_students, kd_terms, make_students, predict_logits_stacked
 from distill_helpers.data import HeldOutTest
 from distill_helpers.models import MLP
+from distill_helpers.recipes import RECIPES, DistillRecipe, Run
 from distill_helpers.train import distill, predict_logits, set_seed, train_model
 
 
@@ -16,7 +17,7 @@ def _max_diff(a: MLP, b: MLP) -> float:
 def teacher(small_data):
     torch.manual_seed(0)
     t = MLP(hidden=(16,), num_classes=3)
-    train_model(t, small_data, epochs=2, batch_size=16, progress=False)
+    train_model(t, small_data, recipe=RECIPES.student.with_(epochs=2, batch_size=16), run=Run(progress=False))
     return t
 
 
@@ -45,8 +46,8 @@ def _assert_equal_to_sequential_runs(data, teacher, seeds, Ts, alphas, lrs, epoc
     for k, seed in enumerate(seeds):
         set_seed(seed)
         alone = MLP(hidden=(12, 8), num_classes=3)
-        h = distill(alone, teacher, data, data, T=Ts[k], alpha=alphas[k], lr=lrs[k], epochs=epochs,
-                    batch_size=32, seed=seed, progress=False)
+        h = distill(alone, teacher, data, data, recipe=RECIPES.student.with_(lr=lrs[k], epochs=epochs, batch_size=32),
+                    kd=DistillRecipe(T=Ts[k], alpha=alphas[k]), run=Run(seed=seed, progress=False))
         assert _max_diff(batched[k], alone) < 1e-4, f"student {k}"
         assert hists[k]["train_loss"] == pytest.approx(h["train_loss"], rel=1e-4)
         assert hists[k]["train_acc"] == pytest.approx(h["train_acc"], abs=1e-9)
@@ -95,7 +96,8 @@ def test_batched_labels_only_needs_no_teacher_and_equals_train_model(small_data)
     for k, seed in enumerate(seeds):
         set_seed(seed)
         alone = MLP(hidden=(8,), num_classes=3)
-        train_model(alone, small_data, epochs=2, lr=2e-3, batch_size=16, seed=seed, progress=False)
+        train_model(alone, small_data, recipe=RECIPES.student.with_(epochs=2, lr=2e-3, batch_size=16),
+                    run=Run(seed=seed, progress=False))
         assert _max_diff(batched[k], alone) < 1e-4
 
 
@@ -140,8 +142,8 @@ def test_grid_trains_each_cell_like_distill_and_caches(small_data, teacher, tmp_
     # cell (T=4, alpha=0.9, lr=3e-3), seed 1, rebuilt with distill(): same validation errors and weights
     set_seed(1)
     alone = MLP(hidden=(6,), num_classes=3)
-    h = distill(alone, teacher, small_data, small_data, T=4.0, alpha=0.9, lr=3e-3, epochs=2, batch_size=16, seed=1,
-                progress=False)
+    h = distill(alone, teacher, small_data, small_data, recipe=RECIPES.student.with_(lr=3e-3, epochs=2, batch_size=16),
+                kd=DistillRecipe(T=4.0, alpha=0.9), run=Run(seed=1, progress=False))
     r = grid.row(T=4.0, alpha=0.9)
     assert r == 1 and _max_diff(grid.students[r][1], alone) < 1e-4
     assert grid.val_acc[r, 1].tolist() == pytest.approx(h["val_acc"], abs=1e-9)
@@ -278,7 +280,7 @@ def cnn_teacher(small_data):
     from distill_helpers.models import TeacherCNN
     torch.manual_seed(0)
     t = TeacherCNN(num_classes=3, channels=(4, 8), hidden=16)
-    train_model(t, small_data, epochs=1, batch_size=32, progress=False)
+    train_model(t, small_data, recipe=RECIPES.student.with_(epochs=1, batch_size=32), run=Run(progress=False))
     return t.eval()
 
 
@@ -293,8 +295,9 @@ def test_consistent_batched_equals_separate_augmented_distill_runs(small_data, c
         for k, seed in enumerate(seeds):
             set_seed(seed)
             alone = MLP(hidden=(12, 8), num_classes=3)
-            h = distill(alone, cnn_teacher, small_data, small_data, T=Ts[k], alpha=alphas[k], epochs=2,
-                        batch_size=32, seed=seed, progress=False, augment=random_shift(2))
+            h = distill(alone, cnn_teacher, small_data, small_data, kd=DistillRecipe(T=Ts[k], alpha=alphas[k]),
+                        recipe=RECIPES.student.with_(epochs=2, batch_size=32, augment_shift=2),
+                        run=Run(seed=seed, progress=False))
             assert _max_diff(batched[k], alone) < 1e-4, f"student {k}"
             assert hists[k]["train_loss"] == pytest.approx(h["train_loss"], rel=1e-4)
             assert hists[k]["val_acc"] == pytest.approx(h["val_acc"], abs=1e-9)
@@ -361,8 +364,8 @@ def test_the_fixed_teacher_equals_fit_with_logits_of_the_original_digits(small_d
     fixed = predict_logits(cnn_teacher, small_data.tensors[0])
     set_seed(7)
     alone = MLP(hidden=(8,), num_classes=3)
-    fit(alone, small_data, loss_fn=lambda z, b: kd_loss(z, fixed[b.index], b.y, 3.0, 0.8), epochs=2, lr=1e-3,
-        batch_size=32, seed=7, augment=random_shift(2), progress=False)
+    fit(alone, small_data, loss_fn=lambda z, b: kd_loss(z, fixed[b.index], b.y, 3.0, 0.8),
+        recipe=RECIPES.student.with_(epochs=2, lr=1e-3, batch_size=32, augment_shift=2), run=Run(seed=7, progress=False))
     assert _max_diff(students[0], alone) < 1e-4
 
 

@@ -420,7 +420,8 @@ def test_jupyterlab_starts_without_nbgrader_warnings(lab):
 SCRATCH_CELLS = [
     "import torch\nfrom torch.utils.data import TensorDataset\nimport distill_helpers as dh\n"
     "torch.manual_seed(0)\nX, y = torch.rand(64, 1, 28, 28), torch.arange(64) % 10",
-    "model = dh.MLP(hidden=(16,))\nhistory = dh.train_model(model, TensorDataset(X, y), epochs=3, batch_size=32)",
+    "model = dh.MLP(hidden=(16,))\nhistory = dh.train_model(model, TensorDataset(X, y),\n"
+    "                        recipe=dh.RECIPES.student.with_(epochs=3, batch_size=32))",
 ]
 # The tests of the suite that read notebooks; in the learner's clone they must pass on top of saved copies.
 NOTEBOOK_READING_TESTS = ["tests/test_notebook_reopen.py", "tests/test_notebooks_clean.py",

@@ -24,7 +24,7 @@ from distill_helpers.safeio import file_lock
 def teacher(small_data):
     torch.manual_seed(0)
     t = MLP(hidden=(16,), num_classes=3)
-    tr.train_model(t, small_data, epochs=2, batch_size=16, progress=False)
+    tr.train_model(t, small_data, recipe=tr.RECIPES.student.with_(epochs=2, batch_size=16), run=tr.Run(progress=False))
     return t
 
 
@@ -245,14 +245,15 @@ def _two_teachers(num_classes=10):
 def test_students_of_two_teachers_of_one_architecture_are_two_entries(tmp_path, small_data, monkeypatch):
     monkeypatch.setattr(tr, "load_splits", lambda name, root: (small_data, small_data, small_data))
     a, b = _two_teachers()
-    kw = dict(root=tmp_path, hidden=(8,), epochs=1, progress=False)
+    kw = dict(root=tmp_path, recipe=tr.RECIPES.student.with_(hidden=(8,), epochs=1), run=tr.Run(progress=False))
     from_a = tr.get_student("distilled", teacher=a, **kw)
     from_b = tr.get_student("distilled", teacher=b, **kw)
     assert len(cache.entries(tmp_path, "student-distilled")) == 2
     assert not torch.equal(from_a.net[2].weight, from_b.net[2].weight)
     assert torch.equal(tr.get_student("distilled", teacher=a, **kw).net[2].weight, from_a.net[2].weight)
     # a teacher from the cache is named by its cache config; trained further in place, by its weights
-    tkw = dict(root=tmp_path, arch=a.config, progress=False, augment_shift=0, epochs=1)
+    tkw = dict(root=tmp_path, arch=a.config, run=tr.Run(progress=False),
+               recipe=tr.RECIPES.teacher.with_(augment_shift=0, epochs=1))
     cached = tr.get_teacher(**tkw)
     assert cache.teacher_identity(cached) == cached.metadata["cache_config"]
     assert cache.teacher_identity(tr.get_teacher(**tkw)) == cached.metadata["cache_config"]
@@ -374,8 +375,8 @@ def test_a_prepared_room_refuses_every_cache_miss_before_computing(tmp_path, sma
         lambda: cache.cached_model({"role": "room"}, lambda: calls.append(1), tmp_path),
         lambda: train_grid(teacher, small_data, small_data, settings=[{"T": 2.0, "alpha": 0.5}], seeds=[0],
                            hidden=(4,), epochs=1, root=tmp_path, progress=False),
-        lambda: tr.get_teacher(root=tmp_path, arch=TeacherCNN(channels=(2, 4), hidden=8).config, epochs=1,
-                               progress=False),
+        lambda: tr.get_teacher(root=tmp_path, arch=TeacherCNN(channels=(2, 4), hidden=8).config,
+                               recipe=tr.RECIPES.teacher.with_(epochs=1), run=tr.Run(progress=False)),
     ]
     for miss in misses:
         with pytest.raises(TrainingRefused, match="is not in the cache under"):  # the cache's refusal, with its root

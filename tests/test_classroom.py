@@ -237,10 +237,10 @@ DEMO = """%% md
 # 99 · A two-exercise demo
 %% code
 import torch
-from distill_helpers.exercises import check, register
+from distill_helpers.exercises import Compare, check, register
 x = torch.arange(4.0)
 register("99.1", "sum", reference=lambda: 6.0, solution=lambda: 6.0, wrong={"the mean": lambda: 1.5})
-register("99.2", "four entries", kind="exact", reference=lambda: True, solution=lambda: True,
+register("99.2", "four entries", compare=Compare("exact"), reference=lambda: True, solution=lambda: True,
          wrong={"false": lambda: False})
 %% md
 ## Exercises

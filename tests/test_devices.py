@@ -8,7 +8,7 @@ import torch
 import torch.nn.functional as F
 
 import distill_helpers.devices as devices
-from distill_helpers import MLP, TeacherCNN, distill, train_model
+from distill_helpers import MLP, RECIPES, DistillRecipe, Run, TeacherCNN, distill, train_model
 from distill_helpers.devices import Float64Error, NoFloat64, resolve_device, test_device
 from distill_helpers.evaluate import predict_logits
 from distill_helpers.transfer import random_shift
@@ -19,8 +19,11 @@ def device():
     return test_device()
 
 
-def _fast(device, **kw):
-    return dict(epochs=2, lr=3e-3, batch_size=16, progress=False, device=device, **kw)
+def _fast(device, seed=0, kd=None, bf16=None, **recipe):
+    """A short recipe (2 epochs, lr 3e-3, batch 16, with `recipe`'s changes) on `device`; kd when given."""
+    out = dict(recipe=RECIPES.student.with_(**{"epochs": 2, "lr": 3e-3, "batch_size": 16, **recipe}),
+               run=Run(seed=seed, device=device, bf16=bf16, progress=False))
+    return {**out, "kd": kd} if kd is not None else out
 
 
 def test_auto_prefers_cuda_then_mps_then_cpu(monkeypatch, capsys):
@@ -79,19 +82,17 @@ def test_predict_logits_uses_the_model_device(device):
 def test_training_and_distillation_on_the_device(device, small_data):
     torch.manual_seed(0)
     teacher = TeacherCNN(num_classes=3, channels=(4, 8), hidden=16)
-    hist = train_model(teacher, small_data, small_data, **_fast(device, augment=random_shift(2), seed=0))
+    hist = train_model(teacher, small_data, small_data, **_fast(device, augment_shift=2, seed=0))
     assert next(teacher.parameters()).device.type == device.type
     assert hist["val_acc"][-1] > 0.9
-    for cache in (True, False):  # cached logits (looked up by index on the device) and teacher per batch
-        torch.manual_seed(1)
-        student = MLP(hidden=(16,), num_classes=3)
-        h = distill(student, teacher, small_data, small_data,
-                    **_fast(device, seed=0, T=2.0, alpha=0.7, cache_teacher_logits=cache))
-        assert h["val_acc"][-1] > 0.9 and next(student.parameters()).device.type == device.type
+    torch.manual_seed(1)
+    student = MLP(hidden=(16,), num_classes=3)  # cached logits, looked up by index on the device
+    h = distill(student, teacher, small_data, small_data, **_fast(device, seed=0, kd=DistillRecipe(T=2.0, alpha=0.7)))
+    assert h["val_acc"][-1] > 0.9 and next(student.parameters()).device.type == device.type
     torch.manual_seed(1)
     student = MLP(hidden=(16,), num_classes=3)
     h = distill(student, teacher, small_data, small_data,  # augmented: the teacher sees the shifted batch
-                **_fast(device, seed=0, T=2.0, alpha=0.7, augment=random_shift(1)))
+                **_fast(device, seed=0, kd=DistillRecipe(T=2.0, alpha=0.7), augment_shift=1))
     assert h["val_acc"][-1] > 0.9
 
 
@@ -118,9 +119,9 @@ def test_no_float64_anywhere_on_the_training_path(device, small_data):
     student = MLP(hidden=(8,), num_classes=3)
     guard = NoFloat64()
     with guard:
-        train_model(teacher, small_data, small_data, **_fast(device, seed=0, augment=random_shift(1)))
-        distill(student, teacher, small_data, small_data, **_fast(device, seed=0, T=3.0, alpha=0.9))
-        distill(student, teacher, small_data, **_fast(device, seed=0, cache_teacher_logits=False))
+        train_model(teacher, small_data, small_data, **_fast(device, seed=0, augment_shift=1))
+        distill(student, teacher, small_data, small_data, **_fast(device, seed=0, kd=DistillRecipe(T=3.0, alpha=0.9)))
+        distill(student, teacher, small_data, **_fast(device, seed=0, augment_shift=1))  # the teacher per batch
     assert guard.calls > 100  # the mode really saw the training ops
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 import torch
 
-from distill_helpers import MLP, build_model, distill, train_model
+from distill_helpers import MLP, RECIPES, DistillRecipe, Run, build_model, distill, train_model
 from distill_helpers import distributed as D
 from distill_helpers.evaluate import predict_logits
 
@@ -33,7 +33,7 @@ def ddp_run(tmp_path_factory, mnist5k):
     X, y = train.tensors[0][rows], train.tensors[1][rows]  # 1,002: the last global batch (2) splits 1 + 1
     torch.manual_seed(0)
     teacher = MLP(hidden=(128,))
-    train_model(teacher, (X, y), epochs=5, lr=2e-3, batch_size=50, seed=0, progress=False)
+    train_model(teacher, (X, y), recipe=RECIPES.student.with_(epochs=5, lr=2e-3, batch_size=50), run=Run(progress=False))
     torch.manual_seed(1)
     student = MLP(hidden=(64,))
     setup = {"teacher_config": teacher.config, "teacher_state": teacher.state_dict(),
@@ -75,7 +75,9 @@ def test_two_processes_equal_one_process_with_the_same_global_batch(ddp_run):
     s = ddp_run["setup"]
     single = build_model(s["student_config"])
     single.load_state_dict(s["student_init"])
-    hist = distill(single, ddp_run["teacher"], s["train"], s["test"], progress=False, **RECIPE)
+    hist = distill(single, ddp_run["teacher"], s["train"], s["test"],
+                   recipe=RECIPES.student.with_(epochs=RECIPE["epochs"], lr=RECIPE["lr"], batch_size=RECIPE["batch_size"]),
+                   kd=DistillRecipe(T=RECIPE["T"], alpha=RECIPE["alpha"]), run=Run(seed=RECIPE["seed"], progress=False))
     ref = single.state_dict()
     ddp = ddp_run["ranks"][0]["state"]
     worst = max((ref[k] - ddp[k]).abs().max().item() for k in ref)
@@ -109,7 +111,8 @@ def test_misaligned_cache_is_detected_before_training(ddp_run, mnist5k):
     with pytest.raises(D.MisalignedLogitsError, match="sample index"):
         D.check_teacher_logits(ddp_run["teacher"], X, wrong)
     with pytest.raises(D.MisalignedLogitsError):
-        distill(MLP(hidden=(8,)), ddp_run["teacher"], s["train"], progress=False, teacher_logits=wrong, epochs=1)
+        distill(MLP(hidden=(8,)), ddp_run["teacher"], s["train"], teacher_logits=wrong,
+                recipe=RECIPES.student.with_(epochs=1), run=Run(progress=False))
 
 
 def test_a_failing_rank_fails_the_run_quickly_with_its_message(ddp_run, tmp_path):

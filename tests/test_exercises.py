@@ -68,7 +68,12 @@ def test_registry_rejects_bad_registrations():
         E.register("99.1", "x", reference=lambda: 1, solution=lambda: 1, wrong={})
     with pytest.raises(ValueError, match="inputs"):
         E.register("99.2", "x", reference=lambda z: z, solution=lambda: None, wrong={"w": lambda: None},
-                   kind="function")
+                   compare=E.Compare("function"))
+    with pytest.raises(TypeError, match="compare must be a Compare such as Compare\('exact'\)"):
+        E.register("99.3", "x", reference=lambda: 1, solution=lambda: 1, wrong={"w": lambda: 2}, compare="exact")
+    with pytest.raises(ValueError, match="kind must be one of"):
+        E.register("99.4", "x", reference=lambda: 1, solution=lambda: 1, wrong={"w": lambda: 2},
+                   compare=E.Compare("approximately"))
     with pytest.raises(KeyError, match="01.1"):
         E.get("99.9")
 

@@ -3,11 +3,13 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from distill_helpers import MLP, train_model
+from distill_helpers import MLP, RECIPES, Run, train_model
 from distill_helpers.data import stratified_subset, without_class
 from distill_helpers.evaluate import choose_bias_shift, class_errors
 from distill_helpers.hints import HintStudent, distill_with_hint, teacher_hints
 from distill_helpers.models import shift_class_bias
+
+QUIET = Run(progress=False)
 
 
 def test_without_class_and_stratified_subset(small_data):
@@ -50,7 +52,7 @@ def test_class_errors_by_hand():
 def test_hint_term_is_learned_and_gradients_reach_the_regressor(small_data):
     torch.manual_seed(0)
     teacher = MLP(hidden=(12,), num_classes=3)
-    train_model(teacher, small_data, epochs=2, lr=3e-3, batch_size=16, progress=False)
+    train_model(teacher, small_data, recipe=RECIPES.student.with_(epochs=2, lr=3e-3, batch_size=16), run=QUIET)
     X = small_data.tensors[0]
     _, feats = teacher_hints(teacher, X)
     assert feats.shape == (len(X), 12)
@@ -61,7 +63,8 @@ def test_hint_term_is_learned_and_gradients_reach_the_regressor(small_data):
     def hint_mse(beta):
         torch.manual_seed(1)
         s = MLP(hidden=(8,), num_classes=3)
-        hist = distill_with_hint(s, teacher, small_data, beta=beta, epochs=10, lr=1e-2, batch_size=16, progress=False)
+        hist = distill_with_hint(s, teacher, small_data, beta=beta, run=QUIET,
+                                 recipe=RECIPES.student.with_(epochs=10, lr=1e-2, batch_size=16))
         return hist, s
     hist, s = hint_mse(1.0)
     assert len(hist["train_loss"]) == 10
@@ -69,7 +72,7 @@ def test_hint_term_is_learned_and_gradients_reach_the_regressor(small_data):
     hist0, _ = hint_mse(0.0)
     assert hist0["hint_mse_end"] > 2 * hist["hint_mse_end"]  # beta = 0 switches the hint off
     with pytest.raises(ValueError, match="beta"):
-        distill_with_hint(s, teacher, small_data, beta=-1.0, progress=False)
+        distill_with_hint(s, teacher, small_data, beta=-1.0, run=QUIET)
 
 
 def test_hint_student_exposes_last_hidden_layer():

@@ -112,10 +112,10 @@ PROGRESS_CELLS = [
     "stopped = progress_bar(total=4, desc='cut short', unit='epoch')\nstopped.update(1)\nstopped.close()",
     "for _ in progress_bar(range(2), desc='looped', unit='item'):\n    pass",
     "import torch\nfrom torch.utils.data import TensorDataset\n"
-    "from distill_helpers import MLP, train_model\n"
+    "from distill_helpers import MLP, RECIPES, train_model\n"
     "torch.manual_seed(0)\n"
-    "h = train_model(MLP(hidden=(6,)), TensorDataset(torch.rand(40, 1, 28, 28), torch.arange(40) % 3), epochs=2, "
-    "batch_size=20)",
+    "h = train_model(MLP(hidden=(6,)), TensorDataset(torch.rand(40, 1, 28, 28), torch.arange(40) % 3), "
+    "recipe=RECIPES.student.with_(epochs=2, batch_size=20))",
 ]
 
 

@@ -6,7 +6,7 @@ import sys
 import pytest
 import torch
 
-from distill_helpers import MLP, train_model
+from distill_helpers import MLP, RECIPES, Run, train_model
 from distill_helpers.prepare import REGISTRY, Recipe, prepare
 from distill_helpers.train import cached_model
 
@@ -16,7 +16,7 @@ def _tiny_recipe(data, calls):
         def build_and_train():
             calls.append(root)
             model = MLP(hidden=(8,))
-            return model, train_model(model, data, epochs=1, progress=False)
+            return model, train_model(model, data, recipe=RECIPES.student.with_(epochs=1), run=Run(progress=False))
         return cached_model({"role": "tiny-test", "hidden": [8]}, build_and_train, root)
     return Recipe("tiny test model", ("99",), load)
 

@@ -18,6 +18,7 @@ from distill_helpers.room import NO_TRAINING_ENV, TrainingRefused, live_training
 from distill_helpers.train import fit, make_optimizer, train_epoch
 
 PACKAGE = Path(dh.__file__).resolve().parent
+ONE_EPOCH, QUIET = dh.RECIPES.student.with_(epochs=1), dh.Run(progress=False)
 
 
 @pytest.fixture
@@ -44,13 +45,15 @@ def _entry_points(small_data):
     toy = lm.CharTransformer(10, context=8, d_model=8, n_layers=1, n_heads=2, d_ff=8)
     tokens = torch.randint(1, 10, (16, 8))
     return [
-        ("fit", lambda: fit(m["fit"], small_data, epochs=1, lr=1e-2, batch_size=32, progress=False), m["fit"]),
+        ("fit", lambda: fit(m["fit"], small_data, recipe=dh.RECIPES.student.with_(epochs=1, lr=1e-2, batch_size=32),
+                                    run=QUIET), m["fit"]),
         ("train_epoch", lambda: train_epoch(m["epoch"], X, y, loss_fn=dh.train.cross_entropy_loss, optimizer=opt,
-                                            scheduler=sched, batch_size=32, generator=torch.Generator(),
-                                            device=torch.device("cpu")), m["epoch"]),
-        ("train_model", lambda: dh.train_model(m["train"], small_data, epochs=1, progress=False), m["train"]),
-        ("distill", lambda: dh.distill(m["distill"], teacher, small_data, epochs=1, progress=False), m["distill"]),
-        ("distill_with_hint", lambda: distill_with_hint(m["hint"], teacher, small_data, epochs=1, progress=False),
+                                            scheduler=sched, loop=dh.train.Loop(32, torch.Generator(),
+                                                                                 torch.device("cpu"))), m["epoch"]),
+        ("train_model", lambda: dh.train_model(m["train"], small_data, recipe=ONE_EPOCH, run=QUIET), m["train"]),
+        ("distill", lambda: dh.distill(m["distill"], teacher, small_data, recipe=ONE_EPOCH, run=QUIET), m["distill"]),
+        ("distill_with_hint", lambda: distill_with_hint(m["hint"], teacher, small_data, recipe=ONE_EPOCH,
+                                                                          run=QUIET),
          m["hint"]),
         ("distill_students", lambda: distill_students(students, teacher, small_data, seeds=[0], epochs=1,
                                                       progress=False), m["batched"]),
@@ -118,7 +121,7 @@ def test_a_cached_result_loads_in_a_room_and_a_missing_one_refuses(tmp_path, sma
     def compute():
         calls.append(1)
         m = dh.MLP(hidden=(8,), num_classes=3)
-        h = dh.train_model(m, small_data, epochs=1, progress=False)
+        h = dh.train_model(m, small_data, recipe=ONE_EPOCH, run=QUIET)
         return {"loss": h["train_loss"][-1]}
 
     first = cached_result("room-test", {"epochs": 1}, compute, root=tmp_path)
@@ -138,7 +141,7 @@ def test_live_training_allows_a_short_demo_only(small_data, room):
             pass
         assert not training_refused()
         before = _weights(m)
-        dh.train_model(m, small_data, epochs=1, progress=False)
+        dh.train_model(m, small_data, recipe=ONE_EPOCH, run=QUIET)
         assert not _unchanged(m, before)
     assert training_refused()
     with pytest.raises(TrainingRefused, match="took .* more than its 0.01 s limit"):
@@ -175,7 +178,7 @@ def test_a_live_block_past_its_limit_stops_its_training_at_once(small_data, room
     monkeypatch.setattr(lm.train, "check_live_deadline", tick)  # train_lm's per-step check
     import distill_helpers.batched as B
     m = dh.MLP(hidden=(8,), num_classes=3)
-    calls = {"fit": lambda: dh.train_model(m, small_data, epochs=50, progress=False),
+    calls = {"fit": lambda: dh.train_model(m, small_data, recipe=dh.RECIPES.student.with_(epochs=50), run=QUIET),
              "distill_students": lambda: B.distill_students(make_students((8,), [0], num_classes=3), None,
                                                             small_data, seeds=[0], alpha=0.0, epochs=50,
                                                             progress=False),

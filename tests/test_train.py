@@ -5,14 +5,21 @@ import pytest
 import torch
 from torch import nn
 
-from distill_helpers import MLP, TeacherCNN, distill, get_student, get_teacher, train_model
+from distill_helpers import (MLP, RECIPES, DistillRecipe, Run, StudentRecipe, TeacherCNN, distill, get_student,
+                             get_teacher, train_model)
 from distill_helpers.evaluate import predict_logits
 from distill_helpers.cache import VERSIONS, entry_path
 from distill_helpers.train import batch_indices, random_shift, resolve_device
 
 
-def _fast(**kw):
-    return dict(epochs=2, lr=3e-3, batch_size=16, progress=False, **kw)
+def _fast(seed=0, kd=None, **recipe):
+    """A short recipe (2 epochs, lr 3e-3, batch 16, with `recipe`'s changes), no progress bar; kd when given."""
+    out = dict(recipe=RECIPES.student.with_(**{"epochs": 2, "lr": 3e-3, "batch_size": 16, **recipe}),
+               run=Run(seed=seed, progress=False))
+    return {**out, "kd": kd} if kd is not None else out
+
+
+QUIET = Run(progress=False)
 
 
 def test_training_learns_and_returns_plain_history(small_data):
@@ -99,6 +106,7 @@ def test_cached_teacher_logits_match_per_batch_teacher(small_data, monkeypatch):
     teacher = _Recorder()
     pairs = []
     import distill_helpers.train as tr
+    from distill_helpers import fit, kd_loss
     real = tr.kd_loss
 
     def spy(logits, tb, yb, T, alpha):
@@ -106,10 +114,19 @@ def test_cached_teacher_logits_match_per_batch_teacher(small_data, monkeypatch):
         return real(logits, tb, yb, T, alpha)
     monkeypatch.setattr(tr, "kd_loss", spy)
 
+    def live(logits, batch):  # the reference: the teacher run on every batch, by hand
+        with torch.no_grad():
+            tb = teacher(batch.X)
+        pairs.append(tb.clone())
+        return kd_loss(logits, tb, batch.y, 2.0, 0.7)
+
     def run(cache):
         torch.manual_seed(1)
         s = MLP(hidden=(8,), num_classes=3)
-        distill(s, teacher, small_data, **_fast(seed=3, T=2.0, alpha=0.7, cache_teacher_logits=cache))
+        if cache:
+            distill(s, teacher, small_data, **_fast(seed=3, kd=DistillRecipe(T=2.0, alpha=0.7)))
+        else:
+            fit(s, small_data, loss_fn=live, **_fast(seed=3))
         return s.state_dict()
     a = run(True)
     n_batches = len(pairs)
@@ -131,7 +148,7 @@ def test_teacher_is_frozen_and_in_eval_mode(small_data):
     seen_modes = []
     teacher.register_forward_hook(lambda m, i, o: seen_modes.append((m.training, o.requires_grad)))
     s = MLP(hidden=(8,), num_classes=3)
-    distill(s, teacher, small_data, **_fast(seed=0, cache_teacher_logits=False))
+    distill(s, teacher, small_data, **_fast(seed=0, augment_shift=1))  # augmented: the teacher runs every batch
     assert seen_modes and all(mode == (False, False) for mode in seen_modes)
     assert all(torch.equal(before[k], v) for k, v in teacher.state_dict().items())
     assert all(p.requires_grad for p in teacher.parameters())  # restored afterwards
@@ -149,24 +166,50 @@ def test_distillation_transfers_the_teacher(small_data):
     X = small_data.tensors[0]
     agree = lambda: (predict_logits(student, X).argmax(1) == predict_logits(teacher, X).argmax(1)).float().mean()  # noqa: E731
     before = agree()
-    distill(student, teacher, (X, torch.zeros(len(X), dtype=torch.long)), T=2.0, alpha=1.0, epochs=4,
-            lr=3e-3, batch_size=16, progress=False)
+    distill(student, teacher, (X, torch.zeros(len(X), dtype=torch.long)), **_fast(epochs=4, kd=DistillRecipe(2.0, 1.0)))
     assert agree() > 0.95 > before
 
 
 def test_distill_rejects_bad_arguments(small_data):
     m = MLP(hidden=(4,), num_classes=3)
     with pytest.raises(ValueError, match="same model"):
-        distill(m, m, small_data, progress=False)
+        distill(m, m, small_data, run=QUIET)
     with pytest.raises(ValueError, match="temperature"):
-        distill(m, MLP(hidden=(4,), num_classes=3), small_data, T=0, progress=False)
+        distill(m, MLP(hidden=(4,), num_classes=3), small_data, kd=RECIPES.distill.with_(T=0), run=QUIET)
     with pytest.raises(ValueError, match="TensorDataset"):
-        train_model(m, [1, 2, 3], progress=False)
+        train_model(m, [1, 2, 3], run=QUIET)
     t = MLP(hidden=(4,), num_classes=3)
     with pytest.raises(ValueError, match="rows"):
-        distill(m, t, small_data, teacher_logits=torch.zeros(5, 3), progress=False)
+        distill(m, t, small_data, teacher_logits=torch.zeros(5, 3), run=QUIET)
     with pytest.raises(ValueError, match="augment"):
-        distill(m, t, small_data, teacher_logits=torch.zeros(120, 3), augment=random_shift(1), progress=False)
+        distill(m, t, small_data, teacher_logits=torch.zeros(120, 3), recipe=RECIPES.student.with_(augment_shift=1),
+                run=QUIET)
+
+
+@pytest.mark.parametrize("call, match", [
+    (lambda m, t, d: distill(m, t, d, recipe={"epochs": 1}), r"recipe must be a TrainingRecipe such as RECIPES\.student"),
+    (lambda m, t, d: distill(m, t, d, kd=(4.0, 0.9)), r"kd must be a DistillRecipe such as RECIPES\.distill"),
+    (lambda m, t, d: distill(m, t, d, kd=RECIPES.student), "kd must be a DistillRecipe"),
+    (lambda m, t, d: train_model(m, d, run={"seed": 1}), r"run must be a Run such as Run\(\)"),
+    (lambda m, t, d: get_student("scratch", recipe=RECIPES.teacher), "recipe must be a StudentRecipe"),
+    (lambda m, t, d: get_teacher(run=3), "run must be a Run"),
+])
+def test_a_recipe_of_the_wrong_type_is_refused_naming_the_type(small_data, call, match):
+    m, t = MLP(hidden=(4,), num_classes=3), MLP(hidden=(4,), num_classes=3)
+    before = {k: v.clone() for k, v in m.state_dict().items()}
+    with pytest.raises(TypeError, match=match):
+        call(m, t, small_data)
+    assert all(torch.equal(before[k], v) for k, v in m.state_dict().items())
+
+
+def test_with_changes_a_copy_and_refuses_an_unknown_field():
+    short = RECIPES.student.with_(epochs=5)
+    assert isinstance(short, StudentRecipe) and short.epochs == 5 and RECIPES.student.epochs == 20
+    assert short.hidden == RECIPES.student.hidden and short.lr == RECIPES.student.lr
+    with pytest.raises(TypeError, match="StudentRecipe has no field 'epoch': its fields are epochs, lr"):
+        RECIPES.student.with_(epoch=5)
+    with pytest.raises(TypeError, match="Run has no field 'T'"):
+        Run().with_(T=2.0)
 
 
 def test_random_shift_moves_pixels_within_bounds():
@@ -198,16 +241,17 @@ def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatc
     real = tr.train_model
 
     def counting(*a, **k):
-        calls.append(k["epochs"])
+        calls.append(k["recipe"].epochs)
         return real(*a, **k)
     monkeypatch.setattr(tr, "train_model", counting)
-    kw = dict(root=tmp_path, arch=small_arch, progress=False, augment_shift=0)
-    t1 = get_teacher(epochs=1, **kw)
-    t2 = get_teacher(epochs=1, **kw)
+    kw = dict(root=tmp_path, arch=small_arch, run=QUIET)
+    one, two = (RECIPES.teacher.with_(epochs=e, augment_shift=0) for e in (1, 2))
+    t1 = get_teacher(recipe=one, **kw)
+    t2 = get_teacher(recipe=one, **kw)
     assert calls == [1]  # second call came from the cache
     x = mnist5k[1].tensors[0][:5]
     assert torch.equal(t1(x), t2(x))
-    get_teacher(epochs=2, **kw)  # a changed config trains anew
+    get_teacher(recipe=two, **kw)  # a changed config trains anew
     assert calls == [1, 2]
     assert len(list((tmp_path / "cache").glob("teacher-*.pt"))) == 2
     # corrupt the first entry: warning and retrain
@@ -215,13 +259,13 @@ def test_teacher_cache_reuses_and_never_goes_stale(tmp_path, mnist5k, monkeypatc
     path = entry_path("teacher", cfg, VERSIONS["model"], tmp_path)
     path.write_bytes(b"garbage")
     with pytest.warns(UserWarning, match="unreadable"):
-        get_teacher(epochs=1, **kw)
+        get_teacher(recipe=one, **kw)
     assert calls == [1, 2, 1]
     # a file renamed onto another config's key is detected by the stored config
     other = entry_path("teacher", {**cfg, "epochs": 2}, VERSIONS["model"], tmp_path)
     other.write_bytes(path.read_bytes())
     with pytest.warns(UserWarning, match="another config"):
-        get_teacher(epochs=2, **kw)
+        get_teacher(recipe=two, **kw)
     assert calls == [1, 2, 1, 2]
 
 
@@ -231,15 +275,15 @@ def test_student_cache_key_includes_teacher_and_T(tmp_path, mnist5k, monkeypatch
     splits = D.load_splits("mnist5k", "data")
     monkeypatch.setattr(tr, "load_splits", lambda name, root: splits)
     teacher = TeacherCNN(channels=(2, 4), hidden=8)
-    kw = dict(root=tmp_path, hidden=(8,), epochs=1, progress=False, teacher=teacher)
-    get_student("distilled", T=2.0, **kw)
-    get_student("distilled", T=2.0, **kw)
-    get_student("distilled", T=3.0, **kw)
+    kw = dict(root=tmp_path, recipe=RECIPES.student.with_(hidden=(8,), epochs=1), run=QUIET, teacher=teacher)
+    get_student("distilled", kd=DistillRecipe(T=2.0), **kw)
+    get_student("distilled", kd=DistillRecipe(T=2.0), **kw)
+    get_student("distilled", kd=DistillRecipe(T=3.0), **kw)
     assert len(list((tmp_path / "cache").glob("student-distilled-*.pt"))) == 2
     get_student("scratch", **kw)
     # a freshly trained teacher and the same teacher loaded from the cache give the same student key
     monkeypatch.setattr(tr, "train_model", lambda *a, **k: {"epoch": []})
-    tkw = dict(root=tmp_path, arch=teacher.config, progress=False, augment_shift=0, epochs=1)
+    tkw = dict(root=tmp_path, arch=teacher.config, run=QUIET, recipe=RECIPES.teacher.with_(epochs=1, augment_shift=0))
     fresh, loaded = get_teacher(**tkw), get_teacher(**tkw)
     assert fresh.metadata["cache_config"] == loaded.metadata["cache_config"]
     get_student("distilled", **{**kw, "teacher": fresh})
@@ -263,8 +307,8 @@ def test_fit_contract_batch_index_eval_data_and_history(small_data):
     torch.manual_seed(0)
     m = MLP(hidden=(8,), num_classes=3)
     half = (X[:60], y[:60])
-    hist = fit(m, small_data, loss_fn=loss_fn, epochs=2, lr=1e-2, batch_size=32, progress=False,
-               eval_data={"val": small_data, "half": half})
+    hist = fit(m, small_data, loss_fn=loss_fn, recipe=RECIPES.student.with_(epochs=2, lr=1e-2, batch_size=32),
+               run=QUIET, eval_data={"val": small_data, "half": half})
     assert len(seen) == 2 * 4 and [len(i) for i in seen[:4]] == [32, 32, 32, 24]
     for epoch in range(2):
         assert sorted(torch.cat(seen[4 * epoch:4 * epoch + 4]).tolist()) == list(range(120))
@@ -277,7 +321,7 @@ def test_fit_contract_batch_index_eval_data_and_history(small_data):
     assert hist["half_loss"][-1] == pytest.approx(-torch.log_softmax(logits, 1)[range(60), y[:60]].mean().item(),
                                                   rel=1e-5)
     with pytest.raises(TypeError):
-        fit(m, small_data, loss_fn, 1, 1e-3, 32)  # everything after the data is keyword-only
+        fit(m, small_data, loss_fn, RECIPES.student)  # everything after the data is keyword-only
 
 
 def test_eval_mode_restores_the_mode_even_on_error():
@@ -309,7 +353,7 @@ def test_fit_with_a_kd_loss_fn_is_distill(small_data):
         torch.manual_seed(5)
         return MLP(hidden=(8,), num_classes=3)
     a, b = student(), student()
-    distill(a, teacher, small_data, **_fast(seed=2, T=3.0, alpha=0.6))
+    distill(a, teacher, small_data, **_fast(seed=2, kd=DistillRecipe(T=3.0, alpha=0.6)))
     fit(b, small_data, loss_fn=lambda logits, batch: kd_loss(logits, t_logits[batch.index], batch.y, 3.0, 0.6),
         **_fast(seed=2))
     assert all(torch.equal(a.state_dict()[k], b.state_dict()[k]) for k in a.state_dict())
@@ -337,17 +381,19 @@ def test_bad_training_data_is_refused_before_training(small_data, case, match):
     model = MLP(hidden=(4,), num_classes=3)
     before = {k: v.clone() for k, v in model.state_dict().items()}
     with pytest.raises(ValueError, match=match):
-        train_model(model, data, epochs=1, progress=False)
+        train_model(model, data, recipe=RECIPES.student.with_(epochs=1), run=QUIET)
     assert all(torch.equal(before[k], v) for k, v in model.state_dict().items())  # nothing was trained
     if case in ("nan", "uint8"):  # distill checks the same way (it used to fail only on NaN, via kd_loss)
         with pytest.raises(ValueError, match=match):
-            distill(MLP(hidden=(4,), num_classes=3), MLP(hidden=(4,), num_classes=3), data, epochs=1, progress=False)
+            distill(MLP(hidden=(4,), num_classes=3), MLP(hidden=(4,), num_classes=3), data,
+                    recipe=RECIPES.student.with_(epochs=1), run=QUIET)
 
 
 def test_an_empty_validation_set_is_refused(small_data):
     X, y = small_data.tensors
     with pytest.raises(ValueError, match="val set is empty"):
-        train_model(MLP(hidden=(4,), num_classes=3), small_data, (X[:0], y[:0]), epochs=1, progress=False)
+        train_model(MLP(hidden=(4,), num_classes=3), small_data, (X[:0], y[:0]), recipe=RECIPES.student.with_(epochs=1),
+                    run=QUIET)
 
 
 @pytest.mark.parametrize("kwargs, match", [
@@ -358,7 +404,8 @@ def test_an_empty_validation_set_is_refused(small_data):
 def test_bad_training_settings_are_refused(small_data, kwargs, match):
     model = MLP(hidden=(4,), num_classes=3)
     with pytest.raises(ValueError, match=match):
-        train_model(model, small_data, progress=False, **{"epochs": 1, **kwargs})
+        seed = kwargs.pop("seed", 0)
+        train_model(model, small_data, recipe=RECIPES.student.with_(**{"epochs": 1, **kwargs}), run=Run(seed=seed, progress=False))
     assert all(torch.isfinite(p).all() for p in model.parameters())  # lr=inf used to give NaN weights
 
 

@@ -5,7 +5,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from distill_helpers import MLP, distill, train_model
+from distill_helpers import MLP, RECIPES, DistillRecipe, Run, distill, train_model
 from distill_helpers.probe import fit_linear_probe, penultimate_features, probe_mse
 from distill_helpers.results import cached_result, gap_closed
 from distill_helpers.train import predict_logits
@@ -51,26 +51,31 @@ def test_jittered_copies_rejects_bad_arguments(kw, match):
         jittered_copies(torch.zeros(2, 16), torch.zeros(2, dtype=torch.long), 1)
 
 
-def test_distill_with_transfer_copies_equals_distilling_on_the_enlarged_set(small_data):
+def test_distilling_on_a_transfer_set_made_before_the_call(small_data):
+    # The enlarged transfer set is made first (jittered_copies) and passed as the training set: the teacher's
+    # logits distill computes on it are the ones predict_logits gives for the same rows, in order.
     torch.manual_seed(0)
     teacher = MLP(hidden=(16,), num_classes=3)
-    train_model(teacher, small_data, epochs=2, batch_size=16, progress=False)
+    train_model(teacher, small_data, recipe=RECIPES.student.with_(epochs=2, batch_size=16), run=Run(progress=False))
 
     def run(data, **kw):
         torch.manual_seed(1)
         s = MLP(hidden=(8,), num_classes=3)
-        h = distill(s, teacher, data, T=3.0, alpha=0.7, epochs=2, batch_size=16, seed=4, progress=False, **kw)
+        h = distill(s, teacher, data, recipe=RECIPES.student.with_(epochs=2, batch_size=16),
+                    kd=DistillRecipe(T=3.0, alpha=0.7), run=Run(seed=4, progress=False), **kw)
         return s, h
 
-    s1, h1 = run(small_data, transfer_copies=2)
-    s2, h2 = run(jittered_copies(*small_data.tensors, copies=2, max_shift=2, seed=4))
+    copies = jittered_copies(*small_data.tensors, copies=2, max_shift=2, seed=4)
+    assert len(copies[0]) == 3 * len(small_data)
+    s1, h1 = run(copies)
+    s2, h2 = run(copies, teacher_logits=predict_logits(teacher, copies[0]))
     for p, q in zip(s1.parameters(), s2.parameters()):
         assert torch.equal(p, q)
-    assert h1["train_loss"] == h2["train_loss"]
+    assert h1["train_loss"] == h2["train_loss"] and len(h1["train_loss"]) == 2
     s0, _ = run(small_data)
     assert not torch.equal(next(s0.parameters()), next(s1.parameters()))  # the copies change training
-    with pytest.raises(ValueError, match="transfer_copies"):
-        run(small_data, transfer_copies=1, teacher_logits=predict_logits(teacher, small_data.tensors[0]))
+    with pytest.raises(ValueError, match="rows"):  # logits of the original rows do not fit the enlarged set
+        run(copies, teacher_logits=predict_logits(teacher, small_data.tensors[0]))
 
 
 def test_gap_closed_by_hand():

@@ -14,12 +14,15 @@ from pathlib import Path
 import pytest
 import torch
 
+from distill_helpers import RECIPES, Run
 from distill_helpers import data as D
 from distill_helpers.batched import distill_students, make_students
 from distill_helpers.experiments import train_grid
 from distill_helpers.hints import distill_with_hint
 from distill_helpers.models import MLP
 from distill_helpers.train import distill, train_model
+
+ONE_EPOCH, QUIET = RECIPES.student.with_(epochs=1), Run(progress=False)
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -84,11 +87,12 @@ def test_training_loops_refuse_the_test_split_as_validation(small_data):
     marked = D.HeldOutTest(X, y)
     teacher = MLP(hidden=(4,), num_classes=3)
     with pytest.raises(ValueError, match="test split"):
-        train_model(MLP(hidden=(4,), num_classes=3), small_data, marked, epochs=1, progress=False)
+        train_model(MLP(hidden=(4,), num_classes=3), small_data, marked, recipe=ONE_EPOCH, run=QUIET)
     with pytest.raises(ValueError, match="test split"):
-        distill(MLP(hidden=(4,), num_classes=3), teacher, small_data, marked, epochs=1, progress=False)
+        distill(MLP(hidden=(4,), num_classes=3), teacher, small_data, marked, recipe=ONE_EPOCH, run=QUIET)
     with pytest.raises(ValueError, match="test split"):
-        distill_with_hint(MLP(hidden=(4,), num_classes=3), teacher, small_data, marked, epochs=1, progress=False)
+        distill_with_hint(MLP(hidden=(4,), num_classes=3), teacher, small_data, marked,
+                          recipe=ONE_EPOCH, run=QUIET)
     with pytest.raises(ValueError, match="test split"):
         distill_students(make_students((4,), [0], num_classes=3), teacher, small_data, marked, seeds=[0], epochs=1,
                          progress=False)
@@ -100,11 +104,10 @@ def test_training_loops_refuse_the_test_split_as_validation(small_data):
 def test_histories_log_validation_and_no_test_keys(small_data):
     torch.manual_seed(0)
     teacher = MLP(hidden=(8,), num_classes=3)
-    hists = [train_model(teacher, small_data, small_data, epochs=2, batch_size=16, progress=False),
-             distill(MLP(hidden=(4,), num_classes=3), teacher, small_data, small_data, epochs=2, batch_size=16,
-                     progress=False),
-             distill_with_hint(MLP(hidden=(4,), num_classes=3), teacher, small_data, small_data, epochs=2,
-                               batch_size=16, progress=False)]
+    short = dict(recipe=RECIPES.student.with_(epochs=2, batch_size=16), run=QUIET)
+    hists = [train_model(teacher, small_data, small_data, **short),
+             distill(MLP(hidden=(4,), num_classes=3), teacher, small_data, small_data, **short),
+             distill_with_hint(MLP(hidden=(4,), num_classes=3), teacher, small_data, small_data, **short)]
     for h in hists:
         assert len(h["val_acc"]) == len(h["val_loss"]) == 2
         assert not [k for k in h if "test" in k]

@@ -41,7 +41,7 @@ import torch
 
 from ..i18n import tr
 
-__all__ = ["Exercise", "register", "check", "get", "all_exercises"]
+__all__ = ["Exercise", "Compare", "register", "check", "get", "all_exercises"]
 
 KINDS = ("exact", "number", "function")
 
@@ -65,10 +65,26 @@ class Exercise:
 _REGISTRY: dict[str, Exercise] = {}
 
 
+@dataclass(frozen=True)
+class Compare:
+    """How a learner's answer is compared with the reference: "exact" (==), "number" (within rtol and atol),
+    or "function" (the learner's function called on `inputs(**context)`, each result within rtol and atol)."""
+    kind: str = "number"
+    rtol: float = 1e-4
+    atol: float = 1e-6
+    inputs: Callable[..., list[tuple]] | None = None  # kind "function": (**context) -> argument tuples
+
+
 def register(key: str, title: str, *, reference: Callable, solution: Callable, wrong: dict[str, Callable],
-             example: Callable[[], dict] = dict, kind: str = "number", rtol: float = 1e-4, atol: float = 1e-6,
-             inputs: Callable[..., list[tuple]] | None = None) -> Exercise:
-    """Register an exercise under `key` ("NN.k"); called at import time by the nbNN modules."""
+             example: Callable[[], dict] = dict, compare: Compare = Compare()) -> Exercise:
+    """Register an exercise under `key` ("NN.k"); called at import time by the nbNN modules.
+
+    compare: how answers are compared (default: numbers within rtol 1e-4, atol 1e-6), e.g.
+    Compare("exact") or Compare("function", inputs=...)."""
+    if not isinstance(compare, Compare):
+        raise TypeError(f"exercise {key}: compare must be a Compare such as Compare('exact') or Compare(rtol=1e-3), "
+                        f"got {type(compare).__name__}: {compare!r}")
+    kind, rtol, atol, inputs = compare.kind, compare.rtol, compare.atol, compare.inputs
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}, got {kind!r}")
     if kind == "function" and inputs is None:

@@ -6,7 +6,7 @@ from torch import nn
 
 from ..evaluate import count_macs
 from ..models import MLP, TeacherCNN, count_parameters
-from . import register
+from . import Compare, register
 
 
 def _probs_and_labels() -> dict:
@@ -26,7 +26,7 @@ def _wrong_class_fraction(t_probs, y_test, masked) -> float:
 
 
 register(
-    "01.1", "parameters of 784-800-800-10", kind="exact",
+    "01.1", "parameters of 784-800-800-10", compare=Compare("exact"),
     reference=lambda: count_parameters(MLP(hidden=(800, 800))),
     solution=lambda: 784 * 800 + 800 + 800 * 800 + 800 + 800 * 10 + 10,
     wrong={"output bias forgotten": lambda: 784 * 800 + 800 + 800 * 800 + 800 + 800 * 10,
@@ -34,7 +34,8 @@ register(
            "biases of the hidden layers only counted once": lambda: 784 * 800 + 800 * 800 + 800 + 800 * 10 + 10})
 
 register(
-    "01.2", "fraction of digits with > 1 % on a wrong class", example=_probs_and_labels, atol=1e-6, rtol=0,
+    "01.2", "fraction of digits with > 1 % on a wrong class", example=_probs_and_labels,
+    compare=Compare(rtol=0, atol=1e-6),
     # reference: the largest wrong-class probability of each row, without any in-place masking
     reference=lambda t_probs, y_test: (torch.where(torch.nn.functional.one_hot(y_test, t_probs.shape[1]).bool(),
                                                    torch.zeros_like(t_probs), t_probs).amax(1) > 0.01
@@ -56,7 +57,7 @@ def _conv2_macs_by_the_library() -> int:
 
 
 register(
-    "01.3", "MACs of the teacher's second convolution", kind="exact",
+    "01.3", "MACs of the teacher's second convolution", compare=Compare("exact"),
     reference=_conv2_macs_by_the_library,
     solution=lambda: 14 * 14 * 64 * 32 * 9,
     wrong={"pooling forgotten (28x28 positions)": lambda: 28 * 28 * 64 * 32 * 9,

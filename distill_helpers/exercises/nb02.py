@@ -6,7 +6,7 @@ import math
 import torch
 
 from ..losses import entropy, softmax_with_temperature
-from . import register
+from . import Compare, register
 
 
 def _softmax_inputs() -> list[tuple]:
@@ -28,7 +28,7 @@ def _softmax_then_log(z, T):
 
 
 register(
-    "02.1", "log of the tempered softmax, stable", kind="function", inputs=_softmax_inputs,
+    "02.1", "log of the tempered softmax, stable", compare=Compare("function", inputs=_softmax_inputs),
     reference=lambda z, T: torch.log_softmax(z / T, -1),
     solution=lambda: _solution_log_softmax,
     wrong={"log of the softmax (log 0 = -inf on the extreme input)": lambda: _softmax_then_log,
@@ -57,7 +57,8 @@ def _entropy_where(p):
 
 
 register(
-    "02.2", "entropy of a batch of distributions, 0 log 0 = 0", kind="function", inputs=_distributions, rtol=1e-6,
+    "02.2", "entropy of a batch of distributions, 0 log 0 = 0",
+    compare=Compare("function", rtol=1e-6, inputs=_distributions),
     reference=lambda p: entropy(p),  # the library's: -xlogy(p, p).sum(-1)
     solution=lambda: _entropy_where,
     wrong={"0 log 0 left as nan": lambda: lambda p: -(p * p.log()).sum(-1),
@@ -83,7 +84,7 @@ def _loop(logits, stop_before=False) -> float:
 
 
 register(
-    "02.3", "first T with top probability < 0.5", example=_confident_digit, rtol=0, atol=1e-6,
+    "02.3", "first T with top probability < 0.5", example=_confident_digit, compare=Compare(rtol=0, atol=1e-6),
     reference=_first_T_below_half,
     solution=lambda logits: _loop(logits),
     wrong={"last T still at or above 0.5": lambda logits: _loop(logits, stop_before=True),

@@ -8,12 +8,12 @@ import torch
 import torch.nn.functional as F
 
 from ..losses import kd_loss, kl_divergence
-from . import register
+from . import Compare, register
 
 P, Q = [0.6, 0.3, 0.1], [0.2, 0.2, 0.6]  # teacher p, student q: KL(p||q) != KL(q||p)
 
 register(
-    "03.1", "KL(p||q) by hand", rtol=1e-3,
+    "03.1", "KL(p||q) by hand", compare=Compare(rtol=1e-3),
     reference=lambda: F.kl_div(torch.tensor(Q, dtype=torch.float64).log(), torch.tensor(P, dtype=torch.float64),
                                reduction="sum").item(),
     solution=lambda: 0.6 * math.log(0.6 / 0.2) + 0.3 * math.log(0.3 / 0.2) + 0.1 * math.log(0.1 / 0.6),
@@ -41,7 +41,7 @@ def _my_kd(z, v, y, T, alpha, *, reduction="batchmean", t2=True, swap_alpha=Fals
 
 
 register(
-    "03.2", "kd_loss", kind="function", inputs=_kd_inputs,
+    "03.2", "kd_loss", compare=Compare("function", inputs=_kd_inputs),
     reference=lambda z, v, y, T, alpha: kd_loss(z, v, y, T=T, alpha=alpha),
     solution=lambda: _my_kd,
     wrong={"T^2 forgotten": lambda: lambda *a: _my_kd(*a, t2=False),
@@ -69,7 +69,7 @@ def _autograd_norm(z0, v0, T, t2=False) -> float:
 
 
 register(
-    "03.3", "shrink factor without T^2, T = 1 to 10", example=_section5_logits, rtol=1e-2,
+    "03.3", "shrink factor without T^2, T = 1 to 10", example=_section5_logits, compare=Compare(rtol=1e-2),
     reference=lambda z0, v0: _closed_form_norm(z0, v0, 1) / _closed_form_norm(z0, v0, 10),
     solution=lambda z0, v0: _autograd_norm(z0, v0, 1) / _autograd_norm(z0, v0, 10),
     wrong={"the 1/T^2 law taken as exact": lambda z0, v0: 100.0,

@@ -5,7 +5,7 @@ import math
 
 import torch
 
-from . import register
+from . import Compare, register
 
 
 def _training_rows() -> dict:
@@ -13,7 +13,7 @@ def _training_rows() -> dict:
 
 
 register(
-    "04.1", "optimiser steps per epoch", kind="exact", example=_training_rows,
+    "04.1", "optimiser steps per epoch", compare=Compare("exact"), example=_training_rows,
     reference=lambda X_train: -(-len(X_train) // 64),  # ceiling division: the last, smaller batch is a step too
     solution=lambda X_train: math.ceil(len(X_train) / 64),
     wrong={"last partial batch dropped": lambda X_train: len(X_train) // 64,
@@ -21,7 +21,7 @@ register(
            "all 4,000 training digits (the validation split forgotten)": lambda X_train: math.ceil(4000 / 64)})
 
 register(
-    "04.2", "which model stays in eval() mode while the student's optimiser steps run", kind="exact",
+    "04.2", "which model stays in eval() mode while the student's optimiser steps run", compare=Compare("exact"),
     reference=lambda: "teacher", solution=lambda: "teacher",
     wrong={"the student": lambda: "student", "both": lambda: "both"})
 
@@ -65,7 +65,7 @@ def _line_of(text: str) -> int:
 
 
 register(
-    "04.3", "the line that breaks the cached-logits loop", kind="exact",
+    "04.3", "the line that breaks the cached-logits loop", compare=Compare("exact"),
     reference=_buggy_line,
     solution=lambda: _line_of("t_logits[i:i + batch_size]"),
     wrong={"the permutation": lambda: _line_of("perm = torch.randperm"),

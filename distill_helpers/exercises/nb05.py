@@ -6,7 +6,7 @@ import torch.nn.functional as F
 
 from ..models import MLP
 from ..evaluate import predict_logits
-from . import register
+from . import Compare, register
 
 _PAPER = {"teacher": 67, "scratch": 146, "distilled": 74}  # errors on 10,000 MNIST test digits (Hinton et al. 2015)
 
@@ -21,7 +21,8 @@ def _share(scratch, distilled, teacher, scale=100.0, ref=None) -> float:
 
 
 register(
-    "05.1", "percentage of the gap closed on validation, seed 0", example=_gap_context, atol=0.05, rtol=0,
+    "05.1", "percentage of the gap closed on validation, seed 0", example=_gap_context,
+    compare=Compare(rtol=0, atol=0.05),
     reference=lambda scratch, distilled, teacher: _share(scratch, distilled, teacher),
     solution=lambda scratch, distilled, teacher: 100 * (float(scratch) - float(distilled)) / (float(scratch) - teacher),
     wrong={"a fraction, not a percentage": lambda scratch, distilled, teacher: _share(scratch, distilled, teacher, 1.0),
@@ -60,7 +61,8 @@ def _loop_tau(d0, X_val, y_val) -> float:
 
 
 register(
-    "05.2", "calibration temperature chosen on validation", example=_overconfident_model, rtol=0, atol=0.0151,
+    "05.2", "calibration temperature chosen on validation", example=_overconfident_model,
+    compare=Compare(rtol=0, atol=0.0151),
     reference=_fit_tau,
     solution=_loop_tau,
     wrong={"the distillation temperature T = 4": lambda d0, X_val, y_val: 4.0,
@@ -76,7 +78,8 @@ def _cells() -> dict:
 
 
 register(
-    "05.3", "chance of at least one false star among the sweep's cells", example=_cells, atol=0.002, rtol=0,
+    "05.3", "chance of at least one false star among the sweep's cells", example=_cells,
+    compare=Compare(rtol=0, atol=0.002),
     reference=lambda diff: 1 - (1 - 0.05) ** len(diff),
     solution=lambda diff: 1 - 0.95 ** len(diff),
     wrong={"the expected number of false stars, not a probability": lambda diff: 0.05 * len(diff),

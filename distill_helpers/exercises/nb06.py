@@ -7,7 +7,7 @@ from ..evaluate import class_errors
 from ..models import shift_class_bias
 from ..probe import fit_linear_probe, probe_mse
 from ..results import gap_closed
-from . import register
+from . import Compare, register
 
 
 def _omitted_digit_context() -> dict:
@@ -36,7 +36,7 @@ def _right_3s(test_logits, y_test, delta, sign=1.0, cls=3) -> int:
 
 
 register(
-    "06.1", "test 3s right after the bias correction", kind="exact", example=_omitted_digit_context,
+    "06.1", "test 3s right after the bias correction", compare=Compare("exact"), example=_omitted_digit_context,
     reference=_right_3s_by_bias,
     solution=lambda test_logits, y_test, delta: _right_3s(test_logits, y_test, delta),
     wrong={"shift subtracted": lambda test_logits, y_test, delta: _right_3s(test_logits, y_test, delta, -1.0),
@@ -50,7 +50,7 @@ def _gap_context() -> dict:
 
 
 register(
-    "06.2", "share of the scratch-to-teacher gap closed", example=_gap_context, rtol=1e-6, atol=1e-9,
+    "06.2", "share of the scratch-to-teacher gap closed", example=_gap_context, compare=Compare(rtol=1e-6, atol=1e-9),
     reference=lambda student, scratch, teacher: gap_closed(student, scratch, teacher),
     solution=lambda student, scratch, teacher: (scratch - student) / (scratch - teacher),
     wrong={"gap measured to zero errors": lambda student, scratch, teacher: (scratch - student) / scratch,
@@ -81,7 +81,7 @@ def _probe_reference(feats_train, t_feats_train, feats_val, t_feats_val) -> floa
 
 
 register(
-    "06.3", "linear probe error on validation", example=_probe_context, rtol=1e-3, atol=1e-6,
+    "06.3", "linear probe error on validation", example=_probe_context, compare=Compare(rtol=1e-3, atol=1e-6),
     reference=_probe_reference,
     solution=lambda **ctx: _lstsq_probe(**ctx),
     wrong={"no bias column": lambda **ctx: _lstsq_probe(**ctx, bias=False),

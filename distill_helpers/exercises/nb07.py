@@ -5,17 +5,17 @@ import torch
 from torch.utils.data import DataLoader, DistributedSampler
 
 from ..distributed import Context, epoch_order
-from . import register
+from . import Compare, register
 
 register(
-    "07.1", "bytes of a float16 logit cache for CIFAR-100", kind="exact",
+    "07.1", "bytes of a float16 logit cache for CIFAR-100", compare=Compare("exact"),
     reference=lambda: 50_000 * 100 * 2,
     solution=lambda: 50_000 * 100 * 2,
     wrong={"float32": lambda: 50_000 * 100 * 4, "bits, not bytes": lambda: 50_000 * 100 * 16,
            "ten classes": lambda: 50_000 * 10 * 2})
 
 register(
-    "07.2", "which rank trains on example 4 in epoch 3", kind="exact",
+    "07.2", "which rank trains on example 4 in epoch 3", compare=Compare("exact"),
     reference=lambda: next(r for r in (0, 1) if 4 in epoch_order(12, 4, 0, 3, 2, r).tolist()),
     solution=lambda: [r for r in (0, 1) if 4 in epoch_order(12, 4, seed=0, epoch=3, world=2, rank=r)][0],
     wrong={"epoch 2 (the printed table) read instead":
@@ -35,7 +35,7 @@ def _examples_per_step(world: int = 4, batch_size: int = 64) -> tuple[int, int]:
 
 register(
     "07.3", "examples per process (this package) and per step (plain PyTorch), 4 processes, batch_size=64",
-    kind="exact", reference=lambda: _examples_per_step(world=4, batch_size=64),
+    compare=Compare("exact"), reference=lambda: _examples_per_step(world=4, batch_size=64),
     solution=lambda: (64 // 4, 4 * 64),
     wrong={"both conventions read as PyTorch's": lambda: (64, 4 * 64),
            "both conventions read as this package's": lambda: (64 // 4, 64),

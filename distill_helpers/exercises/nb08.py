@@ -8,10 +8,10 @@ import torch.nn.functional as F
 
 from ..lm import fit_gaussian, reverse_kl, topk_from_logits
 from ..losses import kd_loss
-from . import register
+from . import Compare, register
 
 register(
-    "08.1", "sigma of the forward-KL fit, modes of width 0.5 at -2 and +2", rtol=1e-3,
+    "08.1", "sigma of the forward-KL fit, modes of width 0.5 at -2 and +2", compare=Compare(rtol=1e-3),
     reference=lambda: fit_gaussian(4.0, "forward", sigma=0.5)["sigma"],  # numerical fit, not the closed form
     solution=lambda: math.sqrt(0.5 ** 2 + 2.0 ** 2),
     wrong={"the variance, not sigma": lambda: 0.5 ** 2 + 2.0 ** 2,
@@ -36,7 +36,7 @@ def _my_rkl(z, v, direction="reverse", reduce="mean"):
 
 
 register(
-    "08.2", "reverse KL, KL(student || teacher)", kind="function", inputs=_rkl_inputs,
+    "08.2", "reverse KL, KL(student || teacher)", compare=Compare("function", inputs=_rkl_inputs),
     reference=lambda z, v: reverse_kl(z, v),
     solution=lambda: _my_rkl,
     wrong={"forward KL instead": lambda: lambda z, v: kd_loss(z, v, None, T=1.0, alpha=1.0),
@@ -47,7 +47,7 @@ _V = torch.tensor([3.0, 2.0, 0.5, 0.0, -1.0])  # the teacher's logits over 5 tok
 
 
 register(
-    "08.3", "tail mass outside the teacher's top 2", rtol=1e-4,
+    "08.3", "tail mass outside the teacher's top 2", compare=Compare(rtol=1e-4),
     reference=lambda: (1 - topk_from_logits(_V[None], 2)[0].exp().sum()).item(),
     solution=lambda: 1 - sum(math.exp(v) for v in (3.0, 2.0)) / sum(math.exp(v) for v in _V.tolist()),
     wrong={"renormalised top 2: no tail": lambda: 0.0,
@@ -67,8 +67,9 @@ def _mean(xs) -> float:
 
 
 register(
-    "08.4", "KL(truth || labels students) from the bits per character and the entropy", kind="number",
-    rtol=0.0, atol=0.01, example=_table_example,  # the identity holds up to the sampling of the test text
+    "08.4", "KL(truth || labels students) from the bits per character and the entropy",
+    compare=Compare("number", rtol=0.0, atol=0.01),
+    example=_table_example,  # the identity holds up to the sampling of the test text
     reference=lambda table, entropy: _mean(table["labels"]["kl_truth"]),
     solution=lambda table, entropy: _mean(table["labels"]["bpc"]) - entropy,
     wrong={"the bits per character alone": lambda table, entropy: _mean(table["labels"]["bpc"]),

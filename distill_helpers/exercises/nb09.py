@@ -9,7 +9,7 @@ from torch import nn
 
 from ..bugzoo import Case, gradient_reaches_student, non_negative, zero_iff_equal
 from ..losses import kd_loss
-from . import register
+from . import Compare, register
 
 W, T1 = 0.5, 4.0  # exercise 1: loss = W * CE + (1 - W) * KL(batchmean) at T1, no T^2
 
@@ -21,7 +21,7 @@ def _solve(w_hard: float, w_kl: float, T: float) -> tuple[float, float]:
 
 
 register(
-    "09.1", "the snippet as kd_loss: (alpha, scale)", rtol=1e-3,
+    "09.1", "the snippet as kd_loss: (alpha, scale)", compare=Compare(rtol=1e-3),
     reference=lambda: _solve(W, 1 - W, T1),
     solution=lambda: ((1 - W) / T1 ** 2 / (W + (1 - W) / T1 ** 2), W + (1 - W) / T1 ** 2),
     wrong={"alpha copied as it is": lambda: (W, 1.0),
@@ -42,7 +42,7 @@ def _quiet_kl(inp, target, **kw):
 
 
 register(
-    "09.2", "the snippet fixed", kind="function", inputs=_snippet_inputs,
+    "09.2", "the snippet fixed", compare=Compare("function", inputs=_snippet_inputs),
     reference=lambda s, t, T: kd_loss(s, t, None, T=T, alpha=1.0),
     solution=lambda: lambda s, t, T: T ** 2 * F.kl_div(F.log_softmax(s / T, 1), F.log_softmax(t / T, 1),
                                                        reduction="batchmean", log_target=True),
@@ -72,7 +72,8 @@ def _failing_check(snippet) -> str:
 
 
 register(
-    "09.3", "which reviewer check catches the snippet", kind="exact", example=lambda: {"snippet": _snippet_3},
+    "09.3", "which reviewer check catches the snippet",
+    compare=Compare("exact"), example=lambda: {"snippet": _snippet_3},
     reference=lambda snippet: _failing_check(snippet),
     solution=lambda snippet: "gradient_reaches_student",
     wrong={"values look fine, so it must be the zero test": lambda snippet: "zero_iff_equal",

@@ -4,7 +4,7 @@ from __future__ import annotations
 import torch
 
 from ..results import gap_closed
-from . import register
+from . import Compare, register
 
 
 def _gap_context() -> dict:
@@ -13,7 +13,8 @@ def _gap_context() -> dict:
 
 
 register(
-    "10.1", "share of the gap the consistent student closes on test, seed 0", example=_gap_context, atol=1e-4, rtol=0,
+    "10.1", "share of the gap the consistent student closes on test, seed 0", example=_gap_context,
+    compare=Compare(rtol=0, atol=1e-4),
     reference=lambda student, scratch, teacher: gap_closed(student, scratch, teacher),
     solution=lambda student, scratch, teacher: (scratch - student) / (scratch - teacher),
     wrong={"a percentage, not a fraction": lambda student, scratch, teacher: 100 * (scratch - student) / (scratch - teacher),
@@ -38,7 +39,8 @@ def _discordant(student, teacher) -> tuple[int, int]:
 
 
 register(
-    "10.2", "McNemar's discordant counts, the consistent student of seed 0 against the teacher", kind="exact",
+    "10.2", "McNemar's discordant counts, the consistent student of seed 0 against the teacher",
+    compare=Compare("exact"),
     example=_pair_context, reference=_discordant,
     solution=lambda student, teacher: (int((student & ~teacher).sum()), int((~student & teacher).sum())),
     wrong={"the order swapped": lambda student, teacher: _discordant(student, teacher)[::-1],
@@ -50,7 +52,7 @@ register(
 H3, D3, N3 = 3.0, 1.2, 1000  # exercise 3: half-width, difference, digits
 
 register(
-    "10.3", "digits needed for the interval over the digits to exclude zero", rtol=1e-6,
+    "10.3", "digits needed for the interval over the digits to exclude zero", compare=Compare(rtol=1e-6),
     reference=lambda: N3 * (H3 / D3) ** 2,
     solution=lambda: 1000 * (3.0 / 1.2) ** 2,
     wrong={"the half-width taken to shrink as 1 / n": lambda: N3 * H3 / D3,
