@@ -16,7 +16,7 @@ from .recipes import RECIPES
 __all__ = ["softmax_with_temperature", "soft_targets", "entropy",
            "kl_divergence", "soft_cross_entropy", "kd_loss", "kd_loss_terms", "logit_matching_loss",
            "check_temperature", "check_alpha", "check_kd_temperature", "KD_MAX_T", "as_target_logits",
-           "label_smoothing_targets", "uniform_soft_targets"]
+           "label_smoothing_targets", "uniform_soft_targets", "kd_loss_unchecked", "check_logits"]
 
 
 def _is_bool(x) -> bool:
@@ -161,16 +161,23 @@ def check_kd_temperature(T) -> float:
 def kd_loss_terms(student_logits, teacher_logits, labels=None, T: float = RECIPES.distill.T) -> dict[str, torch.Tensor]:
     """The two unweighted terms: soft = T^2 * KL(teacher_T || student_T), hard = CE(student, labels)."""
     T = check_kd_temperature(T)
-    if T > 100 and student_logits.dtype != torch.float64:  # the cancellation in KL needs double precision
-        _check_pair(student_logits, teacher_logits)
-        soft = (T * T * kl_divergence(student_logits.double(), teacher_logits.double(), T)).to(student_logits.dtype)
-    else:
-        soft = T * T * kl_divergence(student_logits, teacher_logits, T)
-    terms = {"soft": soft}
+    _check_pair(student_logits, teacher_logits)
+    terms = {"soft": _soft_term(student_logits, teacher_logits, T)}
     if labels is not None:
         _check_labels(labels, student_logits)
         terms["hard"] = F.cross_entropy(student_logits, labels.long())
     return terms
+
+
+def _soft_term(student_logits, teacher_logits, T: float) -> torch.Tensor:
+    """T^2 * KL(softmax(v/T) || softmax(z/T)), batch mean, unchecked (float64 above T = 100)."""
+    dtype = student_logits.dtype
+    if T > 100 and dtype != torch.float64:  # the cancellation in KL needs double precision
+        student_logits, teacher_logits = student_logits.double(), teacher_logits.double()
+    log_q = F.log_softmax(student_logits / T, dim=-1)
+    log_p = F.log_softmax(teacher_logits.detach().to(student_logits.dtype) / T, dim=-1)
+    kl = F.kl_div(log_q, log_p, reduction="batchmean", log_target=True)  # the arithmetic of kl_divergence
+    return (T * T * kl).to(dtype) if T > 100 and dtype != torch.float64 else T * T * kl
 
 
 def kd_loss(student_logits, teacher_logits, labels=None, T: float = RECIPES.distill.T,
@@ -190,6 +197,22 @@ def kd_loss(student_logits, teacher_logits, labels=None, T: float = RECIPES.dist
     if alpha != 1.0:
         loss = loss + (1.0 - alpha) * terms["hard"]
     return loss
+
+
+def kd_loss_unchecked(student_logits, teacher_logits, labels, T: float, alpha: float) -> torch.Tensor:
+    """`kd_loss` without its checks, the same arithmetic: for a training loop's every batch, once the loop has
+    checked T (`check_kd_temperature`), alpha, the labels and the teacher's logits at its start (`distill`
+    does). Each check is a scan of the batch and a host synchronisation, which costs on a GPU; no check is
+    made here, so bad input gives NaN or an indexing error instead of a message."""
+    loss = alpha * _soft_term(student_logits, teacher_logits, T)
+    if alpha != 1.0:
+        loss = loss + (1.0 - alpha) * F.cross_entropy(student_logits, labels.long())
+    return loss
+
+
+def check_logits(logits: torch.Tensor, name: str = "logits") -> None:
+    """Refuse logits that are not a non-empty float (batch, classes) tensor of finite values, with a message."""
+    _check_logits(logits, name)
 
 
 # ---- targets without dark knowledge: the controls of "what does the teacher add?" --------------------------

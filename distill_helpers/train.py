@@ -20,7 +20,7 @@ from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_spli
 from .devices import autocast, bf16_default, resolve_device
 from .evaluate import eval_metrics, predict_logits
 from .i18n import tr
-from .losses import check_alpha, check_temperature, kd_loss
+from .losses import check_alpha, check_kd_temperature, check_logits, check_temperature, kd_loss_unchecked
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES, DistillRecipe, Run, StudentRecipe, TrainingRecipe, check_recipe
 from .room import NO_TRAINING_ENV, live_training, refuse_training  # noqa: F401  (re-exported)
@@ -142,6 +142,40 @@ class Loop:
     ctx: Context = field(default_factory=lambda: SINGLE_PROCESS)
 
 
+def _lean_step(optimizer) -> Callable[[], None]:
+    """optimizer.step, except for what make_optimizer makes (torch's fused Adam, one parameter group, no hooks,
+    no grad scaler): there each step after the first calls the fused kernel directly, as torch.optim.Adam calls
+    it, without the step's per-call bookkeeping (hooks, regrouping, state look-ups; about 0.1 ms a step). The
+    same update, bit for bit (tests/test_train.py); any other optimizer, or a step whose gradients are not all
+    there, goes through optimizer.step()."""
+    from torch.optim import optimizer as optim_module
+    if type(optimizer) is not torch.optim.Adam or len(optimizer.param_groups) != 1:
+        return optimizer.step
+    group = optimizer.param_groups[0]
+    if not group["fused"] or any(group[k] for k in ("amsgrad", "maximize", "capturable", "differentiable",
+                                                    "decoupled_weight_decay")):
+        return optimizer.step
+    params = list(group["params"])
+
+    def step() -> None:
+        state = [optimizer.state.get(p) for p in params]
+        hooks = (optim_module._global_optimizer_pre_hooks or optim_module._global_optimizer_post_hooks
+                 or optimizer._optimizer_step_pre_hooks or optimizer._optimizer_step_post_hooks)
+        if (hooks or not all(state) or isinstance(group["lr"], torch.Tensor) or any(p.grad is None for p in params)
+                or getattr(optimizer, "grad_scale", None) is not None or getattr(optimizer, "found_inf", None) is not None
+                or len({(p.device, p.dtype) for p in params}) != 1):
+            optimizer.step()  # the first step creates the state
+            return
+        steps = [st["step"] for st in state]
+        torch._foreach_add_(steps, 1)
+        beta1, beta2 = group["betas"]
+        torch._fused_adam_(params, [p.grad for p in params], [st["exp_avg"] for st in state],
+                           [st["exp_avg_sq"] for st in state], [], steps, amsgrad=False, lr=group["lr"],
+                           beta1=beta1, beta2=beta2, weight_decay=group["weight_decay"], eps=group["eps"],
+                           maximize=False, grad_scale=None, found_inf=None)
+    return step
+
+
 def train_epoch(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, loss_fn: LossFn, optimizer, scheduler,
                 loop: Loop) -> dict[str, float]:
     """One pass over (X, y) in shuffled mini-batches; returns {"train_loss", "train_acc", "time_s"}.
@@ -159,21 +193,26 @@ def train_epoch(model: nn.Module, X: torch.Tensor, y: torch.Tensor, *, loss_fn: 
     loss_sum = torch.zeros((), device=device)  # summed on the device: no host sync inside the loop
     correct = torch.zeros((), dtype=torch.int64, device=device)
     seen = 0
+    params = [p for group in optimizer.param_groups for p in group["params"]]
+    step = _lean_step(optimizer)
     for idx in batch_indices(len(X), batch_size, generator):
         lo, hi = ctx.bounds(len(idx))
-        if augment is None:
-            xb = X[idx[lo:hi].to(X.device)].to(device)
+        local = idx if ctx.world == 1 else idx[lo:hi]
+        if augment is None:  # index_select: a plain gather, faster than X[idx]
+            xb = X.index_select(0, local.to(X.device)).to(device)
         else:  # each rank augments the whole global batch, so the shared generator stays in step
-            xb = augment(X[idx.to(X.device)].to(device), generator)[lo:hi]
-        local = idx[lo:hi].to(device)
-        batch = Batch(X=xb, y=y[local.to(y.device)].to(device), index=local)
+            xb = augment(X.index_select(0, idx.to(X.device)).to(device), generator)[lo:hi]
+        local = local.to(device)
+        batch = Batch(X=xb, y=y.index_select(0, local.to(y.device)).to(device), index=local)
         n = hi - lo
         with autocast(device, bf16):
             logits = model(batch.X)
             loss = loss_fn(logits, batch) if n else logits.sum() * 0.0  # an empty slice still joins the all-reduce
-        optimizer.zero_grad(set_to_none=True)
-        (loss * ctx.loss_scale(n, len(idx))).backward()  # DDP averages: the step is the global-batch mean
-        optimizer.step()
+        for p in params:  # optimizer.zero_grad(set_to_none=True), without its per-call bookkeeping
+            p.grad = None
+        scale = ctx.loss_scale(n, len(idx))  # DDP averages: the step is the global-batch mean
+        (loss if scale == 1.0 else loss * scale).backward()
+        step()
         scheduler.step()
         loss_sum += loss.detach().float() * n
         correct += (logits.detach().argmax(1) == batch.y).sum()
@@ -269,6 +308,12 @@ def train_model(model: nn.Module, train, val=None, *, recipe: TrainingRecipe = R
                desc=tr("train"))
 
 
+def _check_finite_teacher(teacher: nn.Module) -> None:
+    if not all(bool(torch.isfinite(p).all()) for p in teacher.parameters()):
+        raise ValueError("the teacher's weights contain NaN or inf: it has diverged; retrain it or load a "
+                         "working checkpoint")
+
+
 def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, recipe: TrainingRecipe = RECIPES.student,
             kd: DistillRecipe = RECIPES.distill, teacher_logits: torch.Tensor | None = None,
             run: Run = Run()) -> dict:
@@ -286,7 +331,7 @@ def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, recipe: 
     """
     recipe = check_recipe(recipe, TrainingRecipe, "recipe", "RECIPES.student")
     kd, run = check_recipe(kd, DistillRecipe, "kd", "RECIPES.distill"), check_recipe(run, Run, "run", "Run()")
-    T, alpha = check_temperature(kd.T), check_alpha(kd.alpha)
+    T, alpha = check_kd_temperature(kd.T), check_alpha(kd.alpha)  # what kd_loss accepts, refused before any work
     if student is teacher:
         raise ValueError("student and teacher are the same model: distillation needs a separate student")
     augmented = bool(recipe.augment_shift)
@@ -309,14 +354,17 @@ def distill(student: nn.Module, teacher: nn.Module, train, val=None, *, recipe: 
                 check_teacher_logits(teacher, X, teacher_logits)
             cached = teacher_logits if teacher_logits is not None else predict_logits(teacher, X, device=device)
             cached = cached.to(device)
+            check_logits(cached, "teacher_logits")  # once here, so that no batch scans for NaN (a host sync)
 
-            def loss_fn(logits, batch):
-                return kd_loss(logits, cached[batch.index], batch.y, T, alpha)
+            def loss_fn(logits, batch):  # T, alpha, the labels and the targets are checked: the loss runs unchecked
+                return kd_loss_unchecked(logits, cached.index_select(0, batch.index), batch.y, T, alpha)
         else:
+            _check_finite_teacher(teacher)  # once, so that no batch scans the teacher's logits
+
             def loss_fn(logits, batch):
                 with torch.no_grad():
                     teacher_batch = teacher(batch.X)
-                return kd_loss(logits, teacher_batch, batch.y, T, alpha)
+                return kd_loss_unchecked(logits, teacher_batch, batch.y, T, alpha)
         return fit(student, train, loss_fn=loss_fn, recipe=recipe, eval_data=None if val is None else {"val": val},
                    run=run.with_(device=device), desc=tr(f"distill T={T:g}"))
     finally:

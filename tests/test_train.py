@@ -107,12 +107,12 @@ def test_cached_teacher_logits_match_per_batch_teacher(small_data, monkeypatch):
     pairs = []
     import distill_helpers.train as tr
     from distill_helpers import fit, kd_loss
-    real = tr.kd_loss
+    real = tr.kd_loss_unchecked  # the loop's per-batch loss (checks made once, before it)
 
     def spy(logits, tb, yb, T, alpha):
         pairs.append(tb.detach().clone())
         return real(logits, tb, yb, T, alpha)
-    monkeypatch.setattr(tr, "kd_loss", spy)
+    monkeypatch.setattr(tr, "kd_loss_unchecked", spy)
 
     def live(logits, batch):  # the reference: the teacher run on every batch, by hand
         with torch.no_grad():
@@ -508,3 +508,48 @@ def test_seed_offset_defaults_to_no_change_and_shifts_every_training_seed(monkey
     monkeypatch.setenv(SEED_OFFSET_ENV, "one")
     with pytest.raises(ValueError, match="not an integer"):
         seed_offset()
+
+
+# ---------------------------------------------------------------- issue 19: a lean loop, checked at its edge
+
+def test_the_lean_adam_step_is_torchs_adam_step_bit_for_bit():
+    # train_epoch calls the fused kernel directly for make_optimizer's Adam; the reference is torch's own step
+    from distill_helpers.train import _lean_step, make_optimizer
+    torch.manual_seed(0)
+    a = MLP(hidden=(16,), num_classes=3)
+    b = MLP(hidden=(16,), num_classes=3)
+    b.load_state_dict(a.state_dict())
+    (opt_a, sched_a), (opt_b, sched_b) = make_optimizer(a, lr=1e-2, total_steps=5), make_optimizer(b, lr=1e-2, total_steps=5)
+    lean = _lean_step(opt_b)
+    assert lean != opt_b.step  # the fast path is taken, so this test compares something
+    x = torch.rand(8, 1, 28, 28)
+    for _ in range(5):
+        for model, step, sched in ((a, opt_a.step, sched_a), (b, lean, sched_b)):
+            for p in model.parameters():
+                p.grad = None
+            model(x).square().mean().backward()
+            step()
+            sched.step()
+    assert all(torch.equal(p, q) for p, q in zip(a.parameters(), b.parameters()))
+    assert all(torch.equal(opt_a.state[p]["exp_avg_sq"], opt_b.state[q]["exp_avg_sq"])
+               for p, q in zip(a.parameters(), b.parameters()))
+    sgd = torch.optim.SGD(a.parameters(), lr=0.1)
+    assert _lean_step(sgd) == sgd.step  # anything else goes through its own step
+
+
+def test_distill_refuses_nan_teacher_logits_and_a_huge_T_before_training(small_data, monkeypatch):
+    # the per-batch loss is unchecked, so what it would have refused is refused once, before the first batch
+    import distill_helpers.train as tr
+    X = small_data.tensors[0] if hasattr(small_data, "tensors") else small_data[0]
+    teacher = _Recorder()
+    monkeypatch.setattr(tr, "fit", lambda *a, **k: pytest.fail("trained despite bad input"))
+    bad = predict_logits(teacher, X).index_fill_(0, torch.tensor([2]), float("nan"))
+    monkeypatch.setattr(tr, "check_teacher_logits", lambda *a, **k: None)  # the sample check may not see row 2
+    with pytest.raises(ValueError, match="teacher_logits contains NaN"):
+        distill(MLP(hidden=(8,), num_classes=3), teacher, small_data, teacher_logits=bad, **_fast())
+    with pytest.raises(ValueError, match="too large for the distillation loss"):
+        distill(MLP(hidden=(8,), num_classes=3), teacher, small_data, **_fast(kd=RECIPES.distill.with_(T=2e4)))
+    with torch.no_grad():
+        teacher.lin.weight[0, 0] = float("nan")
+    with pytest.raises(ValueError, match="teacher's weights contain NaN"):
+        distill(MLP(hidden=(8,), num_classes=3), teacher, small_data, **_fast(augment_shift=1))
