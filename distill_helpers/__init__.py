@@ -11,7 +11,7 @@ from .losses import (entropy, kd_loss, kl_divergence, logit_matching_loss, soft_
 from .models import MLP, TeacherCNN, build_model, count_parameters, eval_mode, student_config, teacher_config
 from .paper import PAPER_MNIST_ERRORS
 from .recipes import RECIPES
-from .room import live_training
+from .infra.room import live_training
 from .train import distill, fit, get_student, get_teacher, set_seed, train_model
 
 __all__ = ["data_root", "CheckpointError", "load_model", "save_model", "dataset_info", "load_dataset", "load_splits", "split_validation", "accuracy", "agreement",

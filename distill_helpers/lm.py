@@ -19,11 +19,11 @@ import torch.nn.functional as F
 from torch import nn
 
 from .cache import teacher_identity
-from .checks import check_int, check_training_settings
-from .i18n import tr
+from .infra.checks import check_int, check_training_settings
+from .infra.i18n import tr
 from .losses import check_kd_temperature, check_temperature, kd_loss
 from .models import register_arch
-from .room import check_live_deadline, refuse_training
+from .infra.room import check_live_deadline, refuse_training
 from .stats import paired_difference
 from .train import cached_model, resolve_device, set_seed
 
@@ -124,12 +124,12 @@ def kl_fits_state(d: float, sigma: float = 1.0, w: float = 0.5) -> dict:
 def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0), key: str = "kl-fits-explorer"):
     """A slider for the distance d between the modes, redrawing the target and both KL fits.
 
-    `key` fixes the widgets' model ids (see distill_helpers.widgets)."""
+    `key` fixes the widgets' model ids (see distill_helpers.teaching.widgets)."""
     import ipywidgets as w
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from .widgets import encode_canvas, explorer, stable_widget
+    from .teaching.widgets import encode_canvas, explorer, stable_widget
     fig = Figure(figsize=(7.5, 2.8), dpi=72)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes([0.07, 0.15, 0.9, 0.72])
@@ -1102,7 +1102,7 @@ def _prepare_notebook_08(root, progress=False) -> CharTransformer:
 
 
 def _register_with_prepare() -> None:
-    from .prepare import register
+    from .classroom.prepare import register
     register("language-model teacher and its students (28, with the validation sweeps)", ("08",))(_prepare_notebook_08)
 
 

@@ -2,7 +2,7 @@
 import pytest
 import torch
 
-from distill_helpers.batched import StackedMLP, distill_students, kd_terms, make_students, predict_logits_stacked
+from distill_helpers.scale.batched import StackedMLP, distill_students, kd_terms, make_students, predict_logits_stacked
 from distill_helpers.data import HeldOutTest
 from distill_helpers.models import MLP
 from distill_helpers.train import distill, predict_logits, set_seed, train_model
@@ -131,7 +131,7 @@ def test_bad_input_is_refused_with_a_clear_message(small_data, teacher):
 
 
 def test_grid_trains_each_cell_like_distill_and_caches(small_data, teacher, tmp_path):
-    from distill_helpers.experiments import train_grid
+    from distill_helpers.scale.experiments import train_grid
     settings = [{"T": 1.0, "alpha": 0.0}, {"T": 4.0, "alpha": 0.9, "lr": 3e-3}]
     kw = dict(settings=settings, seeds=[0, 1], hidden=(6,), epochs=2, batch_size=16, root=tmp_path, chunk=3,
               progress=False)
@@ -233,7 +233,7 @@ def _bad(small_data):
 
 
 def test_bad_settings_and_data_are_refused_before_any_work(small_data, teacher, monkeypatch):
-    import distill_helpers.batched as B
+    import distill_helpers.scale.batched as B
 
     def no_work(*a, **k):
         raise AssertionError("training started before the inputs were checked")
@@ -249,7 +249,7 @@ def test_bad_settings_and_data_are_refused_before_any_work(small_data, teacher, 
 
 
 def test_the_grid_refuses_the_same_before_reading_its_cache(small_data, teacher, tmp_path, monkeypatch):
-    from distill_helpers import experiments as E
+    from distill_helpers.scale import experiments as E
     monkeypatch.setattr(E, "distill_students", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
     X, y = small_data.tensors
     nan_X = X.clone()
@@ -319,7 +319,7 @@ def test_the_teacher_runs_once_per_batch_per_distinct_seed(small_data, cnn_teach
 
 
 def test_the_view_table_holds_the_teacher_on_each_shift(small_data, cnn_teacher):
-    from distill_helpers.batched import shift_view_logits
+    from distill_helpers.scale.batched import shift_view_logits
     from distill_helpers.transfer import random_shift, shift_view, view_index
     X = small_data.tensors[0][:10]
     table = shift_view_logits(cnn_teacher, X, 2)

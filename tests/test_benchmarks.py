@@ -54,7 +54,7 @@ def test_the_shape_matched_recorder_sees_every_product_of_a_training_step():
 
 
 def test_the_recorder_sees_the_batched_students_products(small_data):
-    from distill_helpers.batched import distill_students, make_students
+    from distill_helpers.scale.batched import distill_students, make_students
     students = make_students((8,), [0, 0, 1], num_classes=3)
 
     def epoch():

@@ -6,7 +6,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from distill_helpers import bugzoo as Z
+from distill_helpers.teaching import bugzoo as Z
 from distill_helpers.losses import kd_loss
 
 

@@ -14,10 +14,10 @@ import distill_helpers.cache as cache
 import distill_helpers.data as D
 import distill_helpers.train as tr
 from distill_helpers import MLP, TeacherCNN
-from distill_helpers.experiments import train_grid
+from distill_helpers.scale.experiments import train_grid
 from distill_helpers.results import cached_result
-from distill_helpers.room import NO_TRAINING_ENV, TrainingRefused
-from distill_helpers.safeio import file_lock
+from distill_helpers.infra.room import NO_TRAINING_ENV, TrainingRefused
+from distill_helpers.infra.safeio import file_lock
 
 
 @pytest.fixture
@@ -343,7 +343,8 @@ def test_data_root_honours_distill_data_and_every_default_root_means_it(tmp_path
     repo = Path(cache.__file__).resolve().parents[1]
     monkeypatch.chdir(repo / "notebooks")  # where the notebooks run: still the repository's data/
     assert cache.data_root() == repo / "data"
-    from distill_helpers import doctor, lm, prepare
+    from distill_helpers.classroom import doctor, prepare
+    from distill_helpers import lm
     for fn in (D.load_dataset, D.load_splits, tr.get_teacher, tr.get_student, train_grid, cached_result,
                lm.get_lm_teacher, lm.get_lm_student, prepare.prepare, doctor.checks, doctor.doctor, tr.cached_model):
         assert inspect.signature(fn).parameters["root"].default is None, fn.__name__

@@ -7,7 +7,7 @@ release zero, and a plausible wrong answer exactly one point less than full mark
 
 The course runs in a prepared room: `python -m distill_helpers prepare` first, then every execution here
 (each autograded submission, which holds all of a notebook's code) runs with
-DISTILL_NO_TRAINING=1, so any training outside a cache (see distill_helpers/room.py) fails the test: after
+DISTILL_NO_TRAINING=1, so any training outside a cache (see distill_helpers/infra/room.py) fails the test: after
 `prepare`, the whole series runs here three times (instructor, untouched release, one wrong answer) and trains
 nothing.
 """
@@ -430,7 +430,7 @@ def test_zh_classroom_edition_refuses_an_incomplete_translation(tmp_path):
 
 def test_a_released_zh_copy_is_chinese_without_a_setting(monkeypatch, tmp_path):
     """A student's copy lies in a folder of any name; its metadata ("language": "zh-CN") makes the kernel Chinese."""
-    from distill_helpers.i18n import language, set_language, tr
+    from distill_helpers.infra.i18n import language, set_language, tr
     monkeypatch.delenv("DISTILL_LANG", raising=False)
     set_language(None)
     folder = tmp_path / "assignments" / "01_concepts"

@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from distill_helpers import conventions as C
+from distill_helpers.teaching import conventions as C
 from distill_helpers.losses import kd_loss
 
 SHAPES = [(1, 2), (7, 10), (32, 100)]

@@ -6,7 +6,7 @@ import pytest
 import torch
 
 from distill_helpers import data as D
-from distill_helpers.safeio import atomic_torch_save
+from distill_helpers.infra.safeio import atomic_torch_save
 
 
 def test_mnist5k_shapes_types_and_stratified_split(mnist5k):

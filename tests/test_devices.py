@@ -7,9 +7,9 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-import distill_helpers.devices as devices
+import distill_helpers.infra.devices as devices
 from distill_helpers import MLP, TeacherCNN, distill, train_model
-from distill_helpers.devices import Float64Error, NoFloat64, resolve_device, test_device
+from distill_helpers.infra.devices import Float64Error, NoFloat64, resolve_device, test_device
 from distill_helpers.evaluate import predict_logits
 from distill_helpers.transfer import random_shift
 

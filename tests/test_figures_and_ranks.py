@@ -7,9 +7,9 @@ import matplotlib.pyplot as plt  # noqa: E402
 import pytest  # noqa: E402
 import torch  # noqa: E402
 
-from distill_helpers import plots  # noqa: E402
+from distill_helpers.teaching import plots  # noqa: E402
 from distill_helpers.evaluate import wrong_class_rank_correlation  # noqa: E402
-from distill_helpers.widgets import TemperatureFigure  # noqa: E402
+from distill_helpers.teaching.widgets import TemperatureFigure  # noqa: E402
 
 
 def test_log_axis_shows_every_class_even_below_1e_minus_8():

@@ -8,10 +8,10 @@ from pathlib import Path
 import matplotlib
 import pytest
 
-from distill_helpers import i18n
-from distill_helpers.i18n import display_width, language, say, set_language, template_regex, tr
-from distill_helpers.i18n_zh import CATALOGUE
-from distill_helpers.whatworks import ARMS
+from distill_helpers.infra import i18n
+from distill_helpers.infra.i18n import display_width, language, say, set_language, template_regex, tr
+from distill_helpers.infra.i18n_zh import CATALOGUE
+from distill_helpers.scale.whatworks import ARMS
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tools"))
@@ -142,7 +142,7 @@ def _fields(template: str) -> list[str]:
 
 def _shown_data() -> list[str]:
     """Package data that notebook 09 shows through tr(): the decoder ring's texts, the bug zoo's names and symptoms."""
-    from distill_helpers import bugzoo, conventions
+    from distill_helpers.teaching import bugzoo, conventions
     rows = [t for c in conventions.CONVENTIONS.values() for t in (c.alpha_means, c.t_squared, c.gotcha)]
     return rows + list(bugzoo.BUGS) + [b.symptom for b in bugzoo.BUGS.values()]
 
@@ -161,7 +161,7 @@ def test_every_key_the_code_asks_for_is_in_the_catalogue():
     if any(s.name.startswith("08") for s in TRANSLATED):
         wanted += NB08_SHOWN
     missing = sorted(set(wanted) - set(CATALOGUE))
-    assert not missing, f"add to distill_helpers/i18n_zh.py (python tools/i18n_keys.py --missing NN): {missing}"
+    assert not missing, f"add to distill_helpers/infra/i18n_zh.py (python tools/i18n_keys.py --missing NN): {missing}"
 
 
 def test_no_catalogue_entry_is_unused():
@@ -186,7 +186,7 @@ def test_the_catalogue_literal_has_no_key_twice():
     # a dict literal keeps the last of two equal keys without a word: the first translation is silently lost
     import ast
     import collections
-    tree = ast.parse((ROOT / "distill_helpers" / "i18n_zh.py").read_text(encoding="utf-8"))
+    tree = ast.parse((ROOT / "distill_helpers" / "infra" / "i18n_zh.py").read_text(encoding="utf-8"))
     node = next(n.value for n in tree.body if isinstance(n, ast.AnnAssign) and n.target.id == "CATALOGUE")
     lines = collections.defaultdict(list)
     for k in node.keys:
@@ -217,7 +217,7 @@ def _draw_chinese(fig_maker) -> list[str]:
 
 def test_the_shipped_font_is_one_open_licensed_face():
     from matplotlib import ft2font
-    from distill_helpers.fonts import CJK_FONT
+    from distill_helpers.infra.fonts import CJK_FONT
     assert CJK_FONT.suffix == ".otf" and ft2font.FT2Font(str(CJK_FONT)).num_faces == 1
     assert "SIL Open Font License" in (CJK_FONT.parent / "OFL.txt").read_text(encoding="utf-8")
 
@@ -225,7 +225,7 @@ def test_the_shipped_font_is_one_open_licensed_face():
 def test_chinese_figures_have_every_glyph(zh):
     import matplotlib.pyplot as plt
     import torch
-    from distill_helpers.plots import plot_digits_with_probs  # registers the font at import
+    from distill_helpers.teaching.plots import plot_digits_with_probs  # registers the font at import
 
     def figure():
         probs = torch.softmax(torch.randn(2, 10, generator=torch.Generator().manual_seed(0)), 1)
@@ -242,7 +242,7 @@ def test_chinese_figures_have_every_glyph(zh):
 
 def test_the_loss_explorer_draws_chinese_labels(zh):
     import torch
-    from distill_helpers.widgets import LossFigure
+    from distill_helpers.teaching.widgets import LossFigure
     g = torch.Generator().manual_seed(0)
     fig = LossFigure(student_logits=torch.randn(4, 10, generator=g), teacher_logits=torch.randn(4, 10, generator=g),
                      labels=torch.tensor([0, 1, 2, 3]))

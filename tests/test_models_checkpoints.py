@@ -289,7 +289,7 @@ def test_stale_temp_files_of_dead_writers_are_removed_on_the_next_save(tmp_path)
     import os
     import subprocess
     import sys
-    from distill_helpers.safeio import _HOST
+    from distill_helpers.infra.safeio import _HOST
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()  # a pid that no longer runs
     stale = tmp_path / f".m.pt.{_HOST}.{dead.pid}.abc123.tmp"

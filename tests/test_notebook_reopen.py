@@ -17,7 +17,7 @@ import pytest
 import torch
 from conftest import committed_text
 
-from distill_helpers.widgets import loss_explorer, temperature_explorer
+from distill_helpers.teaching.widgets import loss_explorer, temperature_explorer
 
 ROOT = Path(__file__).resolve().parents[1]
 VIEW = "application/vnd.jupyter.widget-view+json"
@@ -105,7 +105,7 @@ def test_committed_metadata_is_what_jupyterlab_writes(path):
 
 PROGRESS_CELLS = [
     "import sys; sys.path.insert(0, {root!r})\n"
-    "from distill_helpers.widgets import progress_bar\n"
+    "from distill_helpers.teaching.widgets import progress_bar\n"
     "bar = progress_bar(total=3, desc='demo', unit='epoch')\n"
     "for _ in range(3):\n    bar.update(1)\n"
     "bar.close()",

@@ -7,7 +7,7 @@ import pytest
 import torch
 
 from distill_helpers import MLP, train_model
-from distill_helpers.prepare import REGISTRY, Recipe, prepare
+from distill_helpers.classroom.prepare import REGISTRY, Recipe, prepare
 from distill_helpers.train import cached_model
 
 
@@ -73,7 +73,7 @@ def test_prepare_executes_notebooks_with_their_data_root_moved(tmp_path, monkeyp
     folder.mkdir()
     good = _notebook(folder / "01_good.ipynb", 'import distill_helpers as dh\nDATA = dh.data_root()  # the cache root',
                      "from distill_helpers.results import cached_result\n"
-                     "from distill_helpers.room import training_refused\n"
+                     "from distill_helpers.infra.room import training_refused\n"
                      "r = cached_result('demo', {'k': 1}, lambda: {'x': 2, 'refused': training_refused()}, root=DATA)\n"
                      "assert r == {'x': 2, 'refused': False}, r")
     bad = _notebook(folder / "02_bad.ipynb", 'import distill_helpers as dh\nDATA = dh.data_root()',

@@ -10,11 +10,11 @@ import torch
 
 import distill_helpers as dh
 from distill_helpers import lm
-from distill_helpers.batched import distill_students, make_students
-from distill_helpers.experiments import train_grid
+from distill_helpers.scale.batched import distill_students, make_students
+from distill_helpers.scale.experiments import train_grid
 from distill_helpers.hints import distill_with_hint
 from distill_helpers.results import cached_result
-from distill_helpers.room import NO_TRAINING_ENV, TrainingRefused, live_training, training_refused
+from distill_helpers.infra.room import NO_TRAINING_ENV, TrainingRefused, live_training, training_refused
 from distill_helpers.train import fit, make_optimizer, train_epoch
 
 PACKAGE = Path(dh.__file__).resolve().parent
@@ -106,7 +106,7 @@ def test_every_function_that_backpropagates_is_guarded():
                                                                     for n in ast.walk(f))}
                 step_of_guarded = fn.name.startswith("_") and users and users <= guarded
                 assert "refuse_training" in calls or step_of_guarded or (path.stem, fn.name) in not_models, \
-                    f"{path.name}:{fn.name} backpropagates without calling refuse_training (distill_helpers/room.py)"
+                    f"{path.name}:{fn.name} backpropagates without calling refuse_training (distill_helpers/infra/room.py)"
     assert {("train", "train_epoch"), ("batched", "_train_epoch"), ("lm", "_lm_step")} <= set(found)  # the steps of the trainers
     assert set(not_models) <= set(found), "an exception that no longer exists: remove it"
 
@@ -161,7 +161,7 @@ def test_live_training_has_no_time_limit_outside_a_room(monkeypatch):
 def test_a_live_block_past_its_limit_stops_its_training_at_once(small_data, room, which, monkeypatch):
     # issue 24: the block used to raise only after all its work was done. Now the loop stops at the first
     # epoch (step) after the deadline: count the epochs (steps) that ran before the refusal.
-    import distill_helpers.room as R
+    import distill_helpers.infra.room as R
     clock = [0.0]
     monkeypatch.setattr(R.time, "perf_counter", lambda: clock[0])  # a clock that moves 1 s per epoch or step
     ticks = []
@@ -173,7 +173,7 @@ def test_a_live_block_past_its_limit_stops_its_training_at_once(small_data, room
         real()
     monkeypatch.setattr(R, "check_live_deadline", tick)  # what refuse_training and distill_students call
     monkeypatch.setattr(lm, "check_live_deadline", tick)  # train_lm's per-step check
-    import distill_helpers.batched as B
+    import distill_helpers.scale.batched as B
     m = dh.MLP(hidden=(8,), num_classes=3)
     calls = {"fit": lambda: dh.train_model(m, small_data, epochs=50, progress=False),
              "distill_students": lambda: B.distill_students(make_students((8,), [0], num_classes=3), None,

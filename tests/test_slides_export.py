@@ -141,7 +141,7 @@ def test_zh_slides_are_offline_and_carry_every_chinese_glyph(tmp_path, notebook,
 
 
 def test_the_slides_font_is_the_package_font():
-    from distill_helpers import fonts
+    from distill_helpers.infra import fonts
     assert es.CJK_FONT == fonts.CJK_FONT and es.CJK_FONT.is_file()
     assert es.with_cjk_font("<html><head></head><body>plain English</body></html>") == \
         "<html><head></head><body>plain English</body></html>"

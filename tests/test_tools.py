@@ -10,7 +10,7 @@ import torch
 
 from distill_helpers import load_model
 from distill_helpers.cli import main
-from distill_helpers.doctor import checks, read_pins
+from distill_helpers.classroom.doctor import checks, read_pins
 
 ROOT = Path(__file__).resolve().parents[1]
 

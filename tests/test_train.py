@@ -437,7 +437,7 @@ def test_a_failed_cache_write_warns_and_returns_the_trained_model(tmp_path, monk
 def test_seed_offset_defaults_to_no_change_and_shifts_every_training_seed(monkeypatch):
     import torch
 
-    from distill_helpers.batched import distill_students, make_students
+    from distill_helpers.scale.batched import distill_students, make_students
     from distill_helpers.train import SEED_OFFSET_ENV, offset_seed, seed_offset, set_seed
     monkeypatch.delenv(SEED_OFFSET_ENV, raising=False)
     assert seed_offset() == 0 and offset_seed(5) == 5

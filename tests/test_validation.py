@@ -15,8 +15,8 @@ import pytest
 import torch
 
 from distill_helpers import data as D
-from distill_helpers.batched import distill_students, make_students
-from distill_helpers.experiments import train_grid
+from distill_helpers.scale.batched import distill_students, make_students
+from distill_helpers.scale.experiments import train_grid
 from distill_helpers.hints import distill_with_hint
 from distill_helpers.models import MLP
 from distill_helpers.train import distill, train_model

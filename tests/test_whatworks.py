@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from distill_helpers import whatworks as W
+from distill_helpers.scale import whatworks as W
 from distill_helpers.recipes import RECIPES
 
 

@@ -9,8 +9,8 @@ import torch
 
 matplotlib.use("Agg")
 
-from distill_helpers import plots  # noqa: E402
-from distill_helpers.widgets import (LossFigure, TemperatureFigure, loss_explorer, loss_terms_state,  # noqa: E402
+from distill_helpers.teaching import plots  # noqa: E402
+from distill_helpers.teaching.widgets import (LossFigure, TemperatureFigure, loss_explorer, loss_terms_state,  # noqa: E402
                                      temperature_explorer, temperature_state)
 
 

@@ -95,7 +95,7 @@ def unit_tests(device: str, fast: bool) -> dict:
 def replicate_once(label: str, device: str, bf16: str, data_file: Path, work: Path, sizes: dict, guard: bool) -> dict:
     """`python -m distill_helpers replicate` in-process on one device; accuracies and training times."""
     from distill_helpers.cli import main
-    from distill_helpers.devices import NoFloat64
+    from distill_helpers.infra.devices import NoFloat64
     root = work / f"root-{label}"
     root.mkdir(parents=True)
     shutil.copy(data_file, root / data_file.name)
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import torch
-    from distill_helpers.devices import describe_device, resolve_device
+    from distill_helpers.infra.devices import describe_device, resolve_device
     try:
         device = resolve_device(args.device)
     except ValueError as e:

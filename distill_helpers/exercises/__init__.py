@@ -39,7 +39,7 @@ from typing import Any, Callable
 
 import torch
 
-from ..i18n import tr
+from ..infra.i18n import tr
 
 __all__ = ["Exercise", "register", "check", "get", "all_exercises"]
 

@@ -18,10 +18,10 @@ import torch.nn.functional as F
 from torch import nn
 
 from .conventions import keras_example_kd_loss, trl_generalized_jsd
-from .distributed import PositionLookup, epoch_order
-from .i18n import tr
-from .losses import kd_loss
-from .models import eval_mode
+from ..distributed import PositionLookup, epoch_order
+from ..infra.i18n import tr
+from ..losses import kd_loss
+from ..models import eval_mode
 
 __all__ = ["Case", "Bug", "BUGS", "gradient_reaches_student", "zero_iff_equal", "non_negative", "jsd_within_bound",
            "only_student_moves", "lookup_matches_teacher", "intel_detached_kd", "softmax_into_kl_div",

@@ -15,13 +15,13 @@ import torch
 from torch import nn
 
 from .batched import distill_students, make_students, predict_logits_stacked
-from .cache import VERSIONS, cached, payload_codec, teacher_identity
-from .checkpoints import digest
-from .data import HeldOutTest, as_tensors
-from .checks import check_dataset, check_training_settings
-from .i18n import tr
-from .losses import check_alpha, check_kd_temperature
-from .models import MLP
+from ..cache import VERSIONS, cached, payload_codec, teacher_identity
+from ..checkpoints import digest
+from ..data import HeldOutTest, as_tensors
+from ..infra.checks import check_dataset, check_training_settings
+from ..infra.i18n import tr
+from ..losses import check_alpha, check_kd_temperature
+from ..models import MLP
 
 __all__ = ["Grid", "train_grid"]
 
@@ -117,13 +117,13 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
     def compute() -> dict:
         logits = teacher_logits
         if logits is None and teacher is not None and any(s["alpha"] > 0 for s in settings):
-            from .evaluate import predict_logits
+            from ..evaluate import predict_logits
             logits = predict_logits(teacher, X)
         curves, rows = _train(train, val, logits, settings=settings, seeds=seeds, hidden=hidden, epochs=epochs,
                               batch_size=batch_size, chunk=chunk, progress=progress, num_classes=num_classes)
         return {"val_acc": curves, "state": [[dict(s.state_dict()) for s in row] for row in rows]}
     if root is False:
-        from .room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+        from ..infra.room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
         refuse_training(f"grid of {len(settings) * len(seeds)} students (not cached)")
         saved = compute()
     else:
@@ -143,7 +143,7 @@ def _train(train, val, teacher_logits, *, settings, seeds, hidden, epochs, batch
     curves = torch.zeros(len(settings), len(seeds), epochs)
     bar = None
     if progress:
-        from .widgets import progress_bar
+        from ..teaching.widgets import progress_bar
         bar = progress_bar(total=len(jobs) * epochs, desc=tr(f"{len(jobs)} students ({len(settings)} settings x "
                                                      f"{len(seeds)} seeds)"), unit="student-epoch")
     for start in range(0, len(jobs), chunk):

@@ -26,11 +26,11 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .data import HeldOutTest, as_tensors
-from .checks import check_dataset, check_int, check_training_settings
-from .losses import check_alpha, check_kd_temperature
-from .models import MLP, build_model, student_config
-from .transfer import shift_view, view_count, view_index
+from ..data import HeldOutTest, as_tensors
+from ..infra.checks import check_dataset, check_int, check_training_settings
+from ..losses import check_alpha, check_kd_temperature
+from ..models import MLP, build_model, student_config
+from ..transfer import shift_view, view_count, view_index
 
 __all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_stacked", "kd_terms", "check_inputs",
            "TEACHER_VIEWS", "shift_view_logits"]
@@ -44,7 +44,7 @@ TEACHER_VIEWS = ("same", "independent", "original")
 
 def make_students(hidden: Sequence[int], seeds: Sequence[int], in_shape=(1, 28, 28), num_classes: int = 10) -> list[MLP]:
     """One freshly initialised MLP per seed, each exactly as `set_seed(seed); build_model(...)` makes it."""
-    from .train import set_seed
+    from ..train import set_seed
     arch = student_config(tuple(hidden), tuple(in_shape), num_classes)
     out = []
     for s in seeds:
@@ -195,7 +195,7 @@ def shift_view_logits(teacher: nn.Module, X: torch.Tensor, max_shift: int) -> to
     the same targets as running it on every augmented batch, at the cost of 25 passes over X instead of one
     per batch per epoch.
     """
-    from .evaluate import predict_logits
+    from ..evaluate import predict_logits
     return torch.stack([predict_logits(teacher, shift_view(X, v, max_shift)) for v in range(view_count(max_shift))])
 
 
@@ -359,7 +359,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     Returns one history per student, shaped like `distill`'s (train_loss, train_acc, val_acc, val_loss per
     epoch; time_s is the time of the whole batch's epoch).
     """
-    from .room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
+    from ..infra.room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
     refuse_training(f"distill_students ({len(students)} students, {epochs} epochs)")
     K = len(students)
     seeds = [check_int(s, "a seed", 0) for s in seeds]
@@ -380,7 +380,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
                                                    teacher_logits=teacher_logits)
     order, M = _groups(seeds)
     stacked = StackedMLP([students[k] for k in order], group_size=M)
-    from .train import offset_seed  # (local: train imports this module's callers)
+    from ..train import offset_seed  # (local: train imports this module's callers)
     gens = [torch.Generator().manual_seed(offset_seed(seeds[k])) for k in order[::M]]
     use_soft = bool((alphas > 0).any()) and (teacher_logits is not None or augment is not None)
     feed = _Feed(stacked, X, y, gens, augment=augment, teacher=teacher, fixed=teacher_logits if use_soft else None,
@@ -392,7 +392,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
              for _ in range(K)]
     bar = None
     if progress:
-        from .widgets import progress_bar
+        from ..teaching.widgets import progress_bar
         bar = progress_bar(total=epochs, desc=desc or f"{K} students", unit="epoch")
     precise = bool((Ts > 100).any())  # float64 soft term, decided once (see kd_terms)
     val_xy = as_tensors(val) if val is not None else None
@@ -427,7 +427,7 @@ def _teacher_targets(students, teacher, X, y, alphas, *, augment, teacher_view, 
     if teacher_logits is None and needs_fixed:
         if teacher is None:
             raise ValueError("alpha > 0 needs the teacher or its logits: pass teacher= or teacher_logits=")
-        from .evaluate import predict_logits
+        from ..evaluate import predict_logits
         teacher_logits = predict_logits(teacher, X)
         check_inputs(students, X, y, None, teacher_logits=teacher_logits)  # a teacher with NaN weights gives NaN logits
     return teacher_logits, view_logits
@@ -480,7 +480,7 @@ class _StackedAdam:
 def _train_epoch(stacked: StackedMLP, feed: "_Feed", gens, adam: _StackedAdam, loss_w, batch_size: int, *,
                  precise: bool):
     """One epoch of every student: (summed loss (G, M), correct count (G, M), seconds)."""
-    from .room import check_live_deadline
+    from ..infra.room import check_live_deadline
     check_live_deadline()  # a live demonstration past its limit stops here (room.py)
     t0 = time.perf_counter()
     n, layers = feed.n, stacked.layers()

@@ -25,11 +25,11 @@ import torch
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from .fonts import register as _register_cjk_font
-from .i18n import tr
-from .losses import check_alpha, check_temperature, entropy, kd_loss_terms, softmax_with_temperature
+from ..infra.fonts import register as _register_cjk_font
+from ..infra.i18n import tr
+from ..losses import check_alpha, check_temperature, entropy, kd_loss_terms, softmax_with_temperature
 from .plots import STUDENT_COLOR, TEACHER_COLOR, show_image
-from .recipes import RECIPES
+from ..recipes import RECIPES
 
 _register_cjk_font()  # the figures below are drawn with Chinese labels in the zh edition
 

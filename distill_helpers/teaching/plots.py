@@ -11,9 +11,9 @@ import math
 import matplotlib.pyplot as plt
 import torch
 
-from .fonts import register as _register_cjk_font
-from .i18n import tr
-from .losses import entropy, softmax_with_temperature
+from ..infra.fonts import register as _register_cjk_font
+from ..infra.i18n import tr
+from ..losses import entropy, softmax_with_temperature
 
 __all__ = ["log_floor", "plot_probabilities", "plot_digits_with_probs", "plot_history", "plot_reliability",
            "plot_confusion", "plot_heatmap", "plot_entropy_vs_T", "plot_weight_histograms", "show_image"]

@@ -6,7 +6,7 @@ notebooks has its entry here, that every entry is used, and that the placeholder
 """
 
 CATALOGUE: dict[str, str] = {
-    # ---- plots and widgets (distill_helpers/plots.py, widgets.py)
+    # ---- plots and widgets (distill_helpers/teaching/plots.py, widgets.py)
     "teacher": "教师模型",
     "student": "学生模型",
     "probability": "概率",

@@ -3,7 +3,7 @@
 `assets/NotoSansSC-Regular.otf` is one OpenType face (not a .ttc collection, of which matplotlib would only
 see the first face), under the SIL Open Font License 1.1 (`assets/OFL.txt`). It is appended to
 matplotlib's font.family list, so Latin text keeps DejaVu Sans (English figures are unchanged) and matplotlib takes each
-Chinese glyph from Noto Sans SC. `distill_helpers.plots` and `distill_helpers.widgets` call `register()`
+Chinese glyph from Noto Sans SC. `distill_helpers.teaching.plots` and `distill_helpers.teaching.widgets` call `register()`
 at import; call it yourself before a figure that imports neither.
 """
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 __all__ = ["CJK_FONT", "CJK_FAMILY", "register"]
 
-CJK_FONT = Path(__file__).resolve().parent / "assets" / "NotoSansSC-Regular.otf"
+CJK_FONT = Path(__file__).resolve().parents[1] / "assets" / "NotoSansSC-Regular.otf"
 CJK_FAMILY = "Noto Sans SC"
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 __all__ = ["read_pins", "checks", "doctor"]
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 OK, WARN, FAIL = "ok", "warn", "FAIL"
 #: The fix for a CUDA build of torch on a machine without a GPU (requirements-cpu.txt; needs internet).
 CPU_BUILD_FIX = ("on a machine without an NVIDIA GPU the CPU build is enough and about 3 GB smaller: "
@@ -64,7 +64,7 @@ def checks(root: str | Path | None = None, pins: dict[str, str] | None = None) -
     try:
         import torch
 
-        from .devices import describe_device, resolve_device
+        from ..infra.devices import describe_device, resolve_device
         dev = resolve_device("auto")
         note = "" if dev.type != "cpu" else ("no GPU found: everything runs on the CPU (fine for the series); "
                                              "a CUDA GPU or Apple's MPS is picked up by device='auto'")
@@ -74,8 +74,8 @@ def checks(root: str | Path | None = None, pins: dict[str, str] | None = None) -
                          CPU_BUILD_FIX))
     except ImportError:
         pass
-    from .cache import resolve_root
-    from .data import mnist5k_cache_path
+    from ..cache import resolve_root
+    from ..data import mnist5k_cache_path
     root = resolve_root(root)
     data_file = mnist5k_cache_path(root) if mnist5k_cache_path(root).is_file() else None
     rows.append((OK if data_file else WARN, "mnist5k cache", str(data_file.name) if data_file else "absent",
@@ -89,7 +89,7 @@ def checks(root: str | Path | None = None, pins: dict[str, str] | None = None) -
 
 def _model_cache(root: Path) -> tuple[str, str, str, str]:
     """Is a teacher already trained and cached under root/cache (notebooks then load it in seconds)?"""
-    from .cache import entries, entry_kind
+    from ..cache import entries, entry_kind
     kinds = [entry_kind(p) for p in entries(root)]
     teachers = [k for k in kinds if k == "teacher"]
     students = [k for k in kinds if k.startswith("student-")]

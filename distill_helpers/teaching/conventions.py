@@ -27,7 +27,7 @@ from typing import Callable
 import torch
 import torch.nn.functional as F
 
-from .losses import entropy, soft_targets
+from ..losses import entropy, soft_targets
 
 __all__ = ["torchdistill_kd_loss", "keras_example_kd_loss", "keras3_distiller_loss", "repdistiller_kd_loss",
            "mdistiller_kd_loss", "dkd_loss", "dkd_parts", "textbrewer_kd_ce_loss", "pytorch_tutorial_kd_loss",

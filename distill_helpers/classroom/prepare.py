@@ -28,8 +28,8 @@ from typing import Callable
 
 from torch import nn
 
-from .cache import DATA_ENV, entries, resolve_root
-from .train import NO_TRAINING_ENV, get_student, get_teacher, refuse_training
+from ..cache import DATA_ENV, entries, resolve_root
+from ..train import NO_TRAINING_ENV, get_student, get_teacher, refuse_training
 
 __all__ = ["NO_TRAINING_ENV", "Recipe", "REGISTRY", "register", "prepare", "refuse_training", "series_notebooks",
            "run_notebooks"]
@@ -106,7 +106,7 @@ def _files(names: list[str]) -> str:
 def series_notebooks() -> list[Path]:
     """The executed notebooks of the series (notebooks/NN_*.ipynb beside the package), or [] when the package
     was installed without the repository."""
-    folder = Path(__file__).resolve().parents[1] / "notebooks"
+    folder = Path(__file__).resolve().parents[2] / "notebooks"
     return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
 
 
@@ -140,7 +140,7 @@ def run_notebooks(root, notebooks: list[Path], progress: bool = True, timeout: i
     import nbformat
     from nbclient import NotebookClient
     from nbclient.exceptions import CellExecutionError
-    from .widgets import progress_bar
+    from ..teaching.widgets import progress_bar
     root = resolve_root(root).resolve()
     rows = []
     bar = progress_bar(notebooks, desc="prepare notebooks", unit="notebook", disable=not progress)
@@ -191,7 +191,7 @@ def prepare(root=None, progress: bool = True, recipes: list[Recipe] | None = Non
 
 
 def _prepare_models(root: Path, progress: bool, recipes: list[Recipe], out) -> list[dict]:
-    from .widgets import progress_bar
+    from ..teaching.widgets import progress_bar
     rows = []
     bar = progress_bar(recipes, desc="prepare", unit="model", disable=not progress)
     for r in bar:

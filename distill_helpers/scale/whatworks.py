@@ -33,22 +33,22 @@ import torch.nn.functional as F
 from torch import nn
 
 from .batched import distill_students, make_students, predict_logits_stacked, shift_view_logits
-from .cache import cached_model, teacher_identity
-from .data import as_tensors, load_splits
-from .evaluate import predict_logits
-from .losses import as_target_logits, label_smoothing_targets, uniform_soft_targets
-from .models import build_model, student_config, teacher_config
-from .recipes import RECIPES
-from .results import cached_result
-from .safeio import atomic_write_text
-from .train import fit, get_teacher, set_seed
-from .transfer import jittered_copies, random_shift
+from ..cache import cached_model, teacher_identity
+from ..data import as_tensors, load_splits
+from ..evaluate import predict_logits
+from ..losses import as_target_logits, label_smoothing_targets, uniform_soft_targets
+from ..models import build_model, student_config, teacher_config
+from ..recipes import RECIPES
+from ..results import cached_result
+from ..infra.safeio import atomic_write_text
+from ..train import fit, get_teacher, set_seed
+from ..transfer import jittered_copies, random_shift
 
 __all__ = ["RECORD_PATH", "REGENERATE", "StaleRecord", "experiment_config", "tiny_config", "run_experiment",
            "record_digest", "write_record", "load_record", "check_record", "choose_consistent_epochs", "ARMS"]
 
 #: Where the shipped record lives, and the command that writes it.
-RECORD_PATH = Path(__file__).resolve().parent / "records" / "what_works.json"
+RECORD_PATH = Path(__file__).resolve().parents[1] / "records" / "what_works.json"
 REGENERATE = "python -m distill_helpers record what-works"
 FORMAT = "distill_helpers.record/1"
 
