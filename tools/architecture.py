@@ -3,8 +3,9 @@
     python tools/architecture.py          # rewrite the table in ARCHITECTURE.md
     python tools/architecture.py --check  # exit 1 if the table is stale (tests/test_architecture.py does this too)
 
-One row per module of distill_helpers/ (a subpackage such as exercises/ is one row, its modules named in
-it), in layer order: a module's layer is 0 if it imports nothing from the package, else one more than
+One row per module of distill_helpers/, in layer order: the core at the top level (`train.py`), each module of
+a wing by its path (`infra/safeio.py`), each wing's `__init__.py` as the wing (`infra/`, its job and its
+modules), and a subpackage in ONE_ROW (exercises/, one module per notebook) as one row that names its modules; a module's layer is 0 if it imports nothing from the package, else one more than
 the highest layer it imports from, so every import points to a row above. The job is the first sentence of
 the module's docstring; the imports are every relative import, late (inside a function) ones included.
 The table sits between the markers MODULES_BEGIN and MODULES_END; the rest of the file is hand-written.
@@ -35,12 +36,21 @@ class Unit:
     layer: int = 0
 
 
+# Subpackages listed as a single row: exercises/ holds one checker module per notebook, all with one job.
+ONE_ROW = {"exercises"}
+
+
 def unit_of(module: str, pkg: Path = PKG) -> str:
-    """The row a dotted module name (relative to the package) belongs to: "" -> __init__.py, "lm" -> lm.py."""
+    """The row a dotted module name (relative to the package) belongs to: "" -> __init__.py, "train" -> train.py,
+    "infra" -> infra/ (the wing's __init__.py), "infra.safeio" -> infra/safeio.py, "exercises.nb01" -> exercises/."""
     if not module:
         return "__init__.py"
-    head = module.split(".")[0]
-    return f"{head}/" if (pkg / head).is_dir() else f"{head}.py"
+    head, *rest = module.split(".")
+    if not (pkg / head).is_dir():
+        return f"{head}.py"
+    if head in ONE_ROW or not rest:
+        return f"{head}/"
+    return f"{head}/{rest[0]}/" if (pkg / head / rest[0]).is_dir() else f"{head}/{rest[0]}.py"
 
 
 def _module_name(path: Path, pkg: Path) -> tuple[str, list[str]]:
@@ -105,8 +115,10 @@ def ordered(units: dict[str, Unit]) -> list[Unit]:
 
 def _cell(unit: Unit, pkg: Path) -> str:
     job = unit.job.replace("|", "\\|")
-    if unit.name.endswith("/"):
-        subs = sorted(f"`{p.stem}`" for p in unit.files if p.name != "__init__.py")
+    if unit.name.endswith("/"):  # a wing or a one-row subpackage: name what it holds
+        folder = pkg / unit.name.rstrip("/")
+        subs = [f"`{s}`" for s in sorted(p.stem for p in folder.glob("*.py") if p.name != "__init__.py")]
+        subs += [f"`{s}/`" for s in sorted(d.name for d in folder.iterdir() if (d / "__init__.py").is_file())]
         job += f" (modules: {', '.join(subs)})" if subs else ""
     return job
 
