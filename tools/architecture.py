@@ -1,7 +1,7 @@
 """Generate the module table of ARCHITECTURE.md from the code: nothing in it is typed by hand.
 
     python tools/architecture.py          # rewrite the table in ARCHITECTURE.md
-    python tools/architecture.py --check  # exit 1 if the table is stale (tests/test_architecture.py does this too)
+    python tools/architecture.py --check  # exit 1 if the table is stale (tests/properties/test_architecture.py does this too)
 
 One row per module of distill_helpers/, in layer order: the core at the top level (`train.py`), each module of
 a wing by its path (`infra/safeio.py`), each wing's `__init__.py` as the wing (`infra/`, its job and its

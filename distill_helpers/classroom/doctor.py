@@ -83,7 +83,7 @@ def checks(root: str | Path | None = None, pins: dict[str, str] | None = None) -
     rows.append(_model_cache(root))
     chromium = shutil.which("chromium") or shutil.which("chromium-browser")
     rows.append((OK if chromium else WARN, "chromium (browser test)", chromium or "not found",
-                 "" if chromium else "apt-get install chromium (without it tests/test_browser.py is skipped)"))
+                 "" if chromium else "apt-get install chromium (without it tests/repo/test_browser.py is skipped)"))
     return rows
 
 

@@ -11,7 +11,7 @@ A lab image or a JupyterHub runs it once before class.
 
 With the environment variable ``DISTILL_NO_TRAINING=1`` every training entry point of the package raises
 instead of training (see room.py): after `prepare`, the series runs with it set, which proves that the
-room trains nothing (tests/test_classroom.py does exactly that).
+room trains nothing (tests/repo/test_classroom.py does exactly that).
 
 The registry is the fast path (models only, no kernel); a new notebook that loads a model by recipe adds
 one entry with `register`, next to the others below. A notebook the registry misses is still prepared by

@@ -13,7 +13,7 @@ the English is the key, written as the code writes it, so a notebook's code cell
 
 `text` is the already formatted string. Each ``{}`` of the key stands for one formatted value, which the
 Chinese template places with ``{0}``, ``{1}``, ... (so a number is printed by the same f-string in both
-editions). A text without a catalogue entry stays English; ``tests/test_i18n.py`` checks statically that
+editions). A text without a catalogue entry stays English; ``tests/unit/infra/test_i18n.py`` checks statically that
 every ``tr(...)`` call of the package and of the notebooks that have a Chinese edition has an entry, and
 that no entry is unused. See docs/i18n.md.
 

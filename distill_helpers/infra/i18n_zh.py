@@ -1,7 +1,7 @@
 """The Chinese catalogue of `i18n.tr`: English text as the code writes it -> Simplified Chinese.
 
 A key's '{}' stands for one formatted value, placed in the Chinese by '{0}', '{1}', ... Terms follow
-docs/glossary.md. tests/test_i18n.py checks that every tr() call of the package and of the translated
+docs/glossary.md. tests/unit/infra/test_i18n.py checks that every tr() call of the package and of the translated
 notebooks has its entry here, that every entry is used, and that the placeholders agree.
 """
 
@@ -645,7 +645,7 @@ CATALOGUE: dict[str, str] = {
         "- Kim & Rush 的序列级学生模型的困惑度比基线*更高*；他们的收益在解码出的译文上。交叉熵 = 熵 + KL：每字符比特数高出下限的部分，就是与真实分布之间的 KL。",
     "- Every choice (learning rate, T) was made on the validation sentences; the test sentences were scored once; every interval covers the seeds, and those on the test text also the sampling of the test sentences.":
         "- 每个选择（学习率、T）都是在验证集的句子上做的；测试集的句子只评分一次；每个区间都涵盖了种子，测试文本上的区间还涵盖了测试句子的抽样。",
-    # names that notebook 08 passes through tr() as values (tests/test_i18n.py NB08_SHOWN)
+    # names that notebook 08 passes through tr() as values (tests/unit/infra/test_i18n.py NB08_SHOWN)
     "labels": "仅用标签",
     "word-level KD": "词级 KD",
     "word-level, reverse KL": "词级（反向 KL）",

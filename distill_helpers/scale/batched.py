@@ -10,7 +10,7 @@ along a middle dimension, which PyTorch does about 20x faster on a CPU than alon
 
 Nothing is shared between the students: each has its own initialisation and batch order (its seed), its
 own T, alpha and learning rate, and the loss is a sum of per-student losses over disjoint parameters.
-Adam works element by element, so the result is K independent runs; `tests/test_batched.py` checks that
+Adam works element by element, so the result is K independent runs; `tests/unit/scale/test_batched.py` checks that
 each student ends with the weights `distill()` gives it alone, to float tolerance.
 
     students = make_students((30, 30), seeds=range(8))
@@ -165,7 +165,7 @@ def kd_terms(z: torch.Tensor, teacher: torch.Tensor | None, y: torch.Tensor, T: 
     and the gradient of their sum, the textbook one,
         d loss / d z = soft_w / T * (q_T - p_T) + hard_w * (q_1 - onehot(y)).
     Divide both by the batch size for the batch means `kd_loss` gives. Checked against finite differences
-    and against autograd through `kd_loss` (a second formulation) in tests/test_batched.py.
+    and against autograd through `kd_loss` (a second formulation) in tests/unit/scale/test_batched.py.
     precise=True computes the soft term in float64, as `kd_loss` does above T = 100: KL(p_T || q_T) shrinks
     as 1/T^2 while float32 rounds log p_T and log q_T to about 1e-7 each, so at T = 5000 the float32 KL is
     mostly rounding error, times T^2 = 2.5e7 (a training loss that came out negative). The caller decides

@@ -5,7 +5,7 @@ from pathlib import Path
 
 from distill_helpers import PAPER_MNIST_ERRORS, RECIPES
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_replicate_output_paper_column_matches_the_package():
@@ -32,8 +32,11 @@ def test_readme_is_a_short_front_door_with_every_notebook_in_its_map():
 
 def test_every_file_the_readme_and_docs_name_exists():
     for doc in [ROOT / "README.md", ROOT / "ARCHITECTURE.md", *(ROOT / "docs").glob("*.md")]:
-        for name in re.findall(r"`((?:docs|benchmarks|tools|tests|examples|classroom|binder)/[\w./-]+\.\w+)`",
-                               doc.read_text()):
+        text = doc.read_text()
+        # ARCHITECTURE.md's module table names package paths (classroom/doctor.py is distill_helpers/classroom/
+        # doctor.py, not the repository's classroom/ folder); tests/properties/test_architecture.py checks them
+        text = re.sub(r"<!-- MODULES_BEGIN.*?<!-- MODULES_END -->", "", text, flags=re.S)
+        for name in re.findall(r"`((?:docs|benchmarks|tools|tests|examples|classroom|binder)/[\w./-]+\.\w+)`", text):
             if "<" not in name and "*" not in name:
                 assert (ROOT / name).exists(), f"{doc.name} names {name}, which does not exist"
 
@@ -52,8 +55,8 @@ def test_pitfall_map_names_tests_that_exist():
     text = (ROOT / "docs" / "pitfalls.md").read_text()
     rows = [line for line in text.splitlines() if re.match(r"\| \d+ \|", line)]
     assert [int(r.split("|")[1]) for r in rows] == list(range(1, 11))
-    sources = {p.name: p.read_text() for p in (ROOT / "tests").glob("test_*.py")}
-    for file, name in re.findall(r"tests/(test_\w+\.py)::(test_\w+)", text):
+    sources = {p.relative_to(ROOT / "tests").as_posix(): p.read_text() for p in (ROOT / "tests").rglob("test_*.py")}
+    for file, name in re.findall(r"tests/((?:\w+/)*test_\w+\.py)::(test_\w+)", text):
         assert f"def {name}(" in sources[file], f"{file}::{name} named in docs/pitfalls.md does not exist"
     for name in re.findall(r"`(test_\w+)`", text):
         assert any(f"def {name}(" in s for s in sources.values()), f"{name} named in docs/pitfalls.md does not exist"
@@ -61,7 +64,7 @@ def test_pitfall_map_names_tests_that_exist():
 
 def test_nothing_points_outside_the_repository():
     paths = [ROOT / "README.md", ROOT / "ARCHITECTURE.md", *(ROOT / "docs").glob("*.md"),
-             *(ROOT / "tests").glob("*.py"), *(ROOT / "notebooks" / "src").glob("*.nb.txt")]
+             *(ROOT / "tests").rglob("*.py"), *(ROOT / "notebooks" / "src").glob("*.nb.txt")]
     for p in paths:
         if p.name == "test_docs.py":
             continue

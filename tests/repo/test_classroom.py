@@ -25,7 +25,7 @@ import nbformat
 import pytest
 from conftest import committed_text  # the notebooks as committed, not a learner's saved copies
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_notebooks as bn  # noqa: E402
 

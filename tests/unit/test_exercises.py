@@ -11,7 +11,7 @@ import torch
 from distill_helpers import exercises as E
 from distill_helpers.exercises import check
 
-SRC = Path(__file__).resolve().parents[1] / "notebooks" / "src"
+SRC = Path(__file__).resolve().parents[2] / "notebooks" / "src"
 ALL = E.all_exercises()
 
 

@@ -1,6 +1,6 @@
 """A prepared room trains nothing: with DISTILL_NO_TRAINING=1 every training entry point of the package raises
 before its first optimiser step, a cached result loads without training, and `live_training` lets a
-seconds-long demonstration through (the series itself runs under the guard in tests/test_classroom.py)."""
+seconds-long demonstration through (the series itself runs under the guard in tests/repo/test_classroom.py)."""
 import ast
 import time
 from pathlib import Path

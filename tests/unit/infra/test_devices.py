@@ -1,6 +1,6 @@
 """Devices: every test here takes the device from $DISTILL_TEST_DEVICE (default cpu).
 
-    DISTILL_TEST_DEVICE=cuda python -m pytest tests/test_devices.py     # the same tests on a GPU
+    DISTILL_TEST_DEVICE=cuda python -m pytest tests/unit/infra/test_devices.py     # the same tests on a GPU
     (tools/gpu_check.py does exactly that.)
 """
 import pytest

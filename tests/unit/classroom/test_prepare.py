@@ -1,5 +1,5 @@
 """`python -m distill_helpers prepare` and DISTILL_NO_TRAINING (the series itself is run under both in
-tests/test_classroom.py)."""
+tests/repo/test_classroom.py)."""
 import subprocess
 import sys
 
@@ -46,7 +46,7 @@ def test_registry_names_every_model_the_notebooks_load():
     assert len(names) == len(set(names))
     assert "teacher CNN" in names and all(r.notebooks for r in REGISTRY)
     from pathlib import Path
-    srcs = Path(__file__).resolve().parents[1] / "notebooks" / "src"
+    srcs = Path(__file__).resolve().parents[3] / "notebooks" / "src"
     for r in REGISTRY:  # every notebook a recipe names exists
         assert all(list(srcs.glob(f"{nb}_*.nb.txt")) for nb in r.notebooks), r
 

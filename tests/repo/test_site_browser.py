@@ -7,7 +7,7 @@ inline `$...\\cmd...$` in the text outside code), or an internal link to a missi
 the language switch both ways, the placeholder's link back to English, checks the launch buttons, the
 widgets' saved pictures, and that the search finds "temperature" and "温度".
 
-Needs Debian's chromium and the playwright package (as tests/test_browser.py; DISTILL_REQUIRE_BROWSER=1
+Needs Debian's chromium and the playwright package (as tests/repo/test_browser.py; DISTILL_REQUIRE_BROWSER=1
 makes their absence a failure), and the site's pins from requirements.txt.
 """
 from __future__ import annotations
@@ -28,7 +28,7 @@ import pytest
 from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_browser
 from test_site import REPO, site_source
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_site as bs  # noqa: E402
 

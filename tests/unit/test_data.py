@@ -1,10 +1,10 @@
 """Datasets: the embedded split, its cache, and the torchvision paths on tiny IDX files we write."""
-import struct
 import time
 
 import pytest
 import torch
 
+from conftest import write_idx  # IDX files as torchvision stores them (tests/repo/test_tools.py too)
 from distill_helpers import data as D
 from distill_helpers.infra.safeio import atomic_torch_save
 
@@ -60,16 +60,6 @@ def test_unknown_dataset_name():
         D.load_dataset("imagenet")
 
 
-def _write_idx(path, arr: torch.Tensor):
-    dims = arr.shape
-    code = 0x08  # unsigned byte
-    with open(path, "wb") as f:
-        f.write(struct.pack(">HBB", 0, code, len(dims)))
-        for d in dims:
-            f.write(struct.pack(">I", d))
-        f.write(arr.to(torch.uint8).numpy().tobytes())
-
-
 @pytest.mark.parametrize("name, folder", [("mnist", "MNIST"), ("fashion-mnist", "FashionMNIST")])
 def test_torchvision_path_reads_idx_files(tmp_path, name, folder):
     raw = tmp_path / folder / "raw"
@@ -78,8 +68,8 @@ def test_torchvision_path_reads_idx_files(tmp_path, name, folder):
     imgs = {"train": torch.randint(0, 256, (6, 28, 28), generator=g), "t10k": torch.randint(0, 256, (4, 28, 28), generator=g)}
     labels = {"train": torch.tensor([0, 1, 2, 3, 4, 9]), "t10k": torch.tensor([5, 6, 7, 8])}
     for split in ("train", "t10k"):
-        _write_idx(raw / f"{split}-images-idx3-ubyte", imgs[split])
-        _write_idx(raw / f"{split}-labels-idx1-ubyte", labels[split])
+        write_idx(raw / f"{split}-images-idx3-ubyte", imgs[split])
+        write_idx(raw / f"{split}-labels-idx1-ubyte", labels[split])
     train, test = D.load_dataset(name, tmp_path)
     X, y = train.tensors
     assert X.shape == (6, 1, 28, 28) and X.dtype == torch.float32 and y.dtype == torch.int64

@@ -13,7 +13,7 @@ from distill_helpers.infra.i18n import display_width, language, say, set_languag
 from distill_helpers.infra.i18n_zh import CATALOGUE
 from distill_helpers.scale.whatworks import ARMS
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[3]
 sys.path.insert(0, str(ROOT / "tools"))
 import i18n_keys  # noqa: E402
 import build_notebooks as bn  # noqa: E402

@@ -21,7 +21,7 @@ from distill_helpers.hints import distill_with_hint
 from distill_helpers.models import MLP
 from distill_helpers.train import distill, train_model
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 
 
@@ -124,7 +124,7 @@ def _called(fn) -> set[str]:
 def package_trainers(package: Path = PACKAGE) -> set[str]:
     """The public functions of the package that train: those that reach `room.refuse_training`.
 
-    Every function that backpropagates calls `refuse_training` (tests/test_room.py checks it), so a
+    Every function that backpropagates calls `refuse_training` (tests/properties/test_room.py checks it), so a
     function trains exactly when its calls lead there. The call graph is read from the source by name
     (functions and methods, any module outside exercises/), so a new trainer joins the list by itself.
     """

@@ -12,7 +12,7 @@ import nbformat
 import pytest
 from conftest import committed_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import export_slides as es  # noqa: E402
 

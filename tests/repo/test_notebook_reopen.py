@@ -19,7 +19,7 @@ from conftest import committed_text
 
 from distill_helpers.teaching.widgets import loss_explorer, temperature_explorer
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 VIEW = "application/vnd.jupyter.widget-view+json"
 STATE = "application/vnd.jupyter.widget-state+json"
 

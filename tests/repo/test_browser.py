@@ -31,7 +31,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "artifacts" / "browser"
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
@@ -423,9 +423,9 @@ SCRATCH_CELLS = [
     "model = dh.MLP(hidden=(16,))\nhistory = dh.train_model(model, TensorDataset(X, y), epochs=3, batch_size=32)",
 ]
 # The tests of the suite that read notebooks; in the learner's clone they must pass on top of saved copies.
-NOTEBOOK_READING_TESTS = ["tests/test_notebook_reopen.py", "tests/test_notebooks_clean.py",
-                          "tests/test_slides_export.py", "tests/test_classroom.py::test_committed_metadata_in_sync",
-                          "tests/test_classroom.py::test_classroom_edition_committed_and_in_sync",
+NOTEBOOK_READING_TESTS = ["tests/repo/test_notebook_reopen.py", "tests/repo/test_notebooks_clean.py",
+                          "tests/repo/test_slides_export.py", "tests/repo/test_classroom.py::test_committed_metadata_in_sync",
+                          "tests/repo/test_classroom.py::test_classroom_edition_committed_and_in_sync",
                           "-k", "not progress_bars"]
 
 

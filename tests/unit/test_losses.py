@@ -4,13 +4,13 @@ Where each pitfall of docs/pitfalls.md is tested (the same map, with sources, is
 1. reduction="mean"              test_reduction_mean_trap_gives_a_different_wrong_value
 2. missing T^2                   test_T_squared_keeps_soft_gradient_size_roughly_constant
 3. probabilities / p.log()       test_probabilities_instead_of_log_probabilities_is_wrong_and_we_are_stable
-4. teacher in train mode/grads   tests/test_train.py::test_teacher_is_frozen_and_in_eval_mode
-5. misaligned cached logits      tests/test_train.py::test_cached_teacher_logits_match_per_batch_teacher,
+4. teacher in train mode/grads   tests/unit/test_train.py::test_teacher_is_frozen_and_in_eval_mode
+5. misaligned cached logits      tests/unit/test_train.py::test_cached_teacher_logits_match_per_batch_teacher,
                                  test_batch_indices_keep_rows_aligned
 6. swapped / duplicated logits   test_loss_depends_on_student_and_teacher_and_arguments_are_not_symmetric
 7. alpha convention              test_alpha_is_the_soft_weight
-8. single seed, best epoch       tests/test_cli.py::test_replicate_small_run_writes_loadable_models
-9. lookup by sample index       tests/test_train.py::test_fit_contract_batch_index_eval_data_and_history
+8. single seed, best epoch       tests/unit/test_cli.py::test_replicate_small_run_writes_loadable_models
+9. lookup by sample index       tests/unit/test_train.py::test_fit_contract_batch_index_eval_data_and_history
 10. choices made on the test set see docs/pitfalls.md
 """
 import math

@@ -14,8 +14,8 @@ from distill_helpers import MLP, build_model, distill, train_model
 from distill_helpers import distributed as D
 from distill_helpers.evaluate import predict_logits
 
-ROOT = Path(__file__).resolve().parents[1]
-WORKER = str(ROOT / "tests" / "ddp_worker.py")
+ROOT = Path(__file__).resolve().parents[2]
+WORKER = str(ROOT / "tests" / "unit" / "ddp_worker.py")
 RECIPE = dict(T=4.0, alpha=0.9, epochs=4, lr=2e-3, batch_size=50, seed=7)
 #: Largest weight difference accepted between the 2-process and the 1-process run. Not bit-exact: the
 #: 1-process gradient sums 50 rows in one matrix product, the 2-process one sums 25 + 25 and averages

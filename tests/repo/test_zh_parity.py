@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from conftest import committed_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_notebooks as bn  # noqa: E402
 

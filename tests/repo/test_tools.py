@@ -12,12 +12,12 @@ from distill_helpers import load_model
 from distill_helpers.cli import main
 from distill_helpers.classroom.doctor import checks, read_pins
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _fake_mnist(root: Path, n_train=60, n_test=20) -> None:
     """MNIST's four IDX files (the format torchvision reads), with simple learnable digits."""
-    from test_data import _write_idx
+    from conftest import write_idx
     raw = root / "MNIST" / "raw"
     raw.mkdir(parents=True)
     g = torch.Generator().manual_seed(0)
@@ -26,8 +26,8 @@ def _fake_mnist(root: Path, n_train=60, n_test=20) -> None:
         X = torch.randint(0, 40, (n, 28, 28), generator=g)
         for i, c in enumerate(y.tolist()):  # each class lights a band of two rows
             X[i, 2 + 2 * c:4 + 2 * c, 4:24] = 255
-        _write_idx(raw / f"{split}-images-idx3-ubyte", X)
-        _write_idx(raw / f"{split}-labels-idx1-ubyte", y)
+        write_idx(raw / f"{split}-images-idx3-ubyte", X)
+        write_idx(raw / f"{split}-labels-idx1-ubyte", y)
 
 
 def test_replicate_full_mnist_setting_on_generated_idx_files(tmp_path, capsys):

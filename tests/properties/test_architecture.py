@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-PKG = Path(__file__).resolve().parents[1] / "distill_helpers"
+PKG = Path(__file__).resolve().parents[2] / "distill_helpers"
 
 
 def _load():

@@ -1,6 +1,6 @@
-"""Started by tests/test_distributed.py under torchrun: one scenario; each rank saves what it saw.
+"""Started by tests/unit/test_distributed.py under torchrun: one scenario; each rank saves what it saw.
 
-    torchrun --standalone --nproc_per_node=2 tests/ddp_worker.py SCENARIO SETUP.pt OUT_DIR
+    torchrun --standalone --nproc_per_node=2 tests/unit/ddp_worker.py SCENARIO SETUP.pt OUT_DIR
 """
 import os
 import sys

@@ -1,5 +1,5 @@
 """tools/build_site.py: the book site's plan, its Colab copies and its offline bundle (no browser; the built
-site in Chromium is tests/test_site_browser.py)."""
+site in Chromium is tests/repo/test_site_browser.py)."""
 import json
 import os
 import subprocess
@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from conftest import committed_text
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT / "tools"))
 import build_site as bs  # noqa: E402
 

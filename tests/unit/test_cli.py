@@ -9,7 +9,7 @@ import pytest
 from distill_helpers import accuracy, load_model, load_splits, predict_logits
 from distill_helpers.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def test_help_explains_every_option():

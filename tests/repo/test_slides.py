@@ -1,6 +1,6 @@
 """Live slides in JupyterLab: notebook 02 presented with jupyterlab-deck, its T slider moved inside a slide.
 
-Reuses the JupyterLab server and the Chromium of tests/test_browser.py (same skip rules: without Chromium
+Reuses the JupyterLab server and the Chromium of tests/repo/test_browser.py (same skip rules: without Chromium
 or Playwright the test skips, unless DISTILL_REQUIRE_BROWSER=1). The builder writes each cell's
 `slideshow.slide_type`; jupyterlab-deck presents the notebook in place, so the widgets stay live (the
 slideshow of jupyterlab-rise 0.43.1 shows ipywidgets 8 as plain text: jupyterlab-contrib/rise#126).

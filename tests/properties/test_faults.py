@@ -20,8 +20,8 @@ import torch
 from distill_helpers import CheckpointError, MLP, load_model, save_model
 from distill_helpers.cli import main
 
-ROOT = Path(__file__).resolve().parents[1]
-TESTS = Path(__file__).resolve().parent
+ROOT = Path(__file__).resolve().parents[2]
+TESTS = Path(__file__).resolve().parents[1]  # tests/: conftest.py
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals and hard links")
 
 
