@@ -50,6 +50,11 @@ def wheel(tmp_path_factory):
 def test_the_wheel_holds_every_module_of_the_package(wheel):
     assert list(PKG.glob("exercises/nb*.py")), "the exercise modules moved: update this test"
     assert missing_from_wheel(wheel) == []
+    with zipfile.ZipFile(wheel) as z:
+        names = set(z.namelist())
+    for wing in ("infra", "scale", "teaching", "classroom"):  # each wing's package and its modules
+        assert f"distill_helpers/{wing}/__init__.py" in names
+        assert {f"distill_helpers/{wing}/{p.name}" for p in (PKG / wing).glob("*.py")} <= names
 
 
 def test_the_wheel_holds_the_chinese_font_and_its_licence(wheel):
@@ -85,6 +90,7 @@ def test_a_fresh_virtual_environment_with_pip_install_dot_imports_the_exercises(
     shutil.rmtree(src)  # the installed copy must stand on its own
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     probe = ("import distill_helpers, distill_helpers.exercises as ex; from distill_helpers.exercises import check; "
+             "import distill_helpers.infra.safeio as s, distill_helpers.safeio as old; assert s is old; "
              "print(ex.__file__); print(len(ex.all_exercises()))")
     done = subprocess.run([str(python), "-c", probe], cwd=tmp_path, env=env, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
