@@ -173,7 +173,7 @@ def shape_matched(train, teacher, repeats: int) -> dict:
 
     The training epochs and the replays alternate, so that both see the same machine state; medians of each.
     """
-    from distill_helpers.batched import distill_students, make_students
+    from distill_helpers.scale.batched import distill_students, make_students
 
     def plain_epoch() -> float:
         dh.set_seed(0)
@@ -215,7 +215,7 @@ def batched_students(train, teacher, repeats: int) -> dict:
     orders, 32 thin products per layer) are measured too. Both use the sweep's recipe (batch 128, cached
     teacher logits); the sequential side is `distill` on one student at a time, in the same run.
     """
-    from distill_helpers.batched import distill_students, make_students
+    from distill_helpers.scale.batched import distill_students, make_students
     X, _ = train.tensors
     t_logits = predict_logits(teacher, X)
     K, hidden, bs = 32, (30, 30), 128
@@ -256,7 +256,7 @@ def batched_students(train, teacher, repeats: int) -> dict:
 
 
 def widget_update_ms(teacher, student, test) -> dict:
-    from distill_helpers.widgets import LossFigure, TemperatureFigure
+    from distill_helpers.teaching.widgets import LossFigure, TemperatureFigure
     X, y = test.tensors
     t_logits, s_logits = predict_logits(teacher, X[:256]), predict_logits(student, X[:256])
     fig = TemperatureFigure(X[:12], student_logits=s_logits[:12], teacher_logits=t_logits[:12], labels=y[:12])
@@ -396,7 +396,7 @@ def ddp_overhead(tmp: Path) -> dict:
 
 
 def devices_seen() -> dict:
-    from distill_helpers.devices import describe_device, mps_available, resolve_device
+    from distill_helpers.infra.devices import describe_device, mps_available, resolve_device
     return {"auto": describe_device(resolve_device("auto")), "cuda_devices": torch.cuda.device_count(),
             "mps": mps_available()}
 

@@ -34,8 +34,8 @@ from torch import nn
 
 from .checkpoints import CheckpointError, check_storable, digest, load_model, save_model, weights_are_finite
 from .distributed import is_main
-from .room import refuse_training
-from .safeio import atomic_torch_save, file_lock
+from .infra.room import refuse_training
+from .infra.safeio import atomic_torch_save, file_lock
 
 __all__ = ["DATA_ENV", "VERSIONS", "FORMAT", "StaleEntry", "Codec", "data_root", "resolve_root", "entry_path",
            "entries", "entry_kind", "write_payload", "read_payload", "payload_codec", "MODEL", "cached",

@@ -21,7 +21,7 @@ import torch
 from torch import nn
 
 from .models import build_model
-from .safeio import atomic_torch_save
+from .infra.safeio import atomic_torch_save
 
 __all__ = ["CheckpointError", "save_model", "load_model", "load_checkpoint", "state_digest", "digest", "check_storable",
            "weights_are_finite", "FORMAT"]

@@ -25,15 +25,15 @@ from .cache import data_root
 from .checkpoints import save_model
 from .data import DATASETS, dataset_info, load_dataset
 from .evaluate import evaluate_model, predict_logits
-from .checks import check_int, check_training_settings
+from .infra.checks import check_int, check_training_settings
 from .losses import check_alpha, check_kd_temperature
 from .paper import PAPER_MNIST_ERRORS
 from .recipes import RECIPES, DistillRecipe, Run
-from .safeio import atomic_write_text, current_umask, staging_dir
+from .infra.safeio import atomic_write_text, current_umask, staging_dir
 from .distributed import Context, check_launch_env, is_main, launched_by_torchrun, shutdown
 from .distributed import ddp_timeout
 from .distributed import current as process_context
-from .devices import describe_device, resolve_device
+from .infra.devices import describe_device, resolve_device
 from .train import get_student, get_teacher
 
 EXIT_FAILURE, EXIT_USAGE, EXIT_INTERRUPTED = 1, 2, 130
@@ -398,7 +398,7 @@ def _print_table(rows: dict, n_test: int) -> None:
 def _consistent_pair(args, teacher, seed: int, progress: bool, given: dict) -> dict:
     """The control (labels, the same shifts) and the consistent student of one seed, trained together on the CPU
     (the batched trainer: one stacked model, the teacher's logits on its 25 views looked up per step)."""
-    from .batched import distill_students, make_students
+    from .scale.batched import distill_students, make_students
     from .data import load_splits
     from .transfer import random_shift
     c = RECIPES.consistent
@@ -415,14 +415,14 @@ def _consistent_pair(args, teacher, seed: int, progress: bool, given: dict) -> d
 
 
 def _prepare(args):
-    from .prepare import prepare  # the notebooks' models, listed in distill_helpers/prepare.py
+    from .classroom.prepare import prepare  # the notebooks' models, listed in distill_helpers/classroom/prepare.py
     validate_args(args)
     prepare(args.root, progress=not args.no_progress, notebooks=[] if args.models_only else None)
 
 
 def _record(args) -> int:
     """`record what-works`: train the recorded experiment and write its record atomically."""
-    from . import whatworks
+    from .scale import whatworks
     validate_args(args)
     config = whatworks.tiny_config() if args.tiny else whatworks.experiment_config()
     if args.seeds is not None:
@@ -440,7 +440,7 @@ def _record(args) -> int:
 
 def doctor(args) -> int:
     """Environment check (no option validation: it must not create or change anything)."""
-    from .doctor import doctor as run_doctor
+    from .classroom.doctor import doctor as run_doctor
     return run_doctor(args.root)
 
 

@@ -9,7 +9,7 @@ from typing import Iterator
 import torch
 from torch import nn
 
-from .checks import check_int
+from .infra.checks import check_int
 
 __all__ = ["TeacherCNN", "MLP", "register_arch", "build_model", "count_parameters", "teacher_config", "student_config", "eval_mode",
            "last_linear", "shift_class_bias"]

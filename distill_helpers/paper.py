@@ -1,7 +1,7 @@
 """The paper's numbers (Hinton, Vinyals & Dean 2015), in one place, each with its section.
 
 "Distilling the Knowledge in a Neural Network", arXiv:1503.02531: notebooks, the command line and the
-docs read them from here (tests/test_docs.py checks docs/cli.md and docs/paper_numbers.md against them).
+docs read them from here (tests/repo/test_docs.py checks docs/cli.md and docs/paper_numbers.md against them).
 """
 from __future__ import annotations
 

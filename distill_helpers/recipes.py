@@ -67,7 +67,7 @@ class ConsistentRecipe(_Value):
     """Consistent teaching (Beyer et al. 2022): every batch shifted by up to `augment_shift` pixels, the
     teacher's logits on the very view the student sees; the student recipe's lr and batch size otherwise.
     `epochs` is chosen on validation from the recorded patience budgets by
-    `whatworks.choose_consistent_epochs` (tests/test_whatworks.py checks that it still is)."""
+    `whatworks.choose_consistent_epochs` (tests/unit/scale/test_whatworks.py checks that it still is)."""
     epochs: int = 80
     T: float = 4.0
     alpha: float = 0.9

@@ -13,17 +13,17 @@ import torch.nn.functional as F
 from torch import nn
 
 from .cache import cached_model, teacher_identity
-from .checks import check_dataset, check_int, check_training_settings
+from .infra.checks import check_dataset, check_int, check_training_settings
 from .distributed import SINGLE as SINGLE_PROCESS, Context, check_teacher_logits
 from .distributed import current as process_context
 from .data import HeldOutTest, as_tensors, dataset_info, load_dataset, load_splits  # noqa: F401  (tests patch train.load_dataset)
-from .devices import autocast, bf16_default, resolve_device
+from .infra.devices import autocast, bf16_default, resolve_device
 from .evaluate import eval_metrics, predict_logits
-from .i18n import tr
+from .infra.i18n import tr
 from .losses import check_alpha, check_kd_temperature, check_logits, check_temperature, kd_loss_unchecked
 from .models import build_model, student_config, teacher_config
 from .recipes import RECIPES, DistillRecipe, Run, StudentRecipe, TrainingRecipe, check_recipe
-from .room import NO_TRAINING_ENV, live_training, refuse_training  # noqa: F401  (re-exported)
+from .infra.room import NO_TRAINING_ENV, live_training, refuse_training  # noqa: F401  (re-exported)
 from .transfer import random_shift
 
 __all__ = ["set_seed", "seed_offset", "offset_seed", "resolve_device", "batch_indices",
@@ -81,7 +81,7 @@ def batch_indices(n: int, batch_size: int, generator: torch.Generator) -> Iterat
 def _progress(total: int, desc: str, enabled: bool, unit: str = "epoch"):
     if not enabled:
         return None
-    from .widgets import progress_bar  # a notebook's bar becomes a text line when done (saved copies reopen)
+    from .teaching.widgets import progress_bar  # a notebook's bar becomes a text line when done (saved copies reopen)
     return progress_bar(total=total, desc=desc, unit=unit)
 
 

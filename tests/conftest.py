@@ -1,5 +1,6 @@
 import functools
 import os
+import struct
 import subprocess
 import sys
 from pathlib import Path
@@ -10,6 +11,17 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 os.environ.setdefault("MPLBACKEND", "Agg")
+
+
+def write_idx(path, arr: torch.Tensor):
+    """arr written as an IDX file of unsigned bytes, the format of the MNIST files torchvision reads."""
+    dims = arr.shape
+    code = 0x08  # unsigned byte
+    with open(path, "wb") as f:
+        f.write(struct.pack(">HBB", 0, code, len(dims)))
+        for d in dims:
+            f.write(struct.pack(">I", d))
+        f.write(arr.to(torch.uint8).numpy().tobytes())
 
 
 @functools.lru_cache(maxsize=None)

@@ -1,10 +1,11 @@
 """Generate the module table of ARCHITECTURE.md from the code: nothing in it is typed by hand.
 
     python tools/architecture.py          # rewrite the table in ARCHITECTURE.md
-    python tools/architecture.py --check  # exit 1 if the table is stale (tests/test_architecture.py does this too)
+    python tools/architecture.py --check  # exit 1 if the table is stale (tests/properties/test_architecture.py does this too)
 
-One row per module of distill_helpers/, a subpackage's modules by their paths (`lm/train.py`, `lm/__init__.py`),
-in layer order: a module's layer is 0 if it imports nothing from the package, else one more than
+One row per module of distill_helpers/, in layer order: the core at the top level (`train.py`), each module of
+a wing by its path (`infra/safeio.py`), each wing's `__init__.py` as the wing (`infra/`, its job and its
+modules), and a subpackage in ONE_ROW (exercises/, one module per notebook) as one row that names its modules; a module's layer is 0 if it imports nothing from the package, else one more than
 the highest layer it imports from, so every import points to a row above. The job is the first sentence of
 the module's docstring; the imports are every relative import, late (inside a function) ones included.
 The table sits between the markers MODULES_BEGIN and MODULES_END; the rest of the file is hand-written.
@@ -27,7 +28,7 @@ END = "<!-- MODULES_END -->"
 
 @dataclass
 class Unit:
-    """One row: a module, by its path inside the package (`train.py`, `lm/train.py`, `lm/__init__.py`)."""
+    """One row: a top-level module (`train.py`) or a subpackage (`exercises/`) with all its files."""
     name: str
     job: str
     files: list[Path]
@@ -35,16 +36,21 @@ class Unit:
     layer: int = 0
 
 
+# Subpackages listed as a single row: exercises/ holds one checker module per notebook, all with one job.
+ONE_ROW = {"exercises"}
+
+
 def unit_of(module: str, pkg: Path = PKG) -> str:
-    """The row of a dotted module name (relative to the package): "" -> __init__.py, "train" -> train.py,
-    "lm" -> lm/__init__.py, "lm.model" -> lm/model.py."""
-    path = "/".join(p for p in module.split(".") if p)
-    return f"{path}/__init__.py".lstrip("/") if (pkg / path).is_dir() else f"{path}.py"
-
-
-def shown(unit: str) -> str:
-    """How the imports column names a row: train.py -> train, lm/model.py -> lm/model, lm/__init__.py -> lm."""
-    return unit.removesuffix(".py").removesuffix("/__init__")
+    """The row a dotted module name (relative to the package) belongs to: "" -> __init__.py, "train" -> train.py,
+    "infra" -> infra/ (the wing's __init__.py), "infra.safeio" -> infra/safeio.py, "exercises.nb01" -> exercises/."""
+    if not module:
+        return "__init__.py"
+    head, *rest = module.split(".")
+    if not (pkg / head).is_dir():
+        return f"{head}.py"
+    if head in ONE_ROW or not rest:
+        return f"{head}/"
+    return f"{head}/{rest[0]}/" if (pkg / head / rest[0]).is_dir() else f"{head}/{rest[0]}.py"
 
 
 def _module_name(path: Path, pkg: Path) -> tuple[str, list[str]]:
@@ -83,7 +89,8 @@ def collect(pkg: Path = PKG) -> dict[str, Unit]:
         tree = ast.parse(path.read_text())
         unit = units.setdefault(name, Unit(name, "", []))
         unit.files.append(path)
-        unit.job = first_sentence(ast.get_docstring(tree))
+        if path.name == "__init__.py" or unit.name.endswith(".py"):
+            unit.job = first_sentence(ast.get_docstring(tree))
         unit.imports |= {unit_of(m, pkg) for m in imported_modules(tree, package, pkg)} - {name}
     _layer(units)
     return units
@@ -107,14 +114,20 @@ def ordered(units: dict[str, Unit]) -> list[Unit]:
 
 
 def _cell(unit: Unit, pkg: Path) -> str:
-    return unit.job.replace("|", "\\|")
+    job = unit.job.replace("|", "\\|")
+    if unit.name.endswith("/"):  # a wing or a one-row subpackage: name what it holds
+        folder = pkg / unit.name.rstrip("/")
+        subs = [f"`{s}`" for s in sorted(p.stem for p in folder.glob("*.py") if p.name != "__init__.py")]
+        subs += [f"`{s}/`" for s in sorted(d.name for d in folder.iterdir() if (d / "__init__.py").is_file())]
+        job += f" (modules: {', '.join(subs)})" if subs else ""
+    return job
 
 
 def table(units: dict[str, Unit], pkg: Path = PKG) -> str:
     rows = ["| layer | module | job (its docstring's first sentence) | imports (inside the package) |",
             "|---|---|---|---|"]
     for u in ordered(units):
-        imports = ", ".join(f"`{shown(m)}`" for m in sorted(u.imports))
+        imports = ", ".join(f"`{m.removesuffix('.py')}`" for m in sorted(u.imports))
         rows.append(f"| {u.layer} | `{u.name}` | {_cell(u, pkg)} | {imports or 'nothing'} |")
     return "\n".join(rows)
 

@@ -367,7 +367,7 @@ def build_classroom(src_path: Path, lang: str = "en") -> nbformat.NotebookNode:
     nb = nbformat.v4.new_notebook()
     nb.metadata = _notebook_metadata()
     if zh is not None:
-        nb.metadata["language"] = "zh-CN"  # what distill_helpers.i18n reads in a released copy (docs/i18n.md)
+        nb.metadata["language"] = "zh-CN"  # what distill_helpers.infra.i18n reads in a released copy (docs/i18n.md)
     cells = parse_cells_ids(src_path.read_text())
     folded = _folded_solutions([(k, t, e) for k, t, e, _ in cells])  # the English: code comments stay English
     n_cells = 0

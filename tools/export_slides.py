@@ -53,7 +53,7 @@ ASSETS = {
 PACKAGES = ", ".join(f"{pkg}@{v}" for pkg, v, _ in ASSETS.values())
 THEME = "white"
 ZH_OUT = "zh"  # the Chinese slides go to <out>/zh/, beside the English ones, sharing <out>/vendor/
-CJK_FONT = ROOT / "distill_helpers" / "assets" / "NotoSansSC-Regular.otf"  # = distill_helpers.fonts.CJK_FONT
+CJK_FONT = ROOT / "distill_helpers" / "assets" / "NotoSansSC-Regular.otf"  # = distill_helpers.infra.fonts.CJK_FONT
 CJK_FAMILY = "Distill Noto Sans SC"  # the embedded subset's own name: never confused with an installed font
 CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]")  # CJK, kana, full-width forms
 

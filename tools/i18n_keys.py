@@ -72,7 +72,7 @@ def notebook_keys(src_path: Path) -> list[str]:
 def main(argv: list[str]) -> int:
     missing_only = "--missing" in argv
     names = [a for a in argv if a != "--missing"]
-    from distill_helpers.i18n_zh import CATALOGUE
+    from distill_helpers.infra.i18n_zh import CATALOGUE
     keys = package_keys()
     for s in sorted((ROOT / "notebooks" / "src").glob("*.nb.txt")):
         if any(s.name.startswith(n) for n in names):

@@ -10,7 +10,7 @@ notebooks are built by tools/build_notebooks.py from the translations (docs/i18n
 
 The autograder's kernels inherit DISTILL_LANG=zh from here, so the graded copies and their feedback print
 Chinese; a student's released copy is Chinese without any setting (its metadata says "language": "zh-CN",
-which distill_helpers.i18n reads when JupyterLab starts the kernel). Point DISTILL_DATA at a prepared cache
+which distill_helpers.infra.i18n reads when JupyterLab starts the kernel). Point DISTILL_DATA at a prepared cache
 (`python -m distill_helpers prepare --root PATH`): the Chinese notebooks use the same models as the English.
 """
 import os

@@ -17,7 +17,7 @@ Under nbgrader (``nbgrader autograde`` / ``validate`` set ``NBGRADER_EXECUTION``
 right, or not given, also raises ``AssertionError``, so the graded check cell of the classroom edition
 (``classroom/``, built by ``tools/build_notebooks.py``) scores zero points; in a notebook it only prints.
 
-``tests/test_exercises.py`` runs, for every registered exercise, the solution (must pass) and every wrong
+``tests/unit/test_exercises.py`` runs, for every registered exercise, the solution (must pass) and every wrong
 answer (must fail) through ``check``; so a new exercise is tested as soon as it is registered.
 
 Kinds of answer:
@@ -39,7 +39,7 @@ from typing import Any, Callable
 
 import torch
 
-from ..i18n import tr
+from ..infra.i18n import tr
 
 __all__ = ["Exercise", "Compare", "register", "check", "get", "all_exercises"]
 

@@ -7,7 +7,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from ..bugzoo import Case, gradient_reaches_student, non_negative, zero_iff_equal
+from ..teaching.bugzoo import Case, gradient_reaches_student, non_negative, zero_iff_equal
 from ..losses import kd_loss
 from . import Compare, register
 

@@ -10,7 +10,7 @@ import math
 import torch
 import torch.nn.functional as F
 
-from ..i18n import tr
+from ..infra.i18n import tr
 from .threads import single_thread
 
 __all__ = ["gaussian_density", "bimodal_density", "kl_on_grid", "fit_gaussian", "kl_fits_state", "kl_fits_explorer"]
@@ -84,12 +84,12 @@ def kl_fits_state(d: float, sigma: float = 1.0, w: float = 0.5) -> dict:
 def kl_fits_explorer(d: float = 4.0, d_range=(0.0, 8.0), key: str = "kl-fits-explorer"):
     """A slider for the distance d between the modes, redrawing the target and both KL fits.
 
-    `key` fixes the widgets' model ids (see distill_helpers.widgets)."""
+    `key` fixes the widgets' model ids (see distill_helpers.teaching.widgets)."""
     import ipywidgets as w
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    from ..widgets import encode_canvas, explorer, stable_widget
+    from ..teaching.widgets import encode_canvas, explorer, stable_widget
     fig = Figure(figsize=(7.5, 2.8), dpi=72)
     canvas = FigureCanvasAgg(fig)
     ax = fig.add_axes([0.07, 0.15, 0.9, 0.72])

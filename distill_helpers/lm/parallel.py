@@ -15,8 +15,8 @@ from pathlib import Path
 import torch
 
 from ..cache import adopt, provenance, resolve_root
-from ..checks import check_int
-from ..room import refuse_training
+from ..infra.checks import check_int
+from ..infra.room import refuse_training
 from .cached import get_lm_student, shared_data_of, student_is_cached, student_keywords, teacher_data
 from .language import DATA
 from .model import CharTransformer

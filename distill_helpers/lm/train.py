@@ -10,9 +10,9 @@ from dataclasses import dataclass, fields, replace
 
 import torch
 
-from ..checks import check_int, check_training_settings
+from ..infra.checks import check_int, check_training_settings
 from ..losses import check_kd_temperature
-from ..room import check_live_deadline, refuse_training
+from ..infra.room import check_live_deadline, refuse_training
 from ..train import resolve_device
 from .evaluate import evaluate_lm
 from .language import check_tokens, target_mask, trim_padding

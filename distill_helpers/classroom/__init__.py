@@ -1,0 +1,1 @@
+"""Classroom operations: preparing a room that trains nothing, and checking that an environment is ready for the series."""

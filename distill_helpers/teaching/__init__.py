@@ -1,0 +1,1 @@
+"""What the notebooks show and explore: plots, interactive explorers, other libraries' loss conventions and the bug zoo."""

@@ -1,0 +1,75 @@
+"""The benchmark's FLOP count (benchmarks/run.py), checked against PyTorch's own FLOP counter."""
+import importlib.util
+from pathlib import Path
+
+import pytest
+import torch
+from torch.utils.flop_counter import FlopCounterMode
+
+from distill_helpers import MLP
+
+_spec = importlib.util.spec_from_file_location("bench", Path(__file__).resolve().parents[2] / "benchmarks" / "run.py")
+bench = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(bench)
+
+
+@pytest.mark.parametrize("hidden", [(30, 30), (800, 800), (64,)])
+def test_train_flops_equal_what_a_training_step_runs(hidden):
+    model = MLP(hidden=hidden)
+    X, y = torch.randn(16, 1, 28, 28), torch.randint(0, 10, (16,))
+    with FlopCounterMode(display=False) as counter:
+        torch.nn.functional.cross_entropy(model(X), y).backward()
+    assert bench.mlp_train_flops(model) * 16 == counter.get_total_flops()
+
+
+def test_train_flops_by_hand():
+    # 784-30-30-10: forward and weight gradients of all three layers, input gradients of the last two
+    macs = 784 * 30 + 30 * 30 + 30 * 10
+    assert bench.mlp_train_flops(MLP(hidden=(30, 30))) == 2 * (3 * macs - 784 * 30) == 101_280
+
+
+def _product_flops(calls) -> int:
+    """FLOPs of recorded products, by hand: 2 m k n per (m x k) @ (k x n), times the batch for bmm/baddbmm."""
+    total = 0
+    for func, args, _ in calls:
+        name = func.overloadpacket.__name__
+        shapes = [a[1] for a in args if isinstance(a, tuple) and a and a[0] == "tensor"]
+        a, b = shapes[-2:] if name in ("addmm", "addmm_", "baddbmm", "baddbmm_") else shapes[:2]
+        total += 2 * (a[0] if len(a) == 3 else 1) * a[-2] * a[-1] * b[-1]
+    return total
+
+
+def test_the_shape_matched_recorder_sees_every_product_of_a_training_step():
+    # independent reference: PyTorch's FLOP counter over the same step (forward and backward)
+    model = MLP(hidden=(32, 16))
+    X, y = torch.randn(8, 1, 28, 28), torch.randint(0, 10, (8,))
+
+    def step():
+        torch.nn.functional.cross_entropy(model(X), y).backward()
+    with FlopCounterMode(display=False) as counter:
+        step()
+    calls = bench.record_matmuls(step)
+    assert len(calls) == 3 + 3 + 2  # forward, weight gradients, input gradients of all layers but the first
+    assert _product_flops(calls) == counter.get_total_flops() == bench.mlp_train_flops(model) * 8
+
+
+def test_the_recorder_sees_the_batched_students_products(small_data):
+    from distill_helpers.scale.batched import distill_students, make_students
+    students = make_students((8,), [0, 0, 1], num_classes=3)
+
+    def epoch():
+        distill_students(students, None, small_data, seeds=[0, 0, 1], alpha=0.0, epochs=1, batch_size=40,
+                         progress=False)
+    with FlopCounterMode(display=False) as counter:
+        epoch()
+    calls = bench.record_matmuls(epoch)
+    assert calls and _product_flops(calls) == counter.get_total_flops()
+
+
+def test_replay_runs_exactly_the_recorded_products():
+    model = MLP(hidden=(16,))
+    X, y = torch.randn(4, 1, 28, 28), torch.randint(0, 10, (4,))
+    calls = bench.record_matmuls(lambda: torch.nn.functional.cross_entropy(model(X), y).backward())
+    once = bench.replayer(calls)
+    replayed = bench.record_matmuls(once)
+    assert [(f, a) for f, a, _ in replayed] == [(f, a) for f, a, _ in calls] and once() > 0
