@@ -455,10 +455,10 @@ def main() -> int:
             print("executing the Chinese edition (warm) ...", flush=True)
             res.update(zh_warm(Path(tmp)))
 
-    rows = [("kd_over_plain_epoch", "x", "<= 1.2", res["kd_over_plain_epoch"]),
+    rows = [("kd_over_plain_epoch", "x", "<= 1.1", res["kd_over_plain_epoch"]),
             ("  incl. the one-off teacher pass", "x", "", res["kd_over_plain_epoch_incl_teacher_pass"]),
             ("speedup_vs_naive", "x faster", "", res["speedup_vs_naive"]),
-            ("matmul_peak_fraction (800-800 student)", "", "", res["matmul_peak_fraction"]),
+            ("matmul_peak_fraction (800-800 student)", "", ">= 0.23", res["matmul_peak_fraction"]),
             ("  student training GFLOP/s", "", "", res["student_train_gflops"]),
             ("  matmul peak GFLOP/s", "", "", res["matmul_peak_gflops"]),
             ("shape_matched_fraction (800-800 student)", "", ">= 0.75", res["shape_matched_fraction"]),
@@ -467,7 +467,7 @@ def main() -> int:
             ("batched_students_speedup (8 seeds x 4 settings)", "x", ">= 10", res["batched_students_speedup"]),
             ("  batched epoch, 32 students", "s", "", res["batched_epoch_32_students_s"]),
             ("  sequential epoch, 1 student", "s", "", res["sequential_student_epoch_s"]),
-            ("batched_matmul_peak_fraction", "", ">= 0.5", res["batched_matmul_peak_fraction"]),
+            ("batched_matmul_peak_fraction", "", ">= 0.34", res["batched_matmul_peak_fraction"]),
             ("batched_shape_matched_fraction (the 32)", "", ">= 0.75", res["batched_shape_matched_fraction"]),
             ("  their matrix products alone, one epoch", "s", "", res["batched_shape_matched_epoch_s"]),
             ("  their training epoch, measured alternately", "s", "", res["batched_shape_matched_train_epoch_s"]),
