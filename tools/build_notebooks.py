@@ -494,7 +494,24 @@ def _build_zh(s: Path, metadata_only: bool) -> bool:
     return True
 
 
+OPTIONS = ("--metadata-only", "--zh-status", "--zh-stamp-new", "--lang")
+
+
 def main(argv: list[str]) -> int:
+    if "-h" in argv or "--help" in argv:
+        print(__doc__)
+        return 0
+    unknown = [a for a in argv if a.startswith("-") and a not in OPTIONS]
+    if unknown:
+        print(f"error: unknown option {unknown[0]!r}; the options are {', '.join(OPTIONS)} (see --help)",
+              file=sys.stderr)
+        return 2
+    names = [a for i, a in enumerate(argv) if not a.startswith("-") and not (i and argv[i - 1] == "--lang")]
+    missing = [a for a in names if not any(s.name.startswith(a) for s in (NB_DIR / "src").glob("*.nb.txt"))]
+    if missing:
+        print(f"error: no notebook source starts with {missing[0]!r} in notebooks/src/; pass a number such as 02 "
+              f"(see --help)", file=sys.stderr)
+        return 2
     metadata_only = "--metadata-only" in argv
     status_only = "--zh-status" in argv
     argv = [a for a in argv if a not in ("--metadata-only", "--zh-status")]

@@ -137,3 +137,17 @@ def test_doctor_warns_about_a_cuda_build_without_a_gpu(tmp_path, monkeypatch):
     assert "requirements-cpu.txt" in rows["torch build"][2] and (ROOT / "requirements-cpu.txt").is_file()
     monkeypatch.setattr(torch.version, "cuda", None)  # a CPU build: nothing to say
     assert "torch build" not in {what for _, what, _, _ in checks(tmp_path, {})}
+
+
+def test_build_notebooks_prints_its_usage_and_refuses_what_it_cannot_build():
+    # before: --help was taken for a notebook filter and the tool built nothing, silently
+    def run(*args):
+        return subprocess.run([sys.executable, str(ROOT / "tools" / "build_notebooks.py"), *args],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120)
+    usage = run("--help")
+    assert usage.returncode == 0 and "--metadata-only" in usage.stdout and "--zh-status" in usage.stdout
+    bogus = run("--bogus", "01")
+    assert bogus.returncode == 2 and "unknown option '--bogus'" in bogus.stderr and bogus.stdout == ""
+    missing = run("--metadata-only", "99")
+    assert missing.returncode == 2 and "no notebook source starts with '99'" in missing.stderr
+    assert run("--zh-status", "--lang", "zh", "01").returncode == 0  # a value of --lang is not a notebook name
