@@ -98,3 +98,39 @@ def test_a_fresh_virtual_environment_with_pip_install_dot_imports_the_exercises(
     location = Path(done.stdout.splitlines()[0]).resolve()
     assert venv.resolve() in location.parents, f"imported {location}, not the copy installed in the venv"
     assert int(done.stdout.splitlines()[1]) > 0  # every exercises/nbNN.py module loaded from the install
+    _execute_notebook_01_with(python, tmp_path, env)
+
+
+def _execute_notebook_01_with(python: Path, tmp_path: Path, env: dict) -> None:
+    """Run notebook 01 top to bottom on a kernel of the venv's interpreter (a kernelspec of its own, first on
+    JUPYTER_PATH), from a folder outside the repository, on the repository's data root (warm after the other
+    tests, cold on a fresh clone: then it trains what 01 needs, into the cache nbval reuses). A first cell added
+    here prints where distill_helpers was imported from: the venv's copy, not the checkout."""
+    import json
+
+    import nbformat
+    from nbclient import NotebookClient
+    spec = tmp_path / "jupyter" / "kernels" / "python3"
+    spec.mkdir(parents=True)
+    (spec / "kernel.json").write_text(json.dumps({"argv": [str(python), "-m", "ipykernel_launcher", "-f",
+                                                           "{connection_file}"],
+                                                  "display_name": "venv", "language": "python"}))
+    nb = nbformat.read(ROOT / "notebooks" / "01_concepts.ipynb", as_version=4)
+    nb.cells.insert(0, nbformat.v4.new_code_cell("import distill_helpers, sys\n"
+                                                 "print(distill_helpers.__file__); print(sys.executable)"))
+    work = tmp_path / "run"
+    work.mkdir()
+    saved = dict(os.environ)
+    os.environ.clear()
+    os.environ.update({**env, "JUPYTER_PATH": str(tmp_path / "jupyter"), "DISTILL_DATA": str(ROOT / "data"),
+                       "MPLBACKEND": "Agg"})
+    try:
+        NotebookClient(nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(work)}}).execute()
+    finally:
+        os.environ.clear()
+        os.environ.update(saved)
+    where, executable = nb.cells[0].outputs[0]["text"].split()
+    assert tmp_path.resolve() in Path(where).resolve().parents, f"the kernel imported {where}"
+    assert Path(executable).parent.parent == python.parent.parent
+    errors = [o for c in nb.cells if c.cell_type == "code" for o in c.get("outputs", []) if o["output_type"] == "error"]
+    assert errors == [] and len(nb.cells) > 10
