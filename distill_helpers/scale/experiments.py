@@ -27,7 +27,7 @@ from ..losses import check_alpha, check_kd_temperature
 from ..models import MLP
 from ..recipes import RECIPES, DistillRecipe, Runs, StudentRecipe, Value, check_recipe
 
-__all__ = ["Grid", "GridCache", "GRID_RECIPE", "GRID_CHUNK", "train_grid"]
+__all__ = ["Grid", "GridCache", "GRID_RECIPE", "GRID_CHUNK", "Runs", "train_grid"]
 
 #: train_grid's recipe unless told: the 30-30 student, RECIPES.student's epochs, lr and batch size.
 GRID_RECIPE = RECIPES.student.with_(hidden=(30, 30))
