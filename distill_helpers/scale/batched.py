@@ -48,10 +48,12 @@ TEACHER_VIEWS = ("same", "independent", "original")
 
 @dataclass(frozen=True, eq=False)
 class Teaching(Value):
-    """What distill_students' students learn from besides the teacher model, and what it sees of augmented batches.
+    """What distill_students' students learn from besides the teacher model, and what it sees of augmented
+    batches (one value for all the students).
 
-    logits: the teacher's logits (training rows, classes) for every training row, in order: reused across calls
-        (predict_logits(teacher, X) once), and what a transfer set the teacher is not run on here needs (teacher=None).
+    logits: the teacher's logits (training rows, classes) for every training row, in order: reused across
+        calls (predict_logits(teacher, X) once), and what a transfer set the teacher is not run on here needs
+        (teacher=None).
     view: what the teacher sees when the students are augmented, one of TEACHER_VIEWS: "same" (consistent
         teaching), "independent" (another random view) or "original" (the un-augmented digit, `logits`).
     view_logits: the teacher's logits on every view a shift makes, shift_view_logits(teacher, X, shift) for the
