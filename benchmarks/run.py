@@ -173,7 +173,7 @@ def shape_matched(train, teacher, repeats: int) -> dict:
 
     The training epochs and the replays alternate, so that both see the same machine state; medians of each.
     """
-    from distill_helpers.scale.batched import distill_students, make_students
+    from distill_helpers.scale.batched import Runs, Teaching, distill_students, make_students
 
     def plain_epoch() -> float:
         dh.set_seed(0)
@@ -184,8 +184,9 @@ def shape_matched(train, teacher, repeats: int) -> dict:
     def batched_epoch(epochs: int = 2) -> float:
         students = make_students((30, 30), seeds)
         t0 = time.perf_counter()
-        distill_students(students, teacher, train, seeds=seeds, T=T, alpha=alpha, lr=3e-3, epochs=epochs,
-                         batch_size=128, teacher_logits=t_logits, progress=False)
+        distill_students(students, teacher, train, runs=Runs(seeds=seeds, progress=False), kd=kd_recipes(T, alpha),
+                         recipe=dh.RECIPES.student.with_(lr=3e-3, epochs=epochs, batch_size=128),
+                         teaching=Teaching(logits=t_logits))
         return (time.perf_counter() - t0) / epochs
     out = {}
     for key, train_epoch, reps in (("", plain_epoch, max(repeats, 3)), ("batched_", batched_epoch, max(repeats, 7))):
@@ -202,6 +203,15 @@ def shape_matched(train, teacher, repeats: int) -> dict:
     return out
 
 
+def kd_recipes(T, alpha):
+    """distill_students' kd: one DistillRecipe when T and alpha are numbers, else one per student."""
+    if isinstance(T, list) or isinstance(alpha, list):
+        Ts = T if isinstance(T, list) else [T] * len(alpha)
+        alphas = alpha if isinstance(alpha, list) else [alpha] * len(Ts)
+        return [dh.DistillRecipe(T=t, alpha=a) for t, a in zip(Ts, alphas)]
+    return dh.DistillRecipe(T=T, alpha=alpha)
+
+
 # 32 students shaped like notebook 05's sweep: 8 seeds x 4 settings of (T, alpha)
 SWEEP_32 = ([s for _ in range(4) for s in range(8)], [T for T in (1.0, 2.0, 4.0, 8.0) for _ in range(8)],
             [0.0] * 8 + [0.9] * 24)
@@ -215,7 +225,7 @@ def batched_students(train, teacher, repeats: int) -> dict:
     orders, 32 thin products per layer) are measured too. Both use the sweep's recipe (batch 128, cached
     teacher logits); the sequential side is `distill` on one student at a time, in the same run.
     """
-    from distill_helpers.scale.batched import distill_students, make_students
+    from distill_helpers.scale.batched import Runs, Teaching, distill_students, make_students
     X, _ = train.tensors
     t_logits = predict_logits(teacher, X)
     K, hidden, bs = 32, (30, 30), 128
@@ -224,8 +234,9 @@ def batched_students(train, teacher, repeats: int) -> dict:
     def batched(seeds, T, alpha):
         students = make_students(hidden, seeds)
         t0 = time.perf_counter()
-        distill_students(students, teacher, train, seeds=seeds, T=T, alpha=alpha, lr=3e-3, epochs=2,
-                         batch_size=bs, teacher_logits=t_logits, progress=False)
+        distill_students(students, teacher, train, runs=Runs(seeds=seeds, progress=False), kd=kd_recipes(T, alpha),
+                         recipe=dh.RECIPES.student.with_(lr=3e-3, epochs=2, batch_size=bs),
+                         teaching=Teaching(logits=t_logits))
         return (time.perf_counter() - t0) / 2
 
     def sequential():

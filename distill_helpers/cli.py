@@ -28,7 +28,7 @@ from .evaluate import evaluate_model, predict_logits
 from .infra.checks import check_int, check_training_settings
 from .losses import check_alpha, check_kd_temperature
 from .paper import PAPER_MNIST_ERRORS
-from .recipes import RECIPES, DistillRecipe, Run
+from .recipes import RECIPES, DistillRecipe, Run, Runs
 from .infra.safeio import atomic_write_text, current_umask, staging_dir
 from .distributed import Context, check_launch_env, is_main, launched_by_torchrun, shutdown
 from .distributed import ddp_timeout
@@ -400,15 +400,14 @@ def _consistent_pair(args, teacher, seed: int, progress: bool, given: dict) -> d
     (the batched trainer: one stacked model, the teacher's logits on its 25 views looked up per step)."""
     from .scale.batched import distill_students, make_students
     from .data import load_splits
-    from .transfer import random_shift
     c = RECIPES.consistent
     train, val, _ = load_splits(args.dataset, args.root)
     info = dataset_info(args.dataset)
     pair = make_students(tuple(args.hidden), [seed, seed], info["shape"], info["num_classes"])
-    hists = distill_students(pair, teacher.cpu(), train, val, seeds=[seed, seed], T=c.T, alpha=[0.0, c.alpha],
-                             lr=given.get("lr", RECIPES.student.lr), epochs=args.epochs or c.epochs,
-                             batch_size=given.get("batch_size", RECIPES.student.batch_size), progress=progress,
-                             desc=f"control + consistent, seed {seed}", augment=random_shift(c.augment_shift))
+    recipe = RECIPES.student.with_(epochs=args.epochs or c.epochs, augment_shift=c.augment_shift, **given)
+    runs = Runs(seeds=[seed, seed], progress=progress, desc=f"control + consistent, seed {seed}")
+    hists = distill_students(pair, teacher.cpu(), train, val, runs=runs, recipe=recipe,
+                             kd=[DistillRecipe(T=c.T, alpha=alpha) for alpha in (0.0, c.alpha)])
     for m, h in zip(pair, hists):
         m.history = h
     return {"control": pair[0], "distilled": pair[1]}

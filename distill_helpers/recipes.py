@@ -9,6 +9,7 @@ kd=RECIPES.distill)`. A variant is made with the one idiom `.with_(...)` (a chec
     short = RECIPES.student.with_(epochs=5)       # the student recipe, 5 epochs
     hot = RECIPES.distill.with_(T=8.0)            # the distillation recipe at T = 8
     run = Run(seed=3, progress=False)             # how one run executes: seed, device, bf16, bar
+    runs = Runs(seeds=range(8), progress=False)   # how K runs trained at once execute: their seeds, the bar
 
 `with_` refuses a field the recipe does not have, naming the ones it has; the trainers refuse a recipe of
 the wrong type, naming the one they take.
@@ -16,13 +17,15 @@ the wrong type, naming the one they take.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
+from typing import Sequence
 
-__all__ = ["TrainingRecipe", "TeacherRecipe", "StudentRecipe", "DistillRecipe", "ConsistentRecipe", "Recipes",
-           "RECIPES", "Run", "check_recipe"]
+__all__ = ["Value", "TrainingRecipe", "TeacherRecipe", "StudentRecipe", "DistillRecipe", "ConsistentRecipe",
+           "Recipes", "RECIPES", "Run", "Runs", "check_recipe"]
 
 
-class _Value:
-    """The `.with_(**changes)` of every recipe: a copy with some fields changed, unknown fields refused."""
+class Value:
+    """The `.with_(**changes)` of every recipe and of the other values passed whole (Run, Runs,
+    batched.Teaching, experiments.GridCache): a copy with some fields changed, unknown fields refused."""
 
     def with_(self, **changes):
         names = [f.name for f in fields(self)]
@@ -34,7 +37,7 @@ class _Value:
 
 
 @dataclass(frozen=True)
-class TrainingRecipe(_Value):
+class TrainingRecipe(Value):
     """Adam with cosine decay of the learning rate to zero over `epochs` epochs of `batch_size` examples;
     every batch shifted by up to `augment_shift` pixels (0: no augmentation, see `transfer.random_shift`)."""
     epochs: int
@@ -56,14 +59,14 @@ class StudentRecipe(TrainingRecipe):
 
 
 @dataclass(frozen=True)
-class DistillRecipe(_Value):
+class DistillRecipe(Value):
     """alpha is the weight of the SOFT (teacher) term; 1 - alpha weights the hard labels."""
     T: float = 4.0
     alpha: float = 0.9
 
 
 @dataclass(frozen=True)
-class ConsistentRecipe(_Value):
+class ConsistentRecipe(Value):
     """Consistent teaching (Beyer et al. 2022): every batch shifted by up to `augment_shift` pixels, the
     teacher's logits on the very view the student sees; the student recipe's lr and batch size otherwise.
     `epochs` is chosen on validation from the recorded patience budgets by
@@ -87,7 +90,7 @@ RECIPES = Recipes(teacher=TeacherRecipe(epochs=12), student=StudentRecipe(epochs
 
 
 @dataclass(frozen=True)
-class Run(_Value):
+class Run(Value):
     """How one training run executes, beside its recipe (what it learns).
 
     seed: seeds the initialisation's draws after it, dropout, the batch order and the augmentation.
@@ -98,6 +101,19 @@ class Run(_Value):
     device: object = "cpu"
     bf16: bool | None = None
     progress: bool = True
+
+
+@dataclass(frozen=True)
+class Runs(Value):
+    """How K runs trained at once execute (`batched.distill_students`, `experiments.train_grid`).
+
+    seeds: one per student (distill_students; as `Run(seed=s)` for each) or, in a grid, the seeds every setting
+    is trained with. progress: show one progress bar for them all, labelled `desc` (None: a count of students).
+    The batched trainer runs on the CPU in float32: there is no device or bf16 to choose.
+    """
+    seeds: Sequence[int]
+    progress: bool = True
+    desc: str | None = None
 
 
 def check_recipe(value, kind: type, name: str, example: str):

@@ -14,13 +14,15 @@ Adam works element by element, so the result is K independent runs; `tests/unit/
 each student ends with the weights `distill()` gives it alone, to float tolerance.
 
     students = make_students((30, 30), seeds=range(8))
-    hists = distill_students(students, teacher, train, val, seeds=range(8), T=4.0, alpha=[0.0] * 4 + [0.9] * 4)
+    hists = distill_students(students, teacher, train, val, runs=Runs(seeds=range(8)),
+                             kd=[RECIPES.distill.with_(alpha=a) for a in [0.0] * 4 + [0.9] * 4])
 """
 from __future__ import annotations
 
 import math
 import time
-from typing import Sequence
+from dataclasses import dataclass
+from typing import Callable, Sequence
 
 import torch
 import torch.nn.functional as F
@@ -30,17 +32,40 @@ from ..data import HeldOutTest, as_tensors
 from ..infra.checks import check_dataset, check_int, check_training_settings
 from ..losses import check_alpha, check_kd_temperature
 from ..models import MLP, build_model, student_config
-from ..transfer import shift_view, view_count, view_index
+from ..recipes import RECIPES, DistillRecipe, Runs, TrainingRecipe, Value, check_recipe
+from ..transfer import random_shift, shift_view, view_count, view_index
 
-__all__ = ["make_students", "distill_students", "StackedMLP", "predict_logits_stacked", "kd_terms", "check_inputs",
-           "TEACHER_VIEWS", "shift_view_logits"]
+__all__ = ["make_students", "distill_students", "Runs", "Teaching", "StackedMLP", "predict_logits_stacked", "kd_terms",
+           "check_inputs", "TEACHER_VIEWS", "shift_view_logits"]
 
-#: What the teacher sees when the students are augmented (distill_students' teacher_view):
+#: What the teacher sees when the students are augmented (distill_students' teaching.view):
 #: "same" the student's own view (consistent teaching, Beyer et al. 2022; for a shift of 2 the same as
 #: `distill(..., recipe=RECIPES.student.with_(augment_shift=2))`),
 #: "independent" another random view of the same digit (inconsistent teaching),
 #: "original" the un-augmented digit (the "fixed teacher": targets computed once on the original inputs).
 TEACHER_VIEWS = ("same", "independent", "original")
+
+
+@dataclass(frozen=True, eq=False)
+class Teaching(Value):
+    """What distill_students' students learn from besides the teacher model, and what it sees of augmented
+    batches (one value for all the students).
+
+    logits: the teacher's logits (training rows, classes) for every training row, in order: reused across
+        calls (predict_logits(teacher, X) once), and what a transfer set the teacher is not run on here needs
+        (teacher=None).
+    view: what the teacher sees when the students are augmented, one of TEACHER_VIEWS: "same" (consistent
+        teaching), "independent" (another random view) or "original" (the un-augmented digit, `logits`).
+    view_logits: the teacher's logits on every view a shift makes, shift_view_logits(teacher, X, shift) for the
+        recipe's augment_shift (None: computed here, from the teacher).
+    augment: another augmentation, augment(X, generator) on every batch, in place of the recipe's shift
+        (recipe.augment_shift then 0); the teacher then runs on every batch. None: the recipe's shift, if any.
+    A variant: `teaching.with_(view="independent")`.
+    """
+    logits: torch.Tensor | None = None
+    view: str = "same"
+    view_logits: torch.Tensor | None = None
+    augment: Callable | None = None
 
 
 def make_students(hidden: Sequence[int], seeds: Sequence[int], in_shape=(1, 28, 28), num_classes: int = 10) -> list[MLP]:
@@ -272,11 +297,42 @@ class _Feed:
         return h, t, y
 
 
-def _per_student(value, K: int, name: str, check) -> torch.Tensor:
-    vals = list(value) if isinstance(value, (list, tuple, torch.Tensor)) else [value] * K
-    if len(vals) != K:
-        raise ValueError(f"{name} has {len(vals)} values but there are {K} students: give one value or one per student")
-    return torch.tensor([check(v) for v in vals], dtype=torch.float32)  # each check refuses bools itself
+def _per_student(value, K: int, kind: type, name: str, example: str) -> list:
+    """`value` (one `kind` for every student, or a list or tuple of one per student) as a list of K, each checked."""
+    values = list(value) if isinstance(value, (list, tuple)) else [value] * K
+    if len(values) != K:
+        raise ValueError(f"{name} has {len(values)} entries but there are {K} students: give one {kind.__name__} "
+                         f"for all, or one per student")
+    return [check_recipe(v, kind, f"{name}[{k}]" if isinstance(value, (list, tuple)) else name, example)
+            for k, v in enumerate(values)]
+
+
+def _seeds(runs: Runs, K: int) -> list[int]:
+    """runs.seeds as K checked integers, one per student."""
+    if isinstance(runs.seeds, (str, bytes)) or not hasattr(runs.seeds, "__iter__"):
+        raise TypeError(f"runs.seeds must hold one seed per student, such as Runs(seeds=range({K or 8})), got "
+                        f"{type(runs.seeds).__name__}: {runs.seeds!r}")
+    seeds = [check_int(s, "a seed", 0) for s in runs.seeds]
+    if K == 0 or len(seeds) != K:
+        raise ValueError(f"need one seed per student: {K} students, {len(seeds)} seeds in runs.seeds")
+    return seeds
+
+
+def _student_settings(recipe, kd, K: int):
+    """(epochs, batch_size, augment_shift, T (K,), alpha (K,), lr (K,)) of K students, checked before any work:
+    per-student recipes may differ in lr alone (the students step together, on the same batches' schedule)."""
+    recipes = _per_student(recipe, K, TrainingRecipe, "recipe", "RECIPES.student")
+    kds = _per_student(kd, K, DistillRecipe, "kd", "RECIPES.distill")
+    shared = {(r.epochs, r.batch_size, r.augment_shift) for r in recipes}
+    if len(shared) != 1:
+        raise ValueError(f"per-student recipes may differ only in lr: they train together, so epochs, batch_size "
+                         f"and augment_shift must be the same, got (epochs, batch_size, augment_shift) in "
+                         f"{sorted(shared)}; pass [recipe.with_(lr=lr) for lr in lrs]")
+    epochs, batch_size = check_int(recipes[0].epochs, "epochs", 0), check_int(recipes[0].batch_size, "batch_size", 1)
+    shift = check_int(recipes[0].augment_shift, "augment_shift", 0)
+    as_tensor = lambda vals: torch.tensor(vals, dtype=torch.float32)  # noqa: E731  (each check refuses bools itself)
+    return (epochs, batch_size, shift, as_tensor([check_kd_temperature(k.T) for k in kds]),
+            as_tensor([check_alpha(k.alpha) for k in kds]), as_tensor([_check_lr(r.lr) for r in recipes]))
 
 
 def _check_lr(lr) -> float:
@@ -296,28 +352,40 @@ def check_inputs(students: Sequence[MLP], X: torch.Tensor, y: torch.Tensor, val,
         return
     C = int(students[0].config["num_classes"])
     if not isinstance(teacher_logits, torch.Tensor) or teacher_logits.dim() != 2 or teacher_logits.shape != (len(X), C):
-        raise ValueError(f"teacher_logits must be a tensor of shape (training rows, classes) = ({len(X)}, {C}), got "
-                         f"{tuple(getattr(teacher_logits, 'shape', ()))}: pass predict_logits(teacher, X) for the "
-                         f"same rows, in the same order")
+        raise ValueError(f"the teacher's logits must be a tensor of shape (training rows, classes) = ({len(X)}, {C}), "
+                         f"got {tuple(getattr(teacher_logits, 'shape', ()))}: pass predict_logits(teacher, X) for "
+                         f"the same rows, in the same order")
     if not teacher_logits.is_floating_point():
-        raise ValueError(f"teacher_logits must be floating point, got {teacher_logits.dtype}: use .float()")
+        raise ValueError(f"the teacher's logits must be floating point, got {teacher_logits.dtype}: use .float()")
     if not bool(torch.isfinite(teacher_logits).all()):
-        raise ValueError("teacher_logits contain NaN or inf: the teacher has diverged or was fed NaN inputs; "
+        raise ValueError("the teacher's logits contain NaN or inf: the teacher has diverged or was fed NaN inputs; "
                          "recompute them with predict_logits(teacher, X) from a working teacher")
 
 
+def _augmentation(teaching: Teaching, shift: int):
+    """The augmentation every batch gets: teaching.augment, or random_shift(recipe.augment_shift), or None."""
+    if teaching.augment is None:
+        return random_shift(shift) if shift else None
+    if shift:
+        raise ValueError(f"two augmentations given: recipe.augment_shift={shift} and teaching.augment; pass one "
+                         f"(recipe.with_(augment_shift=0) to use teaching.augment)")
+    if not callable(teaching.augment):
+        raise ValueError(f"teaching.augment must be a function augment(X, generator), such as "
+                         f"transfer.random_shift(2), got {type(teaching.augment).__name__} (a shift alone: "
+                         f"recipe.with_(augment_shift=2))")
+    return teaching.augment
+
+
 def _check_augment(augment, teacher_view, view_logits, teacher, X, needs_teacher):
-    """augment, teacher_view and view_logits refused when they cannot work, before any batch; view_logits back."""
+    """augment, teaching.view and teaching.view_logits refused when they cannot work, before any batch;
+    view_logits back."""
     if teacher_view not in TEACHER_VIEWS:
-        raise ValueError(f"teacher_view must be one of {TEACHER_VIEWS}, got {teacher_view!r}")
+        raise ValueError(f"teaching.view must be one of {TEACHER_VIEWS}, got {teacher_view!r}")
     if augment is None:
         if view_logits is not None or teacher_view != "same":
-            raise ValueError("view_logits and teacher_view only apply to augmented students: pass augment= "
-                             "(e.g. transfer.random_shift(2))")
+            raise ValueError("teaching.view_logits and teaching.view only apply to augmented students: pass a "
+                             "recipe with augment_shift > 0 (e.g. RECIPES.student.with_(augment_shift=2))")
         return None
-    if not callable(augment):
-        raise ValueError(f"augment must be a function augment(X, generator), such as transfer.random_shift(2), "
-                         f"got {type(augment).__name__}")
     if not needs_teacher or teacher_view == "original":
         return view_logits
     shift = getattr(augment, "max_shift", None)
@@ -325,50 +393,54 @@ def _check_augment(augment, teacher_view, view_logits, teacher, X, needs_teacher
         V = view_count(shift) if shift is not None else None
         if shift is None or not isinstance(view_logits, torch.Tensor) or view_logits.dim() != 3 \
                 or view_logits.shape[:2] != (V, len(X)):
-            raise ValueError(f"view_logits must be shift_view_logits(teacher, X, max_shift) for a random_shift "
-                             f"augmentation: shape (views, training rows, classes) = ({V}, {len(X)}, classes), got "
-                             f"{tuple(getattr(view_logits, 'shape', ()))}")
+            raise ValueError(f"teaching.view_logits must be shift_view_logits(teacher, X, max_shift) for the "
+                             f"recipe's augment_shift: shape (views, training rows, classes) = ({V}, {len(X)}, "
+                             f"classes), got {tuple(getattr(view_logits, 'shape', ()))}")
         if not bool(torch.isfinite(view_logits).all()):
-            raise ValueError("view_logits contain NaN or inf: recompute them with shift_view_logits from a working teacher")
+            raise ValueError("teaching.view_logits contain NaN or inf: recompute them with shift_view_logits from a "
+                             "working teacher")
         return view_logits
     if teacher is None:
-        raise ValueError(f"augmented distillation with teacher_view={teacher_view!r} runs the teacher on the "
-                         f"augmented inputs: pass teacher= (fixed teacher_logits only serve teacher_view='original')")
+        raise ValueError(f"augmented distillation with teaching.view={teacher_view!r} runs the teacher on the "
+                         f"augmented inputs: pass teacher= (fixed teaching.logits only serve view='original')")
     return None
 
 
-def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, val=None, *, seeds: Sequence[int],
-                     T=4.0, alpha=0.9, lr=1e-3, epochs: int = 10, batch_size: int = 64,
-                     teacher_logits: torch.Tensor | None = None, progress: bool = True,
-                     desc: str | None = None, augment=None, teacher_view: str = "same",
-                     view_logits: torch.Tensor | None = None) -> list[dict]:
+def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, val=None, *, runs: Runs,
+                     recipe: TrainingRecipe | Sequence[TrainingRecipe] = RECIPES.student,
+                     kd: DistillRecipe | Sequence[DistillRecipe] = RECIPES.distill,
+                     teaching: Teaching = Teaching()) -> list[dict]:
     """Train K students at once on kd_loss (alpha = 0 is labels only); the same result as K `distill` runs.
 
     students: K MLPs of one architecture (see `make_students`); they are trained in place.
-    seeds:    one per student, for its batch order (as `distill(..., run=Run(seed=s))`).
-    T, alpha, lr: one value for all, or one per student. alpha is the weight of the SOFT term.
-    teacher / teacher_logits: the frozen teacher, or its logits for every training row in order (reused
-    across calls, and required for a transfer set the teacher is not run on here). Not needed when every
-    alpha is 0.
-    augment:  augment(X, generator) applied to every batch, drawn from each seed's generator as `fit` draws
-    it: students that share a seed share the augmented batch. With a teacher, `teacher_view` says what it
-    sees (TEACHER_VIEWS): "same", the student's view (consistent teaching, the same result as
-    `distill(..., recipe=...with_(augment_shift=k))` for a `random_shift(k)`), "independent", another random
-    view of the same digit, or "original", the un-augmented digit (its fixed logits). A `random_shift` is recognised: the teacher's logits on all
-    its views are computed once (`shift_view_logits`, or pass them as view_logits) and looked up per step;
-    any other augmentation runs the teacher once per batch per distinct seed.
+    runs:     a `Runs`: the seeds, one per student, for its batch order (as `distill(..., run=Run(seed=s))`),
+              and the progress bar, e.g. Runs(seeds=range(8), progress=False).
+    recipe:   the training recipe (epochs, lr, batch_size, augment_shift; a StudentRecipe's hidden is not read:
+              the students are built), e.g. RECIPES.student.with_(epochs=5); or a list of one per student,
+              which may differ in lr alone: [RECIPES.student.with_(lr=lr) for lr in lrs].
+    kd:       T and alpha (a `DistillRecipe`, alpha the weight of the SOFT term), e.g. RECIPES.distill.with_(T=8.0);
+              or a list of one per student: [RECIPES.distill.with_(alpha=a) for a in alphas].
+    teacher:  the frozen teacher, or None when `teaching.logits` holds its logits for every training row (needed
+              for a transfer set the teacher is not run on here) or when every alpha is 0.
+    teaching: a `Teaching`: the teacher's precomputed logits, and for augmented students what the teacher sees.
+    With recipe.augment_shift = k every batch is shifted by up to k pixels, drawn from each seed's generator as
+    `fit` draws it: students that share a seed share the augmented batch. With a teacher, `teaching.view` says
+    what it sees (TEACHER_VIEWS): "same", the student's view (consistent teaching, the same result as
+    `distill(..., recipe=...with_(augment_shift=k))`), "independent", another random view of the same digit, or
+    "original", the un-augmented digit (its fixed logits). The teacher's logits on all the shift's views are
+    computed once (`shift_view_logits`, or pass them as teaching.view_logits) and looked up per step; another
+    augmentation (teaching.augment) runs the teacher once per batch per distinct seed.
     Returns one history per student, shaped like `distill`'s (train_loss, train_acc, val_acc, val_loss per
     epoch; time_s is the time of the whole batch's epoch).
     """
     from ..infra.room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
-    refuse_training(f"distill_students ({len(students)} students, {epochs} epochs)")
+    runs, teaching = check_recipe(runs, Runs, "runs", "Runs(seeds=range(8))"), check_recipe(
+        teaching, Teaching, "teaching", "Teaching(logits=predict_logits(teacher, X))")
     K = len(students)
-    seeds = [check_int(s, "a seed", 0) for s in seeds]
-    if K == 0 or len(seeds) != K:
-        raise ValueError(f"need one seed per student: {K} students, {len(seeds)} seeds")
-    epochs, batch_size = check_int(epochs, "epochs", 0), check_int(batch_size, "batch_size", 1)
-    Ts, alphas, lrs = (_per_student(T, K, "T", check_kd_temperature), _per_student(alpha, K, "alpha", check_alpha),
-                       _per_student(lr, K, "lr", _check_lr))
+    seeds = _seeds(runs, K)
+    epochs, batch_size, shift, Ts, alphas, lrs = _student_settings(recipe, kd, K)
+    refuse_training(f"distill_students ({K} students, {epochs} epochs)")
+    augment, teacher_logits = _augmentation(teaching, shift), teaching.logits
     if isinstance(val, HeldOutTest):
         raise ValueError("the test split was passed as the validation set: choices made while watching it "
                          "would be tuned on the test set. Pass the validation split from load_splits()")
@@ -377,7 +449,7 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     X, y = as_tensors(train)
     check_inputs(students, X, y, val, teacher_logits=teacher_logits)
     teacher_logits, view_logits = _teacher_targets(students, teacher, X, y, alphas, augment=augment,
-                                                   teacher_view=teacher_view, view_logits=view_logits,
+                                                   teacher_view=teaching.view, view_logits=teaching.view_logits,
                                                    teacher_logits=teacher_logits)
     order, M = _groups(seeds)
     stacked = StackedMLP([students[k] for k in order], group_size=M)
@@ -385,16 +457,16 @@ def distill_students(students: Sequence[MLP], teacher: nn.Module | None, train, 
     gens = [torch.Generator().manual_seed(offset_seed(seeds[k])) for k in order[::M]]
     use_soft = bool((alphas > 0).any()) and (teacher_logits is not None or augment is not None)
     feed = _Feed(stacked, X, y, gens, augment=augment, teacher=teacher, fixed=teacher_logits if use_soft else None,
-                 views=view_logits, teacher_view=teacher_view, use_soft=use_soft)
+                 views=view_logits, teacher_view=teaching.view, use_soft=use_soft)
     G = len(gens)
     loss_w = (Ts[order].view(G, M, 1, 1), (alphas * Ts * Ts)[order].view(G, M), (1.0 - alphas)[order].view(G, M))
     adam = _StackedAdam(stacked, lrs[order].contiguous(), steps=epochs * -(-len(X) // batch_size))
     hists = [{"epoch": [], "train_loss": [], "train_acc": [], "val_acc": [], "val_loss": [], "time_s": []}
              for _ in range(K)]
     bar = None
-    if progress:
+    if runs.progress:
         from ..teaching.widgets import progress_bar
-        bar = progress_bar(total=epochs, desc=desc or f"{K} students", unit="epoch")
+        bar = progress_bar(total=epochs, desc=runs.desc or f"{K} students", unit="epoch")
     precise = bool((Ts > 100).any())  # float64 soft term, decided once (see kd_terms)
     val_xy = as_tensors(val) if val is not None else None
     for epoch in range(1, epochs + 1):
@@ -427,7 +499,8 @@ def _teacher_targets(students, teacher, X, y, alphas, *, augment, teacher_view, 
             teacher.eval()  # run on every augmented batch: frozen, no dropout
     if teacher_logits is None and needs_fixed:
         if teacher is None:
-            raise ValueError("alpha > 0 needs the teacher or its logits: pass teacher= or teacher_logits=")
+            raise ValueError("alpha > 0 needs the teacher or its logits: pass teacher=, or "
+                             "teaching=Teaching(logits=predict_logits(teacher, X))")
         from ..evaluate import predict_logits
         teacher_logits = predict_logits(teacher, X)
         check_inputs(students, X, y, None, teacher_logits=teacher_logits)  # a teacher with NaN weights gives NaN logits

@@ -4,6 +4,9 @@
 student's validation accuracy after every epoch, and caches the trained weights under root/cache, so a
 notebook that reruns it loads the grid in a second. Nothing here looks at the test set: score the
 students you chose (on validation) once, at the end, with `Grid.errors(X_test, y_test, rows)`.
+
+    grid = train_grid(teacher, train, val, settings=[{"T": 1.0, "alpha": 0.0}, {"T": 4.0, "alpha": 0.9}],
+                      runs=Runs(seeds=range(8)), recipe=RECIPES.student, cache=GridCache(root=DATA))
 """
 from __future__ import annotations
 
@@ -14,7 +17,7 @@ from typing import Sequence
 import torch
 from torch import nn
 
-from .batched import distill_students, make_students, predict_logits_stacked
+from .batched import Teaching, distill_students, make_students, predict_logits_stacked
 from ..cache import VERSIONS, cached, payload_codec, teacher_identity
 from ..checkpoints import digest
 from ..data import HeldOutTest, as_tensors
@@ -22,11 +25,30 @@ from ..infra.checks import check_dataset, check_training_settings
 from ..infra.i18n import tr
 from ..losses import check_alpha, check_kd_temperature
 from ..models import MLP
+from ..recipes import RECIPES, DistillRecipe, Runs, StudentRecipe, Value, check_recipe
 
-__all__ = ["Grid", "train_grid"]
+__all__ = ["Grid", "GridCache", "GRID_RECIPE", "GRID_CHUNK", "Runs", "train_grid"]
+
+#: train_grid's recipe unless told: the 30-30 student, RECIPES.student's epochs, lr and batch size.
+GRID_RECIPE = RECIPES.student.with_(hidden=(30, 30))
+#: About how many students train_grid trains at once (whole settings at a time: see _train).
+GRID_CHUNK = 256
 
 # cache.VERSIONS["grid"]: 2: students sharing a seed share their batches; 3: (features, batch) layout; 4: kd_terms
 # (float-level changes); 5: checksummed entries, the teacher named by teacher_identity (its weights when not cached)
+
+
+@dataclass(frozen=True)
+class GridCache(Value):
+    """Where and under which name train_grid caches a grid (pass cache=None for no cache).
+
+    root: the data root, whose cache/ holds the entry (None: `cache.data_root()`). data_tag: names the training
+    data in the cache key: change it when you pass other data (a transfer set) or other teacher targets.
+    retrain: train again and replace the entry. A variant: `GridCache(root=DATA).with_(data_tag="...")`.
+    """
+    root: str | Path | None = None
+    data_tag: str = "mnist5k/train-val-v1"
+    retrain: bool = False
 
 
 @dataclass
@@ -85,23 +107,26 @@ def _finite_weights(payload: dict) -> str | None:
     return None if finite else "holds NaN or inf weights (a diverged run)"
 
 
-def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict], seeds: Sequence[int],
-               hidden: Sequence[int] = (30, 30), epochs: int = 20, lr: float = 1e-3, batch_size: int = 64,
-               teacher_logits: torch.Tensor | None = None, data_tag: str = "mnist5k/train-val-v1",
-               root: str | Path | None | bool = None, chunk: int = 256, progress: bool = True,
-               retrain: bool = False) -> Grid:
-    """Train every (setting, seed) student, batched about `chunk` students at a time, and cache the result.
+def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict], runs: Runs,
+               recipe: StudentRecipe = GRID_RECIPE, teacher_logits: torch.Tensor | None = None,
+               cache: GridCache | None = GridCache()) -> Grid:
+    """Train every (setting, seed) student, batched about GRID_CHUNK students at a time, and cache the result.
 
-    settings: dicts with T, alpha and optionally lr (alpha = 0 is labels only; alpha is the SOFT weight).
-    data_tag names the training data in the cache key: change it when you pass other data (a transfer set).
-    root: the data root (None: `cache.data_root()`); root=False disables the cache. The cache key names the
-    teacher (`cache.teacher_identity`): pass the teacher whose logits `teacher_logits` are.
+    settings: dicts with T, alpha and optionally lr (alpha = 0 is labels only; alpha is the SOFT weight; lr:
+        recipe.lr unless given).
+    runs: a `Runs`: the seeds every setting is trained with, and the progress bar, e.g. Runs(seeds=range(8)).
+    recipe: the students' `StudentRecipe` (hidden, epochs, lr, batch_size; no augmentation), e.g.
+        RECIPES.student.with_(hidden=(30, 30), lr=3e-3); default GRID_RECIPE, the 30-30 student.
+    teacher_logits: the teacher's logits for every training row, in order (None: computed from the teacher).
+    cache: a `GridCache` (root, data_tag, retrain), or None: trained every time, not cached. The cache key names
+        the teacher (`cache.teacher_identity`): pass the teacher whose logits `teacher_logits` are.
     """
+    recipe, runs = _check_grid_values(recipe, runs, cache)
     if val is None or isinstance(val, HeldOutTest):
         raise ValueError("train_grid needs the validation split (not the test split): it records validation "
                          "accuracy after every epoch, which is what choices are made on")
-    settings = _settings(settings, lr)
-    seeds = [int(s) for s in seeds]
+    settings = _settings(settings, recipe.lr)
+    seeds = [int(s) for s in runs.seeds]
     if not settings or not seeds:
         raise ValueError("need at least one setting and one seed")
     X, _ = as_tensors(train)
@@ -109,9 +134,10 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
     check_dataset(*as_tensors(train), teacher)  # bad data refused before the cache is read or anything trains
     check_dataset(X_val, y_val, teacher, what="validation set")
     num_classes = int(teacher.config["num_classes"]) if teacher is not None else int(as_tensors(train)[1].max()) + 1
-    config = {"teacher": _grid_teacher(teacher, teacher_logits), "data": data_tag, "n_train": len(X),
-              "n_val": len(X_val), "hidden": list(hidden), "settings": settings, "seeds": seeds, "epochs": epochs,
-              "batch_size": batch_size}
+    hidden, epochs, batch_size = recipe.hidden, recipe.epochs, recipe.batch_size
+    config = {"teacher": _grid_teacher(teacher, teacher_logits), "data": (cache or GridCache()).data_tag,
+              "n_train": len(X), "n_val": len(X_val), "hidden": list(hidden), "settings": settings, "seeds": seeds,
+              "epochs": epochs, "batch_size": batch_size}
     shape = tuple(X.shape[1:])
 
     def compute() -> dict:
@@ -119,45 +145,61 @@ def train_grid(teacher: nn.Module | None, train, val, *, settings: Sequence[dict
         if logits is None and teacher is not None and any(s["alpha"] > 0 for s in settings):
             from ..evaluate import predict_logits
             logits = predict_logits(teacher, X)
-        curves, rows = _train(train, val, logits, settings=settings, seeds=seeds, hidden=hidden, epochs=epochs,
-                              batch_size=batch_size, chunk=chunk, progress=progress, num_classes=num_classes)
+        curves, rows = _train(train, val, logits, settings=settings, seeds=seeds, recipe=recipe, runs=runs,
+                              num_classes=num_classes)
         return {"val_acc": curves, "state": [[dict(s.state_dict()) for s in row] for row in rows]}
-    if root is False:
+    if cache is None:
         from ..infra.room import refuse_training  # DISTILL_NO_TRAINING=1: a prepared room trains nothing
         refuse_training(f"grid of {len(settings) * len(seeds)} students (not cached)")
         saved = compute()
     else:
-        saved = cached("grid", config, compute, version=VERSIONS["grid"], root=root,
-                       recompute=retrain, codec=payload_codec(_finite_weights))
+        saved = cached("grid", config, compute, version=VERSIONS["grid"], root=cache.root,
+                       recompute=cache.retrain, codec=payload_codec(_finite_weights))
     return _from_saved(saved, settings, seeds, hidden, shape, num_classes=num_classes, n_val=len(X_val))
 
 
-def _train(train, val, teacher_logits, *, settings, seeds, hidden, epochs, batch_size, chunk, progress,
+def _check_grid_values(recipe, runs, cache) -> tuple[StudentRecipe, Runs]:
+    """train_grid's recipe, runs and cache refused when they are not what it takes, before any work."""
+    recipe = check_recipe(recipe, StudentRecipe, "recipe", "GRID_RECIPE (RECIPES.student.with_(hidden=(30, 30)))")
+    runs = check_recipe(runs, Runs, "runs", "Runs(seeds=range(8))")
+    if recipe.augment_shift:
+        raise ValueError(f"train_grid trains without augmentation, got recipe.augment_shift={recipe.augment_shift}: "
+                         f"pass recipe.with_(augment_shift=0), or train shifted students with "
+                         f"batched.distill_students")
+    if cache is not None:
+        check_recipe(cache, GridCache, "cache", "GridCache(root=DATA)")
+        if isinstance(cache.root, bool):
+            raise TypeError(f"GridCache.root must be a data root or None, got {cache.root!r}: for no cache pass "
+                            f"cache=None")
+    return recipe, runs
+
+
+def _train(train, val, teacher_logits, *, settings, seeds, recipe: StudentRecipe, runs: Runs,
            num_classes) -> tuple[torch.Tensor, list[list[MLP]]]:
-    """Train the grid's students, batched about `chunk` at a time: (validation curves, students[setting][seed])."""
+    """Train the grid's students, batched about GRID_CHUNK at a time: (validation curves, students[setting][seed])."""
     shape = tuple(as_tensors(train)[0].shape[1:])
     jobs = [(i, j) for i in range(len(settings)) for j in range(len(seeds))]
     # whole settings per batch, so that every seed has the same number of students in it (one group per seed)
-    chunk = len(seeds) * max(1, chunk // len(seeds))
+    chunk = len(seeds) * max(1, GRID_CHUNK // len(seeds))
     students: dict[tuple[int, int], MLP] = {}
-    curves = torch.zeros(len(settings), len(seeds), epochs)
+    curves = torch.zeros(len(settings), len(seeds), recipe.epochs)
     bar = None
-    if progress:
+    if runs.progress:
         from ..teaching.widgets import progress_bar
-        bar = progress_bar(total=len(jobs) * epochs, desc=tr(f"{len(jobs)} students ({len(settings)} settings x "
-                                                     f"{len(seeds)} seeds)"), unit="student-epoch")
+        bar = progress_bar(total=len(jobs) * recipe.epochs, desc=runs.desc or tr(
+            f"{len(jobs)} students ({len(settings)} settings x {len(seeds)} seeds)"), unit="student-epoch")
     for start in range(0, len(jobs), chunk):
         part = jobs[start:start + chunk]
-        batch = make_students(hidden, [seeds[j] for _, j in part], shape, num_classes)
-        hists = distill_students(batch, None, train, val, seeds=[seeds[j] for _, j in part],
-                                 T=[settings[i]["T"] for i, _ in part], alpha=[settings[i]["alpha"] for i, _ in part],
-                                 lr=[settings[i]["lr"] for i, _ in part], epochs=epochs, batch_size=batch_size,
-                                 teacher_logits=teacher_logits, progress=False)
+        batch = make_students(recipe.hidden, [seeds[j] for _, j in part], shape, num_classes)
+        hists = distill_students(batch, None, train, val, runs=Runs(seeds=[seeds[j] for _, j in part], progress=False),
+                                 recipe=[recipe.with_(lr=settings[i]["lr"]) for i, _ in part],
+                                 kd=[DistillRecipe(T=settings[i]["T"], alpha=settings[i]["alpha"]) for i, _ in part],
+                                 teaching=Teaching(logits=teacher_logits))
         for (i, j), s, h in zip(part, batch, hists):
             students[(i, j)] = s
             curves[i, j] = torch.tensor(h["val_acc"])
         if bar is not None:
-            bar.update(len(part) * epochs)
+            bar.update(len(part) * recipe.epochs)
     if bar is not None:
         bar.close()
     return curves, [[students[(i, j)] for j in range(len(seeds))] for i in range(len(settings))]

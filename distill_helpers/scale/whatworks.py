@@ -32,17 +32,17 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from .batched import distill_students, make_students, predict_logits_stacked, shift_view_logits
+from .batched import Teaching, distill_students, make_students, predict_logits_stacked, shift_view_logits
 from ..cache import cached_model, teacher_identity
 from ..data import as_tensors, load_splits
 from ..evaluate import predict_logits
 from ..losses import as_target_logits, label_smoothing_targets, uniform_soft_targets
 from ..models import build_model, student_config, teacher_config
-from ..recipes import RECIPES, Run
+from ..recipes import RECIPES, DistillRecipe, Run, Runs, TrainingRecipe
 from ..results import cached_result
 from ..infra.safeio import atomic_write_text
 from ..train import fit, get_teacher, set_seed
-from ..transfer import jittered_copies, random_shift
+from ..transfer import jittered_copies
 
 __all__ = ["RECORD_PATH", "REGENERATE", "StaleRecord", "experiment_config", "tiny_config", "run_experiment",
            "record_digest", "write_record", "load_record", "check_record", "choose_consistent_epochs", "ARMS"]
@@ -165,12 +165,16 @@ class _Run:
         self.arms_run += 1
         return cached_result("what-works-arm", key, compute, root=self.root)
 
-    def distill(self, students, *, epochs, alpha=0.0, T=None, augment=True, teacher=None, train=None, **kw) -> None:
+    def distill(self, students, *, epochs, alpha=0.0, T=None, augment=True, teacher=None, train=None,
+                **teaching) -> None:
+        """Train `students` batched on the run's seeds with the student recipe for `epochs`, shifted by the
+        consistent recipe's augment_shift when `augment`; `teaching`: the fields of a batched.Teaching."""
         s = self.config["student"]
-        distill_students(students, teacher or self.teacher, train or self.train, seeds=self.config["seeds"],
-                         T=T or self.config["kd"]["T"],
-                         alpha=alpha, lr=s["lr"], epochs=epochs, batch_size=s["batch_size"], progress=False,
-                         augment=random_shift(self.shift) if augment else None, **kw)
+        recipe = TrainingRecipe(epochs=epochs, lr=s["lr"], batch_size=s["batch_size"],
+                                augment_shift=self.shift if augment else 0)
+        distill_students(students, teacher or self.teacher, train or self.train,
+                         runs=Runs(seeds=self.config["seeds"], progress=False), recipe=recipe,
+                         kd=DistillRecipe(T=T or self.config["kd"]["T"], alpha=alpha), teaching=Teaching(**teaching))
 
 
 def _main_arms(run: _Run) -> dict:
@@ -184,19 +188,19 @@ def _main_arms(run: _Run) -> dict:
         arms[f"consistent@{b}"] = run.arm("consistent", {"epochs": b, **kd}, lambda s, b=b: run.distill(
             s, epochs=b, view_logits=run.views, **kd))
     arms["kd fixed"] = run.arm("kd fixed", {"epochs": E, **cfg["kd"]}, lambda s: run.distill(
-        s, epochs=E, augment=False, teacher_logits=run.fixed, **cfg["kd"]))
+        s, epochs=E, augment=False, logits=run.fixed, **cfg["kd"]))
     k = cfg["copies"]
     Xc, yc = jittered_copies(*run.train, k, max_shift=run.shift, seed=0)
     copies_epochs = max(1, E // (k + 1))  # as many steps as E epochs over the digits themselves
     arms["kd copies"] = run.arm("kd copies", {"epochs": copies_epochs, "copies": k, **cfg["kd"]}, lambda s: run.distill(
-        s, epochs=copies_epochs, augment=False, train=(Xc, yc), teacher_logits=predict_logits(run.teacher, Xc), **cfg["kd"]))
+        s, epochs=copies_epochs, augment=False, train=(Xc, yc), logits=predict_logits(run.teacher, Xc), **cfg["kd"]))
     arms["inconsistent"] = run.arm("inconsistent", {"epochs": V, **kd}, lambda s: run.distill(
-        s, epochs=V, view_logits=run.views, teacher_view="independent", **kd))
+        s, epochs=V, view_logits=run.views, view="independent", **kd))
     arms["fixed teacher"] = run.arm("fixed teacher", {"epochs": V, **kd}, lambda s: run.distill(
-        s, epochs=V, teacher_logits=run.fixed, teacher_view="original", **kd))
+        s, epochs=V, logits=run.fixed, view="original", **kd))
     ls = as_target_logits(label_smoothing_targets(run.train[1], 10, cfg["label_smoothing"]))
     arms["label smoothing"] = run.arm("label smoothing", {"epochs": V, "eps": cfg["label_smoothing"]}, lambda s: run.distill(
-        s, epochs=V, teacher_logits=ls, teacher_view="original", T=1.0, alpha=1.0))
+        s, epochs=V, logits=ls, view="original", T=1.0, alpha=1.0))
     flat = run.views.reshape(-1, run.views.shape[-1])
     uniform = as_target_logits(uniform_soft_targets(flat, c["T"]), c["T"]).view_as(run.views)
     arms["uniform targets"] = run.arm("uniform targets", {"epochs": V, **kd}, lambda s: run.distill(
@@ -237,9 +241,11 @@ def _capacity_arms(run: _Run) -> tuple[dict, dict]:
         """An MLP teacher (labels + shift) or assistant (consistent KD from `teacher`), seed helper_seed."""
         m = make_students(hidden, [hs])
         views = None if teacher is None else run.view_table(teacher)
-        distill_students(m, teacher, run.train, seeds=[hs], T=c["T"], alpha=0.0 if teacher is None else c["alpha"],
-                         lr=cfg["student"]["lr"], epochs=V, batch_size=cfg["student"]["batch_size"], progress=False,
-                         augment=random_shift(run.shift), view_logits=views)
+        recipe = TrainingRecipe(epochs=V, lr=cfg["student"]["lr"], batch_size=cfg["student"]["batch_size"],
+                                augment_shift=run.shift)
+        distill_students(m, teacher, run.train, runs=Runs(seeds=[hs], progress=False), recipe=recipe,
+                         kd=DistillRecipe(T=c["T"], alpha=0.0 if teacher is None else c["alpha"]),
+                         teaching=Teaching(view_logits=views))
         return m[0]
     teachers = {"cnn": run.teacher}
     for h in cfg["mlp_teachers"]:

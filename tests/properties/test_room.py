@@ -10,7 +10,7 @@ import torch
 
 import distill_helpers as dh
 from distill_helpers import lm
-from distill_helpers.scale.batched import distill_students, make_students
+from distill_helpers.scale.batched import Runs, distill_students, make_students
 from distill_helpers.scale.experiments import train_grid
 from distill_helpers.hints import distill_with_hint
 from distill_helpers.results import cached_result
@@ -55,10 +55,11 @@ def _entry_points(small_data):
         ("distill_with_hint", lambda: distill_with_hint(m["hint"], teacher, small_data, recipe=ONE_EPOCH,
                                                                           run=QUIET),
          m["hint"]),
-        ("distill_students", lambda: distill_students(students, teacher, small_data, seeds=[0], epochs=1,
-                                                      progress=False), m["batched"]),
+        ("distill_students", lambda: distill_students(students, teacher, small_data, recipe=ONE_EPOCH,
+                                                      runs=Runs(seeds=[0], progress=False)), m["batched"]),
         ("train_grid", lambda: train_grid(teacher, small_data, small_data, settings=[{"T": 2.0, "alpha": 0.5}],
-                                          seeds=[0], hidden=(8,), epochs=1, root=False, progress=False), teacher),
+                                          runs=Runs(seeds=[0], progress=False), cache=None,
+                                          recipe=dh.RECIPES.student.with_(hidden=(8,), epochs=1)), teacher),
         ("train_lm", lambda: lm.train_lm(toy, "labels", tokens, recipe=lm.LMRecipe(steps=2, batch_size=4)), toy),
     ]
 
@@ -180,8 +181,9 @@ def test_a_live_block_past_its_limit_stops_its_training_at_once(small_data, room
     m = dh.MLP(hidden=(8,), num_classes=3)
     calls = {"fit": lambda: dh.train_model(m, small_data, recipe=dh.RECIPES.student.with_(epochs=50), run=QUIET),
              "distill_students": lambda: B.distill_students(make_students((8,), [0], num_classes=3), None,
-                                                            small_data, seeds=[0], alpha=0.0, epochs=50,
-                                                            progress=False),
+                                                            small_data, runs=Runs(seeds=[0], progress=False),
+                                                            recipe=dh.RECIPES.student.with_(epochs=50),
+                                                            kd=dh.RECIPES.distill.with_(alpha=0.0)),
              "train_lm": lambda: lm.train_lm(lm.CharTransformer(10, context=8, d_model=8, n_layers=1, n_heads=2,
                                                                 d_ff=8), "labels", torch.randint(1, 10, (16, 8)),
                                              recipe=lm.LMRecipe(steps=50, batch_size=4))}

@@ -16,7 +16,7 @@ import torch
 
 from distill_helpers import RECIPES, Run
 from distill_helpers import data as D
-from distill_helpers.scale.batched import distill_students, make_students
+from distill_helpers.scale.batched import Runs, distill_students, make_students
 from distill_helpers.scale.experiments import train_grid
 from distill_helpers.hints import distill_with_hint
 from distill_helpers.models import MLP
@@ -94,11 +94,11 @@ def test_training_loops_refuse_the_test_split_as_validation(small_data):
         distill_with_hint(MLP(hidden=(4,), num_classes=3), teacher, small_data, marked,
                           recipe=ONE_EPOCH, run=QUIET)
     with pytest.raises(ValueError, match="test split"):
-        distill_students(make_students((4,), [0], num_classes=3), teacher, small_data, marked, seeds=[0], epochs=1,
-                         progress=False)
+        distill_students(make_students((4,), [0], num_classes=3), teacher, small_data, marked,
+                         runs=Runs(seeds=[0], progress=False), recipe=ONE_EPOCH)
     with pytest.raises(ValueError, match="test split"):
-        train_grid(teacher, small_data, marked, settings=[{"T": 2.0, "alpha": 0.5}], seeds=[0], hidden=(4,),
-                   epochs=1, root=None, progress=False)
+        train_grid(teacher, small_data, marked, settings=[{"T": 2.0, "alpha": 0.5}],
+                   runs=Runs(seeds=[0], progress=False), recipe=RECIPES.student.with_(hidden=(4,), epochs=1))
 
 
 def test_histories_log_validation_and_no_test_keys(small_data):

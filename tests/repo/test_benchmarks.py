@@ -54,12 +54,13 @@ def test_the_shape_matched_recorder_sees_every_product_of_a_training_step():
 
 
 def test_the_recorder_sees_the_batched_students_products(small_data):
+    from distill_helpers.recipes import RECIPES, Runs
     from distill_helpers.scale.batched import distill_students, make_students
     students = make_students((8,), [0, 0, 1], num_classes=3)
 
     def epoch():
-        distill_students(students, None, small_data, seeds=[0, 0, 1], alpha=0.0, epochs=1, batch_size=40,
-                         progress=False)
+        distill_students(students, None, small_data, runs=Runs(seeds=[0, 0, 1], progress=False),
+                         recipe=RECIPES.student.with_(epochs=1, batch_size=40), kd=RECIPES.distill.with_(alpha=0.0))
     with FlopCounterMode(display=False) as counter:
         epoch()
     calls = bench.record_matmuls(epoch)

@@ -14,7 +14,8 @@ import distill_helpers.cache as cache
 import distill_helpers.data as D
 import distill_helpers.train as tr
 from distill_helpers import MLP, TeacherCNN
-from distill_helpers.scale.experiments import train_grid
+from distill_helpers.recipes import RECIPES, Runs
+from distill_helpers.scale.experiments import GridCache, train_grid
 from distill_helpers.results import cached_result
 from distill_helpers.infra.room import NO_TRAINING_ENV, TrainingRefused
 from distill_helpers.infra.safeio import file_lock
@@ -83,8 +84,8 @@ def test_every_byte_flip_of_a_result_entry_is_refused_or_harmless(tmp_path):
 
 
 def test_every_byte_flip_of_a_grid_entry_is_refused_or_harmless(tmp_path, small_data, teacher):
-    kw = dict(settings=[{"T": 2.0, "alpha": 0.5}], seeds=[0, 1], hidden=(4,), epochs=1, batch_size=32, root=tmp_path,
-              progress=False)
+    kw = dict(settings=[{"T": 2.0, "alpha": 0.5}], runs=Runs(seeds=[0, 1], progress=False),
+              cache=GridCache(root=tmp_path), recipe=RECIPES.student.with_(hidden=(4,), epochs=1, batch_size=32))
     grid = train_grid(teacher, small_data, small_data, **kw)
     ref = [[s.state_dict() for s in row] for row in grid.students]
     (path,) = cache.entries(tmp_path, "grid")
@@ -109,8 +110,8 @@ def test_every_byte_flip_of_a_grid_entry_is_refused_or_harmless(tmp_path, small_
 
 
 def test_a_grid_entry_with_nan_weights_is_retrained(tmp_path, small_data, teacher):
-    kw = dict(settings=[{"T": 2.0, "alpha": 0.5}], seeds=[0], hidden=(4,), epochs=1, batch_size=32, root=tmp_path,
-              progress=False)
+    kw = dict(settings=[{"T": 2.0, "alpha": 0.5}], runs=Runs(seeds=[0], progress=False), cache=GridCache(root=tmp_path),
+              recipe=RECIPES.student.with_(hidden=(4,), epochs=1, batch_size=32))
     grid = train_grid(teacher, small_data, small_data, **kw)
     (path,) = cache.entries(tmp_path, "grid")
     blob = torch.load(path, weights_only=True)
@@ -264,8 +265,8 @@ def test_students_of_two_teachers_of_one_architecture_are_two_entries(tmp_path, 
 
 def test_grids_of_two_teachers_of_one_architecture_are_two_entries(tmp_path, small_data):
     a, b = _two_teachers(num_classes=3)
-    kw = dict(settings=[{"T": 2.0, "alpha": 0.9}], seeds=[0], hidden=(4,), epochs=1, batch_size=32, root=tmp_path,
-              progress=False)
+    kw = dict(settings=[{"T": 2.0, "alpha": 0.9}], runs=Runs(seeds=[0], progress=False), cache=GridCache(root=tmp_path),
+              recipe=RECIPES.student.with_(hidden=(4,), epochs=1, batch_size=32))
     ga = train_grid(a, small_data, small_data, **kw)
     gb = train_grid(b, small_data, small_data, **kw)
     assert len(cache.entries(tmp_path, "grid")) == 2
@@ -346,9 +347,10 @@ def test_data_root_honours_distill_data_and_every_default_root_means_it(tmp_path
     assert cache.data_root() == repo / "data"
     from distill_helpers.classroom import doctor, prepare
     from distill_helpers import lm
-    for fn in (D.load_dataset, D.load_splits, tr.get_teacher, tr.get_student, train_grid, cached_result,
+    for fn in (D.load_dataset, D.load_splits, tr.get_teacher, tr.get_student, cached_result,
                lm.get_lm_teacher, lm.get_lm_student, prepare.prepare, doctor.checks, doctor.doctor, tr.cached_model):
         assert inspect.signature(fn).parameters["root"].default is None, fn.__name__
+    assert inspect.signature(train_grid).parameters["cache"].default.root is None  # a GridCache: its root
 
 
 def test_entries_lists_only_cache_files_of_the_kind_asked(tmp_path):
@@ -374,8 +376,9 @@ def test_a_prepared_room_refuses_every_cache_miss_before_computing(tmp_path, sma
         lambda: cached_result("room", {"k": 2}, compute, root=tmp_path),
         lambda: cache.cached("any", {}, compute, version=1, root=tmp_path),
         lambda: cache.cached_model({"role": "room"}, lambda: calls.append(1), tmp_path),
-        lambda: train_grid(teacher, small_data, small_data, settings=[{"T": 2.0, "alpha": 0.5}], seeds=[0],
-                           hidden=(4,), epochs=1, root=tmp_path, progress=False),
+        lambda: train_grid(teacher, small_data, small_data, settings=[{"T": 2.0, "alpha": 0.5}],
+                           runs=Runs(seeds=[0], progress=False), cache=GridCache(root=tmp_path),
+                           recipe=RECIPES.student.with_(hidden=(4,), epochs=1)),
         lambda: tr.get_teacher(root=tmp_path, arch=TeacherCNN(channels=(2, 4), hidden=8).config,
                                recipe=tr.RECIPES.teacher.with_(epochs=1), run=tr.Run(progress=False)),
     ]

@@ -484,7 +484,7 @@ def test_a_failed_cache_write_warns_and_returns_the_trained_model(tmp_path, monk
 def test_seed_offset_defaults_to_no_change_and_shifts_every_training_seed(monkeypatch):
     import torch
 
-    from distill_helpers.scale.batched import distill_students, make_students
+    from distill_helpers.scale.batched import Runs, distill_students, make_students
     from distill_helpers.train import SEED_OFFSET_ENV, offset_seed, seed_offset, set_seed
     monkeypatch.delenv(SEED_OFFSET_ENV, raising=False)
     assert seed_offset() == 0 and offset_seed(5) == 5
@@ -499,10 +499,11 @@ def test_seed_offset_defaults_to_no_change_and_shifts_every_training_seed(monkey
     # a batched student at offset 10 with seed 0 is the student of seed 10 without an offset
     X, y = torch.rand(160, 1, 28, 28), torch.randint(0, 10, (160,))  # several batches: the order matters
     shifted = make_students((8,), [0])
-    distill_students(shifted, None, (X, y), seeds=[0], T=1.0, alpha=0.0, epochs=1, batch_size=16, progress=False)
+    one_epoch, labels = RECIPES.student.with_(epochs=1, batch_size=16), DistillRecipe(T=1.0, alpha=0.0)
+    distill_students(shifted, None, (X, y), runs=Runs(seeds=[0], progress=False), recipe=one_epoch, kd=labels)
     monkeypatch.setenv(SEED_OFFSET_ENV, "0")
     same = make_students((8,), [10])
-    distill_students(same, None, (X, y), seeds=[10], T=1.0, alpha=0.0, epochs=1, batch_size=16, progress=False)
+    distill_students(same, None, (X, y), runs=Runs(seeds=[10], progress=False), recipe=one_epoch, kd=labels)
     for p, q in zip(shifted[0].parameters(), same[0].parameters()):
         torch.testing.assert_close(p, q)
     monkeypatch.setenv(SEED_OFFSET_ENV, "one")

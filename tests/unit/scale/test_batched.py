@@ -2,11 +2,21 @@
 import pytest
 import torch
 
-from distill_helpers.scale.batched import StackedMLP, distill_students, kd_terms, make_students, predict_logits_stacked
+from distill_helpers.scale.batched import (StackedMLP, Teaching, distill_students, kd_terms, make_students,
+                                           predict_logits_stacked)
 from distill_helpers.data import HeldOutTest
 from distill_helpers.models import MLP
-from distill_helpers.recipes import RECIPES, DistillRecipe, Run
+from distill_helpers.recipes import RECIPES, DistillRecipe, Run, Runs, TrainingRecipe
 from distill_helpers.train import distill, predict_logits, set_seed, train_model
+
+
+def quiet(seeds) -> Runs:
+    return Runs(seeds=seeds, progress=False)
+
+
+def kds(Ts, alphas) -> list[DistillRecipe]:
+    """One distillation recipe per student."""
+    return [DistillRecipe(T=T, alpha=a) for T, a in zip(Ts, alphas)]
 
 
 def _max_diff(a: MLP, b: MLP) -> float:
@@ -41,8 +51,8 @@ def test_stacked_forward_equals_each_student(small_data):
 def _assert_equal_to_sequential_runs(data, teacher, seeds, Ts, alphas, lrs, epochs):
     """Train the students batched, then each alone with `distill`: same weights and histories."""
     batched = make_students((12, 8), seeds, num_classes=3)
-    hists = distill_students(batched, teacher, data, data, seeds=seeds, T=Ts, alpha=alphas, lr=lrs,
-                             epochs=epochs, batch_size=32, progress=False)
+    hists = distill_students(batched, teacher, data, data, runs=quiet(seeds), kd=kds(Ts, alphas),
+                             recipe=[RECIPES.student.with_(lr=lr, epochs=epochs, batch_size=32) for lr in lrs])
     for k, seed in enumerate(seeds):
         set_seed(seed)
         alone = MLP(hidden=(12, 8), num_classes=3)
@@ -91,8 +101,8 @@ def test_grouped_stack_forward_equals_each_student(small_data):
 def test_batched_labels_only_needs_no_teacher_and_equals_train_model(small_data):
     seeds = [0, 1]
     batched = make_students((8,), seeds, num_classes=3)
-    distill_students(batched, None, small_data, seeds=seeds, alpha=0.0, lr=2e-3, epochs=2, batch_size=16,
-                     progress=False)
+    distill_students(batched, None, small_data, runs=quiet(seeds), kd=RECIPES.distill.with_(alpha=0.0),
+                     recipe=RECIPES.student.with_(lr=2e-3, epochs=2, batch_size=16))
     for k, seed in enumerate(seeds):
         set_seed(seed)
         alone = MLP(hidden=(8,), num_classes=3)
@@ -104,39 +114,41 @@ def test_batched_labels_only_needs_no_teacher_and_equals_train_model(small_data)
 def test_students_do_not_interact(small_data, teacher):
     # student 0 ends the same whether it trains alone or beside others with other settings
     pair = make_students((8,), [0, 1], num_classes=3)
-    distill_students(pair, teacher, small_data, seeds=[0, 1], T=[2.0, 9.0], alpha=[0.5, 1.0], epochs=2,
-                     batch_size=16, progress=False)
+    two_epochs = RECIPES.student.with_(epochs=2, batch_size=16)
+    distill_students(pair, teacher, small_data, runs=quiet([0, 1]), kd=kds([2.0, 9.0], [0.5, 1.0]), recipe=two_epochs)
     single = make_students((8,), [0], num_classes=3)
-    distill_students(single, teacher, small_data, seeds=[0], T=2.0, alpha=0.5, epochs=2, batch_size=16,
-                     progress=False)
+    distill_students(single, teacher, small_data, runs=quiet([0]), kd=DistillRecipe(T=2.0, alpha=0.5),
+                     recipe=two_epochs)
     assert _max_diff(pair[0], single[0]) < 1e-5
 
 
 def test_bad_input_is_refused_with_a_clear_message(small_data, teacher):
     two = make_students((4,), [0, 1], num_classes=3)
     with pytest.raises(ValueError, match="one seed per student"):
-        distill_students(two, teacher, small_data, seeds=[0], progress=False)
-    with pytest.raises(ValueError, match="T has 3 values"):
-        distill_students(two, teacher, small_data, seeds=[0, 1], T=[1.0, 2.0, 3.0], progress=False)
+        distill_students(two, teacher, small_data, runs=quiet([0]))
+    with pytest.raises(ValueError, match="kd has 3 entries"):
+        distill_students(two, teacher, small_data, runs=quiet([0, 1]), kd=kds([1.0, 2.0, 3.0], [0.9] * 3))
     with pytest.raises(ValueError, match="alpha"):
-        distill_students(two, teacher, small_data, seeds=[0, 1], alpha=1.5, progress=False)
+        distill_students(two, teacher, small_data, runs=quiet([0, 1]), kd=DistillRecipe(alpha=1.5))
     with pytest.raises(ValueError, match="teacher"):
-        distill_students(two, None, small_data, seeds=[0, 1], alpha=0.5, progress=False)
+        distill_students(two, None, small_data, runs=quiet([0, 1]), kd=DistillRecipe(alpha=0.5))
     with pytest.raises(ValueError, match="test split"):
-        distill_students(two, teacher, small_data, HeldOutTest(*small_data.tensors), seeds=[0, 1], progress=False)
+        distill_students(two, teacher, small_data, HeldOutTest(*small_data.tensors), runs=quiet([0, 1]))
     with pytest.raises(ValueError, match="rows"):
-        distill_students(two, None, small_data, seeds=[0, 1], teacher_logits=torch.zeros(5, 3), progress=False)
+        distill_students(two, None, small_data, runs=quiet([0, 1]), teaching=Teaching(logits=torch.zeros(5, 3)))
     with pytest.raises(ValueError, match="one architecture"):
         StackedMLP([MLP(hidden=(4,), num_classes=3), MLP(hidden=(5,), num_classes=3)])
     with pytest.raises(ValueError, match="dropout"):
         StackedMLP([MLP(hidden=(4,), num_classes=3, dropout=0.1)])
 
 
-def test_grid_trains_each_cell_like_distill_and_caches(small_data, teacher, tmp_path):
-    from distill_helpers.scale.experiments import train_grid
+def test_grid_trains_each_cell_like_distill_and_caches(small_data, teacher, tmp_path, monkeypatch):
+    from distill_helpers.scale import experiments as E
+    from distill_helpers.scale.experiments import GridCache, train_grid
     settings = [{"T": 1.0, "alpha": 0.0}, {"T": 4.0, "alpha": 0.9, "lr": 3e-3}]
-    kw = dict(settings=settings, seeds=[0, 1], hidden=(6,), epochs=2, batch_size=16, root=tmp_path, chunk=3,
-              progress=False)
+    kw = dict(settings=settings, runs=quiet([0, 1]), recipe=RECIPES.student.with_(hidden=(6,), epochs=2, batch_size=16),
+              cache=GridCache(root=tmp_path))
+    monkeypatch.setattr(E, "GRID_CHUNK", 3)  # two batches of students (one setting each)
     grid = train_grid(teacher, small_data, small_data, **kw)
     X, y = small_data.tensors
     # cell (T=4, alpha=0.9, lr=3e-3), seed 1, rebuilt with distill(): same validation errors and weights
@@ -213,8 +225,8 @@ def test_a_high_temperature_trains_like_distill_with_a_positive_loss(small_data,
     _assert_equal_to_sequential_runs(small_data, teacher, seeds=[3, 5], Ts=[5000.0, 2.0], alphas=[1.0, 0.9],
                                      lrs=[1e-3, 1e-3], epochs=2)
     students = make_students((12, 8), [3], num_classes=3)
-    h = distill_students(students, teacher, small_data, seeds=[3], T=5000.0, alpha=1.0, epochs=2, batch_size=32,
-                         progress=False)
+    h = distill_students(students, teacher, small_data, runs=quiet([3]), kd=DistillRecipe(T=5000.0, alpha=1.0),
+                         recipe=RECIPES.student.with_(epochs=2, batch_size=32))
     assert min(h[0]["train_loss"]) >= 0  # a KL cannot be negative
 
 
@@ -245,9 +257,11 @@ def test_bad_settings_and_data_are_refused_before_any_work(small_data, teacher, 
                   data=small_data)
         kw.update(change)
         data, val = kw.pop("data"), kw.pop("val")
+        recipe = RECIPES.student.with_(lr=kw["lr"], epochs=kw["epochs"], batch_size=kw["batch_size"])
         with pytest.raises(ValueError, match=message):
-            distill_students(make_students((4,), [0, 1], num_classes=3), teacher, data, val, seeds=[0, 1],
-                             progress=False, **kw)
+            distill_students(make_students((4,), [0, 1], num_classes=3), teacher, data, val, runs=quiet([0, 1]),
+                             kd=DistillRecipe(T=kw["T"], alpha=kw["alpha"]), recipe=recipe,
+                             teaching=Teaching(logits=kw["teacher_logits"]))
 
 
 def test_the_grid_refuses_the_same_before_reading_its_cache(small_data, teacher, tmp_path, monkeypatch):
@@ -256,7 +270,7 @@ def test_the_grid_refuses_the_same_before_reading_its_cache(small_data, teacher,
     X, y = small_data.tensors
     nan_X = X.clone()
     nan_X[0, 0, 0, 0] = float("nan")
-    kw = dict(seeds=[0], hidden=(4,), epochs=1, root=tmp_path, progress=False)
+    kw = dict(runs=quiet([0]), recipe=RECIPES.student.with_(hidden=(4,), epochs=1), cache=E.GridCache(root=tmp_path))
     for settings, data, val, message in (
             ([{"T": True, "alpha": 0.5}], small_data, small_data, "boolean"),
             ([{"T": 1e5, "alpha": 0.5}], small_data, small_data, "too large"),
@@ -275,6 +289,15 @@ def _general(augment):
     return lambda X, generator: augment(X, generator)
 
 
+def shifted(augment, view="same", **recipe) -> dict:
+    """distill_students' recipe and teaching for `augment`: a random_shift(k) as the recipe's augment_shift = k
+    (the view-table fast path), any other function as teaching.augment (the general path)."""
+    shift = getattr(augment, "max_shift", None)
+    if shift is not None:
+        return dict(recipe=RECIPES.student.with_(augment_shift=shift, **recipe), teaching=Teaching(view=view))
+    return dict(recipe=RECIPES.student.with_(**recipe), teaching=Teaching(view=view, augment=augment))
+
+
 @pytest.fixture
 def cnn_teacher(small_data):
     from distill_helpers.models import TeacherCNN
@@ -290,8 +313,8 @@ def test_consistent_batched_equals_separate_augmented_distill_runs(small_data, c
     seeds, Ts, alphas = [3, 5, 3, 5], [4.0, 2.0, 1.0, 4.0], [0.9, 0.5, 0.0, 1.0]
     for augment in (_general(random_shift(2)), random_shift(2)):  # the general path, then the view table
         batched = make_students((12, 8), seeds, num_classes=3)
-        hists = distill_students(batched, cnn_teacher, small_data, small_data, seeds=seeds, T=Ts, alpha=alphas,
-                                 epochs=2, batch_size=32, progress=False, augment=augment)
+        hists = distill_students(batched, cnn_teacher, small_data, small_data, runs=quiet(seeds), kd=kds(Ts, alphas),
+                                 **shifted(augment, epochs=2, batch_size=32))
         for k, seed in enumerate(seeds):
             set_seed(seed)
             alone = MLP(hidden=(12, 8), num_classes=3)
@@ -309,13 +332,13 @@ def test_the_teacher_runs_once_per_batch_per_distinct_seed(small_data, cnn_teach
     handle = cnn_teacher.register_forward_hook(lambda m, i, o: calls.append(len(i[0])))
     try:
         seeds = [0, 1, 0, 1, 0, 1]  # 6 students, 2 distinct seeds
-        distill_students(make_students((8,), seeds, num_classes=3), cnn_teacher, small_data, seeds=seeds,
-                         alpha=0.9, epochs=2, batch_size=32, progress=False, augment=_general(random_shift(2)))
+        distill_students(make_students((8,), seeds, num_classes=3), cnn_teacher, small_data, runs=quiet(seeds),
+                         **shifted(_general(random_shift(2)), epochs=2, batch_size=32))
         steps = 2 * -(-len(small_data) // 32)
         assert len(calls) == 2 * steps  # one forward per batch per seed, not per student
         calls.clear()
-        distill_students(make_students((8,), seeds, num_classes=3), cnn_teacher, small_data, seeds=seeds,
-                         alpha=0.9, epochs=2, batch_size=32, progress=False, augment=random_shift(2))
+        distill_students(make_students((8,), seeds, num_classes=3), cnn_teacher, small_data, runs=quiet(seeds),
+                         **shifted(random_shift(2), epochs=2, batch_size=32))
         assert sum(calls) == 25 * len(small_data)  # the view table: one pass per view, nothing per step
     finally:
         handle.remove()
@@ -343,13 +366,13 @@ def test_other_teacher_views_fast_equals_general(small_data, cnn_teacher, teache
     out = []
     for augment in (_general(random_shift(2)), random_shift(2)):
         students = make_students((8,), seeds, num_classes=3)
-        distill_students(students, cnn_teacher, small_data, seeds=seeds, alpha=0.9, epochs=2, batch_size=32,
-                         progress=False, augment=augment, teacher_view=teacher_view)
+        distill_students(students, cnn_teacher, small_data, runs=quiet(seeds),
+                         **shifted(augment, view=teacher_view, epochs=2, batch_size=32))
         out.append(students)
     assert max(_max_diff(a, b) for a, b in zip(*out)) < 1e-4
     consistent = make_students((8,), seeds, num_classes=3)
-    distill_students(consistent, cnn_teacher, small_data, seeds=seeds, alpha=0.9, epochs=2, batch_size=32,
-                     progress=False, augment=random_shift(2))
+    distill_students(consistent, cnn_teacher, small_data, runs=quiet(seeds),
+                     recipe=RECIPES.student.with_(epochs=2, batch_size=32, augment_shift=2))
     assert _max_diff(consistent[0], out[1][0]) > 1e-3  # another teacher view trains another student
 
 
@@ -359,8 +382,9 @@ def test_the_fixed_teacher_equals_fit_with_logits_of_the_original_digits(small_d
     from distill_helpers.train import fit
     from distill_helpers.transfer import random_shift
     students = make_students((8,), [7], num_classes=3)
-    distill_students(students, cnn_teacher, small_data, seeds=[7], T=3.0, alpha=0.8, epochs=2, batch_size=32,
-                     progress=False, augment=random_shift(2), teacher_view="original")
+    distill_students(students, cnn_teacher, small_data, runs=quiet([7]), kd=DistillRecipe(T=3.0, alpha=0.8),
+                     recipe=RECIPES.student.with_(epochs=2, batch_size=32, augment_shift=2),
+                     teaching=Teaching(view="original"))
     fixed = predict_logits(cnn_teacher, small_data.tensors[0])
     set_seed(7)
     alone = MLP(hidden=(8,), num_classes=3)
@@ -369,17 +393,69 @@ def test_the_fixed_teacher_equals_fit_with_logits_of_the_original_digits(small_d
     assert _max_diff(students[0], alone) < 1e-4
 
 
-def test_augmented_settings_are_refused_before_any_work(small_data, cnn_teacher):
+def test_augmented_settings_are_refused_before_any_work(small_data, cnn_teacher, monkeypatch):
+    import distill_helpers.scale.batched as B
     from distill_helpers.transfer import random_shift
+    monkeypatch.setattr(B, "StackedMLP", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
     two = make_students((4,), [0, 1], num_classes=3)
-    kw = dict(seeds=[0, 1], alpha=0.9, progress=False)
-    with pytest.raises(ValueError, match="teacher_view must be one of"):
-        distill_students(two, cnn_teacher, small_data, augment=random_shift(2), teacher_view="mirror", **kw)
-    with pytest.raises(ValueError, match="augment must be a function"):
-        distill_students(two, cnn_teacher, small_data, augment=2, **kw)
+    kw = dict(runs=quiet([0, 1]), kd=RECIPES.distill)
+    shift2 = RECIPES.student.with_(augment_shift=2)
+    with pytest.raises(ValueError, match="teaching.view must be one of"):
+        distill_students(two, cnn_teacher, small_data, recipe=shift2, teaching=Teaching(view="mirror"), **kw)
+    with pytest.raises(ValueError, match="teaching.augment must be a function"):
+        distill_students(two, cnn_teacher, small_data, teaching=Teaching(augment=2), **kw)
+    with pytest.raises(ValueError, match="two augmentations"):
+        distill_students(two, cnn_teacher, small_data, recipe=shift2, teaching=Teaching(augment=random_shift(2)), **kw)
     with pytest.raises(ValueError, match="only apply to augmented"):
-        distill_students(two, cnn_teacher, small_data, teacher_view="independent", **kw)
+        distill_students(two, cnn_teacher, small_data, teaching=Teaching(view="independent"), **kw)
     with pytest.raises(ValueError, match="pass teacher="):
-        distill_students(two, None, small_data, augment=random_shift(2), **kw)
+        distill_students(two, None, small_data, recipe=shift2, **kw)
     with pytest.raises(ValueError, match="view_logits must be"):
-        distill_students(two, cnn_teacher, small_data, augment=random_shift(2), view_logits=torch.zeros(9, 5, 3), **kw)
+        distill_students(two, cnn_teacher, small_data, recipe=shift2,
+                         teaching=Teaching(view_logits=torch.zeros(9, 5, 3)), **kw)
+
+
+def test_recipes_and_runs_of_the_wrong_kind_or_length_are_refused_before_any_work(small_data, teacher, monkeypatch):
+    import distill_helpers.scale.batched as B
+    monkeypatch.setattr(B, "StackedMLP", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
+    two = make_students((4,), [0, 1], num_classes=3)
+    short = RECIPES.student.with_(epochs=1)
+    refused = [  # (arguments, the error, what its message names)
+        (dict(recipe=RECIPES.distill), TypeError, "recipe must be a TrainingRecipe"),
+        (dict(recipe=[short, short.with_(epochs=2)]), ValueError, "may differ only in lr"),
+        (dict(recipe=[short, short.with_(augment_shift=2)]), ValueError, "may differ only in lr"),
+        (dict(recipe=[short] * 3), ValueError, "recipe has 3 entries but there are 2 students"),
+        (dict(recipe=[short, {"lr": 1e-3}]), TypeError, r"recipe\[1\] must be a TrainingRecipe"),
+        (dict(recipe=short.with_(lr=float("nan"))), ValueError, "lr"),
+        (dict(kd=RECIPES.student), TypeError, "kd must be a DistillRecipe"),
+        (dict(kd=[RECIPES.distill]), ValueError, "kd has 1 entries but there are 2 students"),
+        (dict(kd=[RECIPES.distill, DistillRecipe(T=0.0)]), ValueError, "T"),
+        (dict(runs=Run(seed=0)), TypeError, "runs must be a Runs"),
+        (dict(runs=Runs(seeds=3)), TypeError, "runs.seeds must hold one seed per student"),
+        (dict(runs=Runs(seeds=[0, 1, 2])), ValueError, "one seed per student"),
+        (dict(teaching=torch.zeros(120, 3)), TypeError, "teaching must be a Teaching"),
+    ]
+    for change, error, message in refused:
+        kw = dict(runs=quiet([0, 1]), recipe=short, kd=RECIPES.distill) | change
+        with pytest.raises(error, match=message):
+            distill_students(two, teacher, small_data, **kw)
+
+
+def test_the_grid_refuses_values_of_the_wrong_kind_before_reading_its_cache(small_data, teacher, tmp_path,
+                                                                            monkeypatch):
+    from distill_helpers.scale import experiments as E
+    monkeypatch.setattr(E, "distill_students", lambda *a, **k: (_ for _ in ()).throw(AssertionError("trained")))
+    small = RECIPES.student.with_(hidden=(4,), epochs=1)
+    refused = [
+        (dict(recipe=TrainingRecipe(epochs=1)), TypeError, "recipe must be a StudentRecipe"),
+        (dict(recipe=small.with_(augment_shift=2)), ValueError, "without augmentation"),
+        (dict(runs=[0, 1]), TypeError, "runs must be a Runs"),
+        (dict(cache=tmp_path), TypeError, "cache must be a GridCache"),
+        (dict(cache=E.GridCache(root=False)), TypeError, "cache=None"),
+    ]
+    for change, error, message in refused:
+        kw = dict(settings=[{"T": 2.0, "alpha": 0.5}], runs=quiet([0]), recipe=small,
+                  cache=E.GridCache(root=tmp_path)) | change
+        with pytest.raises(error, match=message):
+            E.train_grid(teacher, small_data, small_data, **kw)
+    assert not (tmp_path / "cache").exists()
