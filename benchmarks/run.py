@@ -116,47 +116,70 @@ def matmul_peak_fraction(train, plain_epoch_s: float, peak: float) -> dict:
 # ---------------------------------------------------------------- the shape-matched limit
 
 MATMUL_OPS = ("mm", "addmm", "addmm_", "bmm", "baddbmm", "baddbmm_", "addbmm", "addbmm_", "matmul", "linear")
+#: the optimizer's own kernel (fused Adam, what make_optimizer and the batched students' Adam run): the one piece
+#: of a step besides the products that no training loop can leave out (it reads and writes every weight)
+OPTIMIZER_OPS = ("_fused_adam_", "_fused_adam")
 
 
 class MatmulRecorder(TorchDispatchMode):
     """Records every matrix product that runs while it is active, forward and backward alike, as
-    (op, the size, stride and dtype of each tensor argument, the other arguments): what replay() reruns."""
+    (op, the size, stride and dtype of each tensor argument, the other arguments): what replay() reruns.
+    With optimizer=True it records the optimizer's fused kernel too, in its place among the products."""
 
-    def __init__(self):
+    def __init__(self, optimizer: bool = False):
         super().__init__()
         self.calls: list = []
+        self.names = MATMUL_OPS + (OPTIMIZER_OPS if optimizer else ())
 
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         kwargs = kwargs or {}
-        if func.overloadpacket.__name__ in MATMUL_OPS:
+        if func.overloadpacket.__name__ in self.names:
             self.calls.append((func, tuple(map(_spec, args)), {k: _spec(v) for k, v in kwargs.items()}))
         return func(*args, **kwargs)
 
 
 def _spec(a):
+    if isinstance(a, (list, tuple)) and any(isinstance(t, torch.Tensor) for t in a):  # the optimizer's tensor lists
+        return ("list", tuple(map(_spec, a)))
     return ("tensor", tuple(a.shape), tuple(a.stride()), a.dtype) if isinstance(a, torch.Tensor) else a
 
 
-def record_matmuls(train_once) -> list:
-    """The matrix products `train_once()` performs (call it with one epoch), in order."""
-    with MatmulRecorder() as rec:
+def record_matmuls(train_once, optimizer: bool = False) -> list:
+    """The matrix products `train_once()` performs (call it with one epoch), in order; with optimizer=True
+    also its optimizer steps (fused Adam), each in its place."""
+    with MatmulRecorder(optimizer) as rec:
         train_once()
     return rec.calls
 
 
+def _is_optimizer(func) -> bool:
+    return func.overloadpacket.__name__ in OPTIMIZER_OPS
+
+
 def replayer(calls: list):
     """A function that runs exactly `calls` (same ops, shapes, strides, dtypes) back to back in their order, on
-    random operands made beforehand: no Python between them but the loop, no optimizer, no loss, no data."""
+    random operands made beforehand: no Python between them but the loop, no loss, no data, no autograd.
+
+    A product's operands: one per distinct layout, reused, as the training step reuses its weights. An optimizer
+    step's: one tensor per place in its lists (each weight, gradient and moment of the model has its own memory,
+    as in training), the same ones at every step, so its memory traffic is the step's own."""
     pool: dict = {}
 
-    def operand(spec):
+    def tensor(spec, key):
+        if key not in pool:
+            _, shape, stride, dtype = spec
+            t = torch.empty_strided(shape, stride, dtype=dtype)
+            pool[key] = t.fill_(1.0) if not shape else t.normal_(0, 0.1).abs_()  # Adam's step counts, then >= 0
+        return pool[key]
+
+    def operand(spec, slot):
+        if isinstance(spec, tuple) and spec and spec[0] == "list":
+            return [operand(s, slot + (i,)) for i, s in enumerate(spec[1])]
         if not (isinstance(spec, tuple) and spec and spec[0] == "tensor"):
             return spec
-        if spec not in pool:  # one operand per distinct layout, reused, as the training step reuses its weights
-            _, shape, stride, dtype = spec
-            pool[spec] = torch.empty_strided(shape, stride, dtype=dtype).normal_(0, 0.1)
-        return pool[spec]
-    run = [(f, tuple(map(operand, args)), {k: operand(v) for k, v in kw.items()}) for f, args, kw in calls]
+        return tensor(spec, (spec, slot) if slot else spec)
+    run = [(f, tuple(operand(a, (i,) if _is_optimizer(f) else ()) for i, a in enumerate(args)),
+            {k: operand(v, (k,) if _is_optimizer(f) else ()) for k, v in kw.items()}) for f, args, kw in calls]
 
     def once() -> float:
         t0 = time.perf_counter()
@@ -190,16 +213,23 @@ def shape_matched(train, teacher, repeats: int) -> dict:
         return (time.perf_counter() - t0) / epochs
     out = {}
     for key, train_epoch, reps in (("", plain_epoch, max(repeats, 3)), ("batched_", batched_epoch, max(repeats, 7))):
-        calls = record_matmuls(lambda: train_epoch(1) if key else train_epoch())
-        products = replayer(calls)
-        trained, alone = [], []
+        calls = record_matmuls(lambda: train_epoch(1) if key else train_epoch(), optimizer=True)
+        products = replayer([c for c in calls if not _is_optimizer(c[0])])
+        with_optimizer = replayer(calls)
+        trained, alone, ceiling = [], [], []
         for _ in range(reps):
             trained.append(train_epoch())
             alone.append(products())
-        out |= {f"{key}shape_matched_epoch_s": statistics.median(alone),
-                f"{key}shape_matched_train_epoch_s": statistics.median(trained),
-                f"{key}shape_matched_products_per_epoch": len(calls),
-                f"{key}shape_matched_fraction": statistics.median(alone) / statistics.median(trained)}
+            ceiling.append(with_optimizer())
+        a, c, t = (statistics.median(v) for v in (alone, ceiling, trained))
+        out |= {f"{key}shape_matched_epoch_s": a, f"{key}shape_matched_train_epoch_s": t,
+                f"{key}shape_matched_products_per_epoch": len(calls) - sum(_is_optimizer(f) for f, *_ in calls),
+                f"{key}shape_matched_fraction": a / t,
+                # the products and the optimizer steps alone, in the step's order: the most any training loop
+                # with this optimizer could reach, were its loss, activations, autograd and Python free
+                f"{key}shape_matched_with_optimizer_epoch_s": c,
+                f"{key}shape_matched_optimizer_steps_per_epoch": sum(_is_optimizer(f) for f, *_ in calls),
+                f"{key}shape_matched_optimizer_ceiling": a / c}
     return out
 
 
@@ -475,6 +505,7 @@ def main() -> int:
             ("shape_matched_fraction (800-800 student)", "", ">= 0.75", res["shape_matched_fraction"]),
             ("  its matrix products alone, one epoch", "s", "", res["shape_matched_epoch_s"]),
             ("  the training epoch, measured alternately", "s", "", res["shape_matched_train_epoch_s"]),
+            ("  ceiling with its optimizer: products / (products + Adam)", "", "", res["shape_matched_optimizer_ceiling"]),
             ("batched_students_speedup (8 seeds x 4 settings)", "x", ">= 10", res["batched_students_speedup"]),
             ("  batched epoch, 32 students", "s", "", res["batched_epoch_32_students_s"]),
             ("  sequential epoch, 1 student", "s", "", res["sequential_student_epoch_s"]),
@@ -482,6 +513,7 @@ def main() -> int:
             ("batched_shape_matched_fraction (the 32)", "", ">= 0.75", res["batched_shape_matched_fraction"]),
             ("  their matrix products alone, one epoch", "s", "", res["batched_shape_matched_epoch_s"]),
             ("  their training epoch, measured alternately", "s", "", res["batched_shape_matched_train_epoch_s"]),
+            ("  ceiling with their optimizer", "", "", res["batched_shape_matched_optimizer_ceiling"]),
             ("  32 distinct seeds: speedup", "x", "", res["batched_students_speedup_distinct_seeds"]),
             ("  32 distinct seeds: fraction of peak", "", "", res["batched_distinct_seeds_peak_fraction"]),
             (f"  notebook 05's sweep as run ({res['batched_05_sweep_students']} students): fraction of peak", "", "",
