@@ -6,9 +6,11 @@ Trains one epoch of the 784-800-800-10 student twice over, alternately: as `trai
 with its backward pass written out by hand (`manual_step`: the same ATen calls autograd makes, in the same
 layouts, with no graph, no saved tensors, no engine), and checks that both give the same weights bit for bit.
 Prints the two epoch times, their ratio, and the fraction of the shape-matched limit (benchmarks/run.py) each
-reaches. Measured 2026-12-03 on the 2-core benchmark machine: medians 0.676 (autograd) and 0.674 (by hand) of
-the limit over 9 rounds: writing the backward out gains nothing; the time outside the products is the
-optimizer's and the memory's, not autograd's. A measurement, not a test; nothing in the package uses this.
+reaches. Measured 2026-12-03 on the 2-core benchmark machine, three runs of 9 rounds: by hand / autograd
+0.976, 0.999, 0.987; fractions of the limit 0.741 / 0.759, 0.653 / 0.654, 0.657 / 0.666 (autograd / by hand;
+the machine's speed moved between runs, the ratios within a run did not). Writing the backward out gains at
+most about 2 %: the time outside the products is mostly the optimizer's and the memory's, not autograd's. A
+measurement, not a test; nothing in the package uses this.
 """
 from __future__ import annotations
 
