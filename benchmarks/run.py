@@ -169,7 +169,10 @@ def replayer(calls: list):
         if key not in pool:
             _, shape, stride, dtype = spec
             t = torch.empty_strided(shape, stride, dtype=dtype)
-            pool[key] = t.fill_(1.0) if not shape else t.normal_(0, 0.1).abs_()  # Adam's step counts, then >= 0
+            t.normal_(0, 0.1)
+            if key is not spec:  # an optimizer slot: step counts of 1, moments >= 0 (Adam takes a square root)
+                t.fill_(1.0) if not shape else t.abs_()
+            pool[key] = t
         return pool[key]
 
     def operand(spec, slot):
@@ -222,13 +225,14 @@ def shape_matched(train, teacher, repeats: int) -> dict:
             alone.append(products())
             ceiling.append(with_optimizer())
         a, c, t = (statistics.median(v) for v in (alone, ceiling, trained))
+        steps = sum(_is_optimizer(f) for f, *_ in calls)
         out |= {f"{key}shape_matched_epoch_s": a, f"{key}shape_matched_train_epoch_s": t,
-                f"{key}shape_matched_products_per_epoch": len(calls) - sum(_is_optimizer(f) for f, *_ in calls),
+                f"{key}shape_matched_products_per_epoch": len(calls) - steps,
                 f"{key}shape_matched_fraction": a / t,
                 # the products and the optimizer steps alone, in the step's order: the most any training loop
                 # with this optimizer could reach, were its loss, activations, autograd and Python free
                 f"{key}shape_matched_with_optimizer_epoch_s": c,
-                f"{key}shape_matched_optimizer_steps_per_epoch": sum(_is_optimizer(f) for f, *_ in calls),
+                f"{key}shape_matched_optimizer_steps_per_epoch": steps,
                 f"{key}shape_matched_optimizer_ceiling": a / c}
     return out
 
